@@ -1,0 +1,162 @@
+//! Decisions: expected utilities, the logit (quantal-response) choice, third-party pressure,
+//! and the aggregation of members' votes into an organization's decision.
+//!
+//! These are plain functions of numbers; [`crate::simulation`] feeds them the state. Each
+//! decision's terms can be reported afterwards as a [`DecisionRecord`].
+
+use serde::Serialize;
+
+use crate::actor::ActorId;
+
+/// Logistic function, written to stay finite for any input.
+#[inline]
+pub fn logistic(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Probability of choosing to cooperate, from the utility advantage `du` of cooperating and
+/// the rationality `lambda`: `1 / (1 + exp(-λ·Δu))`.
+#[inline]
+pub fn choice_probability(lambda: f64, du: f64) -> f64 {
+    logistic(lambda * du)
+}
+
+/// The probability the action comes out as cooperation once the error rate `eps` is applied:
+/// the intended action is flipped with probability `eps`.
+#[inline]
+pub fn with_error(p: f64, eps: f64) -> f64 {
+    eps + (1.0 - 2.0 * eps) * p
+}
+
+/// Expected utility advantage of cooperating in a 2×2 game, given the belief `q` that the
+/// partner cooperates: `q(R − T) + (1 − q)(S − P)`, scaled by salience.
+#[inline]
+pub fn dyadic_advantage(salience: f64, q: f64, r: f64, s: f64, t: f64, p: f64) -> f64 {
+    salience * (q * (r - t) + (1.0 - q) * (s - p))
+}
+
+/// Utility advantage of contributing to a public good against a threat. The threat harms by
+/// `harm × threat²`; the others are expected to lower it by `others` (their efficacy weighted
+/// by the belief they contribute), and the decider's own contribution by `own`.
+/// Returns `salience × harm × (T̂² − (T̂ − own)₊²) + cost`, with `T̂ = (threat − others)₊`.
+#[inline]
+pub fn public_good_advantage(
+    salience: f64,
+    harm: f64,
+    threat: f64,
+    others: f64,
+    own: f64,
+    cost: f64,
+) -> f64 {
+    let expected = (threat - others).max(0.0);
+    let after = (expected - own).max(0.0);
+    salience * harm * (expected * expected - after * after) + cost
+}
+
+/// An organization's decision from its members' votes: every veto holder must vote for it,
+/// and the share of weight voting for it must reach `threshold`.
+#[inline]
+pub fn aggregate(votes: impl Iterator<Item = (bool, f64, bool)>, threshold: f64) -> bool {
+    let mut share = 0.0;
+    for (vote, weight, veto) in votes {
+        if vote {
+            share += weight;
+        } else if veto {
+            return false;
+        }
+    }
+    share + 1e-12 >= threshold
+}
+
+/// The terms of one actor's decision on one issue, for explaining it afterwards.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionRecord {
+    /// 0-based turn.
+    pub turn: usize,
+    pub issue: usize,
+    /// The participant the decision is for (an organization when a member votes).
+    pub participant: ActorId,
+    /// Who decided: the participant itself, or the voting member.
+    pub decider: ActorId,
+    /// The partner of a dyadic issue; `None` for a public good.
+    pub partner: Option<ActorId>,
+    /// Belief that the partner cooperates (trust), or for a public good the threat reduction
+    /// expected from the others.
+    pub belief: f64,
+    pub salience: f64,
+    /// Utility advantage of cooperating from the issue's payoffs (before pressure).
+    pub advantage: f64,
+    /// Per interest dimension: its share of `advantage` (weight × payoff terms).
+    pub by_dimension: Vec<(usize, f64)>,
+    /// Third-party pressure cost of cooperating, per patron.
+    pub pressure: Vec<(ActorId, f64)>,
+    /// `advantage − Σ pressure`.
+    pub utility: f64,
+    pub rationality: f64,
+    /// Logit probability of intending to cooperate.
+    pub p_intend: f64,
+    pub error: f64,
+    /// Probability the action is cooperation, after errors.
+    pub p_cooperate: f64,
+    /// The uniform draw compared with `p_cooperate`.
+    pub draw: f64,
+    pub cooperated: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logistic_is_bounded_and_symmetric() {
+        assert_eq!(logistic(0.0), 0.5);
+        assert!((logistic(2.0) + logistic(-2.0) - 1.0).abs() < 1e-15);
+        assert_eq!(logistic(1e6), 1.0);
+        assert_eq!(logistic(-1e6), 0.0);
+        assert!(logistic(f64::MAX).is_finite() && logistic(f64::MIN).is_finite());
+    }
+
+    #[test]
+    fn errors_pull_choices_toward_a_coin_flip() {
+        assert_eq!(with_error(1.0, 0.0), 1.0);
+        assert_eq!(with_error(1.0, 0.1), 0.9);
+        assert_eq!(with_error(0.0, 0.1), 0.1);
+        assert_eq!(with_error(0.3, 0.5), 0.5);
+    }
+
+    #[test]
+    fn prisoners_dilemma_favours_defection_at_any_belief() {
+        // T > R > P > S
+        for q in [0.0, 0.5, 1.0] {
+            assert!(dyadic_advantage(1.0, q, 3.0, 0.0, 5.0, 1.0) < 0.0);
+        }
+        // Stag hunt (R > T > P > S): cooperate only when trust is high.
+        assert!(dyadic_advantage(1.0, 0.9, 4.0, 0.0, 3.0, 2.0) > 0.0);
+        assert!(dyadic_advantage(1.0, 0.2, 4.0, 0.0, 3.0, 2.0) < 0.0);
+    }
+
+    #[test]
+    fn public_good_value_falls_as_others_are_expected_to_pay() {
+        let alone = public_good_advantage(1.0, 1.0, 0.6, 0.0, 0.1, -0.05);
+        let crowded = public_good_advantage(1.0, 1.0, 0.6, 0.4, 0.1, -0.05);
+        assert!(alone > crowded, "free-riding: {alone} vs {crowded}");
+        // Lower exposure, lower value.
+        assert!(public_good_advantage(1.0, 0.5, 0.6, 0.0, 0.1, -0.05) < alone);
+        // Nothing to gain once the threat is gone.
+        assert_eq!(public_good_advantage(1.0, 1.0, 0.0, 0.0, 0.1, -0.05), -0.05);
+    }
+
+    #[test]
+    fn vetoes_block_and_thresholds_count_weight() {
+        let votes = [(true, 0.6, false), (false, 0.4, false)];
+        assert!(aggregate(votes.into_iter(), 0.5));
+        assert!(!aggregate(votes.into_iter(), 0.7));
+        let vetoed = [(true, 0.9, false), (false, 0.1, true)];
+        assert!(!aggregate(vetoed.into_iter(), 0.0));
+    }
+}

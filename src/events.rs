@@ -1,0 +1,70 @@
+//! Events: scheduled injects and stochastic shocks. What an event does is data: a list of
+//! effects on parameters or state, resolved from key paths when the scenario is validated.
+
+use serde::Serialize;
+
+use crate::actor::ActorId;
+use crate::outcome::Condition;
+use crate::param::ParamId;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub id: String,
+    pub label: String,
+    pub trigger: Trigger,
+    /// All must hold for the event to fire.
+    pub when: Vec<Condition>,
+    pub effects: Vec<Effect>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub enum Trigger {
+    /// Fires at the start of this turn.
+    At(usize),
+    /// Fires with this per-year probability in each turn its conditions hold; at most once
+    /// unless `repeat`.
+    Hazard { per_year: ParamId, repeat: bool },
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Effect {
+    pub target: Target,
+    pub op: Op,
+    pub amount: ParamId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    Set,
+    Add,
+    Scale,
+}
+
+impl Op {
+    pub fn apply(self, current: f64, amount: f64) -> f64 {
+        match self {
+            Op::Set => amount,
+            Op::Add => current + amount,
+            Op::Scale => current * amount,
+        }
+    }
+}
+
+/// What an effect changes. Results are clamped to the target's domain.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Target {
+    /// A scenario parameter (interest weight, payoff, behaviour ...), by its path.
+    Param(ParamId),
+    /// `state.NAME`
+    State(usize),
+    /// `trust.A.B`: current trust.
+    Trust(ActorId, ActorId),
+    /// `trust_baseline.A.B`: the level forgiveness drifts back to.
+    TrustBaseline(ActorId, ActorId),
+    /// `influence.CLIENT.PATRON` (client and patron indices of the influence table).
+    Influence { client: usize, patron: usize },
+    /// `issues.ID.active` (0 or 1).
+    IssueActive(usize),
+}

@@ -1,0 +1,35 @@
+//! heartland: a Monte Carlo agent-based model of security cooperation in Central Asia after
+//! 2014.
+//!
+//! Actors (states and organizations) choose each turn whether to cooperate on the region's
+//! security issues, from their interests, their trust in each other and the pressure of their
+//! patrons. Many runs, each a function of (scenario, master seed, run index), give the
+//! probabilities of outcomes and the spread of the state over time.
+//!
+//! The crate is a library with a thin binary. The map:
+//! - [`scenario`]: the file format and its validation into a checked [`Scenario`];
+//! - [`param`]: numbers and distributions, sampled once per run;
+//! - [`actor`], [`issue`], [`events`], [`outcome`], [`metric`]: the model's parts;
+//! - [`simulation`]: one run, stepped turn by turn, with [`decision`] and [`trust`] rules;
+//! - [`montecarlo`]: many runs on rayon with streaming, order-free aggregation in [`stats`];
+//! - [`output`]: the CSV and JSON files, written atomically.
+//!
+//! The engine (everything but [`output`]) does no I/O and holds no global state; randomness
+//! enters only as a ChaCha8 stream built from (seed, run index).
+
+pub mod actor;
+pub mod calendar;
+pub mod decision;
+pub mod events;
+pub mod issue;
+pub mod metric;
+pub mod montecarlo;
+pub mod outcome;
+pub mod output;
+pub mod param;
+pub mod scenario;
+pub mod simulation;
+pub mod stats;
+pub mod trust;
+
+pub use scenario::Scenario;

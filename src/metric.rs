@@ -1,0 +1,226 @@
+//! Metrics: named quantities of a run's state, addressed by dotted paths.
+//!
+//! The same paths are used in outcome and event conditions, in state-variable and salience
+//! drivers, and as the `variable.subject` of `series.csv`, so what an analyst reads in the
+//! output is what a scenario author writes in a condition.
+//!
+//! | path                          | value                                                     |
+//! |-------------------------------|-----------------------------------------------------------|
+//! | `state.NAME`                  | a state variable                                          |
+//! | `trust.A.B`                   | A's trust in B, in [0, 1]                                 |
+//! | `influence.CLIENT.PATRON`     | the patron's share of influence over the client, in [0, 1]|
+//! | `coop.ISSUE`                  | this turn: 1 if both sides cooperated (dyadic), or the share of participants contributing (public good) |
+//! | `coop.ISSUE.ACTOR`            | this turn: 1 if the actor cooperated                      |
+//! | `coop_rate.ISSUE`             | `coop.ISSUE` averaged over the cooperation window         |
+//! | `coop_rate.ISSUE.ACTOR`       | `coop.ISSUE.ACTOR` averaged over the window               |
+//! | `outcome.ID`                  | 1 once the outcome has been reached, else 0               |
+
+use serde::Serialize;
+
+use crate::actor::ActorId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Metric {
+    State(usize),
+    Trust(ActorId, ActorId),
+    Influence {
+        client: usize,
+        patron: usize,
+    },
+    Coop(usize),
+    /// Issue and participant slot.
+    CoopActor(usize, usize),
+    CoopRate(usize),
+    CoopRateActor(usize, usize),
+    Outcome(usize),
+}
+
+/// The names a metric path may refer to, in scenario order.
+pub struct Names<'a> {
+    pub actors: &'a [String],
+    pub state: &'a [String],
+    pub issues: &'a [String],
+    /// Participants of each issue, as actor indices.
+    pub participants: &'a [Vec<ActorId>],
+    pub clients: &'a [ActorId],
+    pub patrons: &'a [ActorId],
+    pub outcomes: &'a [String],
+}
+
+/// Why a path is not a metric: a message, what was expected, and the closest valid name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricError {
+    pub message: String,
+    pub expected: String,
+    pub suggestion: Option<String>,
+}
+
+const KINDS: [&str; 6] = [
+    "state",
+    "trust",
+    "influence",
+    "coop",
+    "coop_rate",
+    "outcome",
+];
+
+impl Metric {
+    /// Resolves a path such as `trust.russia.china`.
+    pub fn parse(path: &str, names: &Names<'_>) -> Result<Metric, MetricError> {
+        let parts: Vec<&str> = path.split('.').collect();
+        let kind = parts[0];
+        let err = |message: String, expected: &str, wrong: &str, pool: &[&str]| MetricError {
+            message,
+            expected: expected.to_string(),
+            suggestion: crate::scenario::error::closest(wrong, pool.iter().copied())
+                .map(str::to_string),
+        };
+        fn strs(v: &[String]) -> Vec<&str> {
+            v.iter().map(String::as_str).collect()
+        }
+        let find = |pool: &[String], name: &str, what: &str| -> Result<usize, MetricError> {
+            pool.iter().position(|n| n == name).ok_or_else(|| {
+                err(
+                    format!("unknown {what} `{name}` in metric `{path}`"),
+                    &format!("a {what} name"),
+                    name,
+                    &strs(pool),
+                )
+            })
+        };
+        let arity = |n: usize, shape: &str| -> Result<(), MetricError> {
+            if parts.len() == n {
+                Ok(())
+            } else {
+                Err(MetricError {
+                    message: format!("metric `{path}` has the wrong number of parts"),
+                    expected: shape.into(),
+                    suggestion: None,
+                })
+            }
+        };
+        match kind {
+            "state" => {
+                arity(2, "state.NAME")?;
+                Ok(Metric::State(find(
+                    names.state,
+                    parts[1],
+                    "state variable",
+                )?))
+            }
+            "trust" => {
+                arity(3, "trust.A.B")?;
+                let a = find(names.actors, parts[1], "actor")?;
+                let b = find(names.actors, parts[2], "actor")?;
+                Ok(Metric::Trust(ActorId(a), ActorId(b)))
+            }
+            "influence" => {
+                arity(3, "influence.CLIENT.PATRON")?;
+                let a = find(names.actors, parts[1], "actor")?;
+                let client =
+                    names
+                        .clients
+                        .iter()
+                        .position(|c| c.0 == a)
+                        .ok_or_else(|| MetricError {
+                            message: format!(
+                                "`{}` has no influence shares in metric `{path}`",
+                                parts[1]
+                            ),
+                            expected: "an actor listed under [influence]".into(),
+                            suggestion: None,
+                        })?;
+                let p = find(names.actors, parts[2], "actor")?;
+                let patron =
+                    names
+                        .patrons
+                        .iter()
+                        .position(|c| c.0 == p)
+                        .ok_or_else(|| MetricError {
+                            message: format!("`{}` is not a patron in metric `{path}`", parts[2]),
+                            expected: "an actor named in some influence.CLIENT table".into(),
+                            suggestion: None,
+                        })?;
+                Ok(Metric::Influence { client, patron })
+            }
+            "coop" | "coop_rate" => {
+                if parts.len() != 2 && parts.len() != 3 {
+                    arity(2, &format!("{kind}.ISSUE or {kind}.ISSUE.ACTOR"))?;
+                }
+                let issue = find(names.issues, parts[1], "issue")?;
+                if parts.len() == 2 {
+                    return Ok(if kind == "coop" {
+                        Metric::Coop(issue)
+                    } else {
+                        Metric::CoopRate(issue)
+                    });
+                }
+                let a = find(names.actors, parts[2], "actor")?;
+                let slot = names.participants[issue]
+                    .iter()
+                    .position(|p| p.0 == a)
+                    .ok_or_else(|| {
+                        let pool: Vec<&str> = names.participants[issue]
+                            .iter()
+                            .map(|p| names.actors[p.0].as_str())
+                            .collect();
+                        err(
+                            format!("`{}` does not take part in issue `{}`", parts[2], parts[1]),
+                            &format!("one of {}", pool.join(", ")),
+                            parts[2],
+                            &pool,
+                        )
+                    })?;
+                Ok(if kind == "coop" {
+                    Metric::CoopActor(issue, slot)
+                } else {
+                    Metric::CoopRateActor(issue, slot)
+                })
+            }
+            "outcome" => {
+                arity(2, "outcome.ID")?;
+                Ok(Metric::Outcome(find(names.outcomes, parts[1], "outcome")?))
+            }
+            _ => Err(err(
+                format!("unknown metric kind `{kind}` in `{path}`"),
+                "state, trust, influence, coop, coop_rate or outcome",
+                kind,
+                &KINDS,
+            )),
+        }
+    }
+
+    /// The path of the metric, split as `(variable, subject)` for `series.csv`.
+    pub fn split_path(&self, names: &Names<'_>) -> (&'static str, String) {
+        let actor = |a: ActorId| names.actors[a.0].as_str();
+        match *self {
+            Metric::State(i) => ("state", names.state[i].clone()),
+            Metric::Trust(a, b) => ("trust", format!("{}.{}", actor(a), actor(b))),
+            Metric::Influence { client, patron } => (
+                "influence",
+                format!(
+                    "{}.{}",
+                    actor(names.clients[client]),
+                    actor(names.patrons[patron])
+                ),
+            ),
+            Metric::Coop(k) => ("coop", names.issues[k].clone()),
+            Metric::CoopActor(k, s) => (
+                "coop",
+                format!("{}.{}", names.issues[k], actor(names.participants[k][s])),
+            ),
+            Metric::CoopRate(k) => ("coop_rate", names.issues[k].clone()),
+            Metric::CoopRateActor(k, s) => (
+                "coop_rate",
+                format!("{}.{}", names.issues[k], actor(names.participants[k][s])),
+            ),
+            Metric::Outcome(o) => ("outcome", names.outcomes[o].clone()),
+        }
+    }
+
+    /// The full dotted path.
+    pub fn path(&self, names: &Names<'_>) -> String {
+        let (v, s) = self.split_path(names);
+        format!("{v}.{s}")
+    }
+}

@@ -1,0 +1,172 @@
+//! Many runs on rayon, aggregated as they finish.
+//!
+//! Runs are processed in batches. Within a batch, runs execute in parallel and each worker
+//! folds its runs' series into its own [`SeriesAgg`]; because that aggregation is exact
+//! integer arithmetic ([`crate::stats`]), the result does not depend on which worker took
+//! which run. The per-run records come back in run order and go to a sink (the writer of
+//! `runs.csv`) batch by batch, so memory stays flat in the number of runs.
+
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::metric::Metric;
+use crate::scenario::Scenario;
+use crate::simulation::Simulation;
+use crate::stats::{OutcomeAgg, SeriesAgg};
+
+/// Runs per batch: enough to keep every core busy, few enough that records stay small.
+const BATCH: u64 = 1024;
+
+/// Which runs to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub seed: u64,
+    /// Index of the first run (runs `first_run .. first_run + runs`).
+    pub first_run: u64,
+    pub runs: u64,
+}
+
+/// What one run leaves for `runs.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub run: u64,
+    /// The sampled value of each uncertain parameter (`ParamTable::uncertain` order).
+    pub sampled: Vec<f64>,
+    /// Per outcome: the turn first reached.
+    pub reached: Vec<Option<usize>>,
+    /// Per event: the turn it first fired.
+    pub fired: Vec<Option<usize>>,
+    /// Final value of each of [`final_metrics`].
+    pub finals: Vec<f64>,
+    /// Accumulated utility per actor.
+    pub utility: Vec<f64>,
+    pub decisions: u64,
+}
+
+/// Aggregates over all runs.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub runs: u64,
+    pub turns_per_run: usize,
+    pub decisions: u64,
+    pub series: SeriesAgg,
+    pub outcomes: OutcomeAgg,
+}
+
+/// The metrics whose final values `runs.csv` reports: state variables, influence shares and
+/// each issue's cooperation rate.
+pub fn final_metrics(sc: &Scenario) -> Vec<Metric> {
+    sc.series
+        .iter()
+        .copied()
+        .filter(|m| {
+            matches!(
+                m,
+                Metric::State(_) | Metric::Influence { .. } | Metric::CoopRate(_)
+            )
+        })
+        .collect()
+}
+
+/// The value range of a recorded metric (for histograms).
+pub fn metric_range(sc: &Scenario, m: &Metric) -> (f64, f64) {
+    match *m {
+        Metric::State(v) => (sc.state[v].min, sc.state[v].max),
+        _ => (0.0, 1.0),
+    }
+}
+
+/// Plays one run to the end, writing its series (`turn × series`, row-major) into `series`.
+pub fn run_one(
+    sc: &Scenario,
+    seed: u64,
+    run: u64,
+    finals: &[Metric],
+    series: &mut Vec<f64>,
+) -> RunRecord {
+    let mut sim = Simulation::new(sc, seed, run);
+    series.clear();
+    while !sim.is_done() {
+        sim.step();
+        series.extend(sc.series.iter().map(|m| sim.metric(m)));
+    }
+    let st = sim.state();
+    RunRecord {
+        run,
+        sampled: sc
+            .params
+            .uncertain()
+            .iter()
+            .map(|id| sim.values().get(*id))
+            .collect(),
+        reached: st.reached.clone(),
+        fired: st.fired.clone(),
+        finals: finals.iter().map(|m| sim.metric(m)).collect(),
+        utility: st.utility.clone(),
+        decisions: st.decisions,
+    }
+}
+
+/// Runs the plan on the current rayon pool. `sink` receives the records in run order, a batch
+/// at a time; `progress` is told how many runs have finished. An error from the sink stops
+/// the work and is returned.
+pub fn run<E>(
+    sc: &Scenario,
+    plan: Plan,
+    mut sink: impl FnMut(&[RunRecord]) -> Result<(), E>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Summary, E> {
+    let turns = sc.calendar.turns();
+    let ranges: Vec<(f64, f64)> = sc.series.iter().map(|m| metric_range(sc, m)).collect();
+    let finals = final_metrics(sc);
+    let workers = rayon::current_num_threads();
+    let partial: Vec<Mutex<(SeriesAgg, OutcomeAgg)>> = (0..workers)
+        .map(|_| {
+            Mutex::new((
+                SeriesAgg::new(ranges.clone(), turns),
+                OutcomeAgg::new(sc.outcomes.len(), turns),
+            ))
+        })
+        .collect();
+    let mut decisions = 0u64;
+    let mut done = 0u64;
+    let end = plan.first_run + plan.runs;
+    let mut start = plan.first_run;
+    while start < end {
+        let stop = (start + BATCH).min(end);
+        let records: Vec<RunRecord> = (start..stop)
+            .into_par_iter()
+            .map_init(Vec::new, |buf, run| {
+                let record = run_one(sc, plan.seed, run, &finals, buf);
+                let slot = rayon::current_thread_index().unwrap_or(0) % workers;
+                let mut agg = partial[slot]
+                    .lock()
+                    .expect("no worker panics while holding it");
+                agg.0.add_run(buf);
+                agg.1.add_run(&record.reached);
+                record
+            })
+            .collect();
+        decisions += records.iter().map(|r| r.decisions).sum::<u64>();
+        sink(&records)?;
+        done += stop - start;
+        progress(done);
+        start = stop;
+    }
+    let mut parts = partial
+        .into_iter()
+        .map(|m| m.into_inner().expect("no worker panicked"));
+    let (mut series, mut outcomes) = parts.next().expect("at least one worker");
+    for (s, o) in parts {
+        series.merge(&s);
+        outcomes.merge(&o);
+    }
+    Ok(Summary {
+        runs: plan.runs,
+        turns_per_run: turns,
+        decisions,
+        series,
+        outcomes,
+    })
+}

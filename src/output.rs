@@ -1,0 +1,357 @@
+//! The result files: `runs.csv`, `series.csv`, `outcomes.csv` and `manifest.json`.
+//!
+//! Every file is written under a temporary name in its final directory and renamed into place
+//! once complete, so an interrupted run leaves the previous file or none, never half of one.
+//! Tables are tidy (one observation per row) and read by pandas, polars and R without
+//! options: a header row, comma-separated, ISO dates, empty cells for "never".
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::montecarlo::{RunRecord, Summary, final_metrics};
+use crate::scenario::Scenario;
+use crate::stats::wilson;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Csv {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+}
+
+/// A file being written under a temporary name; [`AtomicFile::commit`] renames it into place,
+/// dropping it uncommitted deletes it.
+pub struct AtomicFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub fn create(dest: &Path) -> Result<AtomicFile, OutputError> {
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let file = File::create(&tmp).map_err(|source| OutputError::Io {
+            path: tmp.clone(),
+            source,
+        })?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            file: Some(BufWriter::new(file)),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.file.as_mut().expect("present until commit")
+    }
+
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OutputError::Io { path, source }
+        };
+        let file = self.file.take().expect("committed once");
+        let file = file.into_inner().map_err(|e| OutputError::Io {
+            path: self.tmp.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(io(&self.tmp))?;
+        std::fs::rename(&self.tmp, &self.dest).map_err(io(&self.dest))?;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+fn csv_err(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
+    move |source| OutputError::Csv {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Shortest decimal form after rounding to 9 places (hides binary noise such as
+/// `0.35000000000000003`; far below Monte Carlo error).
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let r = (x * 1e9).round() / 1e9;
+    if r == 0.0 { "0".into() } else { r.to_string() }
+}
+
+fn date(sc: &Scenario, turn: Option<usize>) -> String {
+    turn.map(|t| sc.calendar.period(t).iso_date())
+        .unwrap_or_default()
+}
+
+/// Streams `runs.csv`: one row per run.
+pub struct RunsWriter<'s> {
+    sc: &'s Scenario,
+    path: PathBuf,
+    csv: csv::Writer<AtomicFile>,
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer().flush()
+    }
+}
+
+impl<'s> RunsWriter<'s> {
+    pub fn create(sc: &'s Scenario, path: &Path) -> Result<RunsWriter<'s>, OutputError> {
+        let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+        csv.write_record(runs_header(sc)).map_err(csv_err(path))?;
+        Ok(RunsWriter {
+            sc,
+            path: path.to_path_buf(),
+            csv,
+        })
+    }
+
+    pub fn write(&mut self, records: &[RunRecord]) -> Result<(), OutputError> {
+        for r in records {
+            let mut row: Vec<String> =
+                Vec::with_capacity(1 + r.sampled.len() + r.reached.len() + r.finals.len());
+            row.push(r.run.to_string());
+            row.extend(r.sampled.iter().map(|x| num(*x)));
+            row.extend(r.reached.iter().map(|t| date(self.sc, *t)));
+            row.extend(r.fired.iter().map(|t| date(self.sc, *t)));
+            row.extend(r.finals.iter().map(|x| num(*x)));
+            row.extend(r.utility.iter().map(|x| num(*x)));
+            row.push(r.decisions.to_string());
+            self.csv.write_record(&row).map_err(csv_err(&self.path))?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<(), OutputError> {
+        let path = self.path.clone();
+        let file = self.csv.into_inner().map_err(|e| OutputError::Io {
+            path: path.clone(),
+            source: e.into_error(),
+        })?;
+        file.commit()
+    }
+}
+
+/// Column names of `runs.csv`.
+pub fn runs_header(sc: &Scenario) -> Vec<String> {
+    let mut h = vec!["run".to_string()];
+    h.extend(
+        sc.params
+            .uncertain()
+            .iter()
+            .map(|id| sc.params.get(*id).path.clone()),
+    );
+    h.extend(sc.outcomes.iter().map(|o| format!("outcome.{}", o.id)));
+    h.extend(sc.events.iter().map(|e| format!("event.{}", e.id)));
+    h.extend(
+        final_metrics(sc)
+            .iter()
+            .map(|m| format!("final.{}", sc.metric_path(m))),
+    );
+    h.extend(sc.actors.iter().map(|a| format!("utility.{}", a.id)));
+    h.push("decisions".into());
+    h
+}
+
+/// Writes `series.csv`: `date, variable, subject, mean, p05, p50, p95`.
+pub fn write_series(sc: &Scenario, summary: &Summary, path: &Path) -> Result<(), OutputError> {
+    let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+    let err = csv_err(path);
+    csv.write_record(["date", "variable", "subject", "mean", "p05", "p50", "p95"])
+        .map_err(&err)?;
+    let names = sc.names();
+    let agg = &summary.series;
+    for (i, m) in sc.series.iter().enumerate() {
+        let (variable, subject) = m.split_path(&names);
+        for t in 0..agg.turns() {
+            csv.write_record([
+                sc.calendar.period(t).iso_date(),
+                variable.to_string(),
+                subject.clone(),
+                num(agg.mean(i, t)),
+                num(agg.quantile(i, t, 0.05)),
+                num(agg.quantile(i, t, 0.5)),
+                num(agg.quantile(i, t, 0.95)),
+            ])
+            .map_err(&err)?;
+        }
+    }
+    let file = csv.into_inner().map_err(|e| OutputError::Io {
+        path: path.to_path_buf(),
+        source: e.into_error(),
+    })?;
+    file.commit()
+}
+
+/// One row of `outcomes.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeRow {
+    pub outcome: String,
+    pub label: String,
+    pub runs: u64,
+    pub reached: u64,
+    pub probability: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    /// ISO date; empty when never reached.
+    pub median_first_date: String,
+}
+
+pub fn outcome_rows(sc: &Scenario, summary: &Summary) -> Vec<OutcomeRow> {
+    let agg = &summary.outcomes;
+    sc.outcomes
+        .iter()
+        .enumerate()
+        .map(|(o, outcome)| {
+            let (k, n) = (agg.reached(o), agg.runs());
+            let (lo, hi) = wilson(k, n);
+            OutcomeRow {
+                outcome: outcome.id.clone(),
+                label: outcome.label.clone(),
+                runs: n,
+                reached: k,
+                probability: if n == 0 { 0.0 } else { k as f64 / n as f64 },
+                ci_low: lo,
+                ci_high: hi,
+                median_first_date: date(sc, agg.median_turn(o)),
+            }
+        })
+        .collect()
+}
+
+/// Writes `outcomes.csv`: each outcome's probability with its 95% Wilson interval and the
+/// median date it was first reached.
+pub fn write_outcomes(rows: &[OutcomeRow], path: &Path) -> Result<(), OutputError> {
+    let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+    let err = csv_err(path);
+    csv.write_record([
+        "outcome",
+        "label",
+        "runs",
+        "reached",
+        "probability",
+        "ci_low",
+        "ci_high",
+        "median_first_date",
+    ])
+    .map_err(&err)?;
+    for r in rows {
+        csv.write_record([
+            r.outcome.clone(),
+            r.label.clone(),
+            r.runs.to_string(),
+            r.reached.to_string(),
+            num(r.probability),
+            num(r.ci_low),
+            num(r.ci_high),
+            r.median_first_date.clone(),
+        ])
+        .map_err(&err)?;
+    }
+    let file = csv.into_inner().map_err(|e| OutputError::Io {
+        path: path.to_path_buf(),
+        source: e.into_error(),
+    })?;
+    file.commit()
+}
+
+/// `manifest.json`: what was run, how, and how much work it was.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub scenario: ManifestScenario,
+    pub seed: u64,
+    pub first_run: u64,
+    pub runs: u64,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    pub turns_per_run: usize,
+    pub turns_simulated: u64,
+    pub actor_decisions: u64,
+    pub files: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestScenario {
+    pub name: String,
+    pub file: String,
+    pub sha256: String,
+}
+
+pub fn write_manifest(manifest: &Manifest, path: &Path) -> Result<(), OutputError> {
+    let mut f = AtomicFile::create(path)?;
+    let io = |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    serde_json::to_writer_pretty(f.writer(), manifest).map_err(|e| io(e.into()))?;
+    f.writer().write_all(b"\n").map_err(io)?;
+    f.commit()
+}
+
+/// Hex SHA-256 of a file's bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_drop_binary_noise() {
+        assert_eq!(num(0.35000000000000003), "0.35");
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(1.0 / 3.0), "0.333333333");
+    }
+
+    #[test]
+    fn uncommitted_files_leave_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("x.csv");
+        {
+            let mut f = AtomicFile::create(&dest).unwrap();
+            f.writer().write_all(b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.writer().write_all(b"whole").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "whole");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

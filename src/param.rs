@@ -1,0 +1,420 @@
+//! Numeric parameters: a fixed number or a distribution sampled once per run.
+//!
+//! Every number of a scenario is registered in a [`ParamTable`] under its key path (for
+//! example `actors.china.interests.economy`), with the domain it must lie in and the source
+//! it rests on. The engine reads the sampled values by [`ParamId`]; sweeps, events and the
+//! `sources` listing address them by path. Distributions are checked when they are built
+//! (like `rand_distr`'s constructors), so sampling never fails.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::Distribution as _;
+use serde::Serialize;
+
+/// Index of a parameter in its scenario's [`ParamTable`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ParamId(pub u32);
+
+/// The values a parameter may take.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Domain {
+    /// Any finite number.
+    Real,
+    /// Finite and `>= 0`.
+    NonNegative,
+    /// Finite and `> 0`.
+    Positive,
+    /// Within `[lo, hi]`.
+    Range(f64, f64),
+}
+
+impl Domain {
+    pub const UNIT: Domain = Domain::Range(0.0, 1.0);
+
+    pub fn contains(self, x: f64) -> bool {
+        x.is_finite()
+            && match self {
+                Domain::Real => true,
+                Domain::NonNegative => x >= 0.0,
+                Domain::Positive => x > 0.0,
+                Domain::Range(lo, hi) => (lo..=hi).contains(&x),
+            }
+    }
+
+    /// Lower and upper bounds (infinite where open).
+    pub fn bounds(self) -> (f64, f64) {
+        match self {
+            Domain::Real => (f64::NEG_INFINITY, f64::INFINITY),
+            Domain::NonNegative | Domain::Positive => (0.0, f64::INFINITY),
+            Domain::Range(lo, hi) => (lo, hi),
+        }
+    }
+
+    /// How the domain reads in an error message.
+    pub fn describe(self) -> String {
+        match self {
+            Domain::Real => "a finite number".into(),
+            Domain::NonNegative => "a number >= 0".into(),
+            Domain::Positive => "a number > 0".into(),
+            Domain::Range(lo, hi) => format!("a number in [{lo}, {hi}]"),
+        }
+    }
+}
+
+/// A checked distribution. Build it with [`Distribution::new_uniform`] and its siblings,
+/// which reject parameters that are not finite or not ordered.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "lowercase")]
+pub enum Distribution {
+    Fixed {
+        value: f64,
+    },
+    Uniform {
+        low: f64,
+        high: f64,
+    },
+    /// Normal, resampled (up to 64 times, then clamped) to stay inside `[low, high]`.
+    Normal {
+        mean: f64,
+        sd: f64,
+        low: f64,
+        high: f64,
+    },
+    Triangular {
+        low: f64,
+        mode: f64,
+        high: f64,
+    },
+    /// Beta(alpha, beta) scaled to `[low, high]`.
+    Beta {
+        alpha: f64,
+        beta: f64,
+        low: f64,
+        high: f64,
+    },
+    /// One of `values`, with probabilities proportional to `weights`.
+    Choice {
+        values: Vec<f64>,
+        weights: Vec<f64>,
+    },
+}
+
+impl Distribution {
+    pub fn new_uniform(low: f64, high: f64) -> Result<Self, String> {
+        finite(&[low, high])?;
+        if low >= high {
+            return Err(format!(
+                "uniform needs low < high, got low = {low}, high = {high}"
+            ));
+        }
+        Ok(Distribution::Uniform { low, high })
+    }
+
+    pub fn new_normal(mean: f64, sd: f64, low: f64, high: f64) -> Result<Self, String> {
+        finite(&[mean, sd])?;
+        if sd <= 0.0 {
+            return Err(format!("normal needs sd > 0, got {sd}"));
+        }
+        if low >= high || !(low..=high).contains(&mean) {
+            return Err(format!(
+                "normal needs low < mean < high, got [{low}, {high}] around {mean}"
+            ));
+        }
+        Ok(Distribution::Normal {
+            mean,
+            sd,
+            low,
+            high,
+        })
+    }
+
+    pub fn new_triangular(low: f64, mode: f64, high: f64) -> Result<Self, String> {
+        finite(&[low, mode, high])?;
+        if !(low < high && (low..=high).contains(&mode)) {
+            return Err(format!(
+                "triangular needs low <= mode <= high and low < high, got {low}, {mode}, {high}"
+            ));
+        }
+        Ok(Distribution::Triangular { low, mode, high })
+    }
+
+    pub fn new_beta(alpha: f64, beta: f64, low: f64, high: f64) -> Result<Self, String> {
+        finite(&[alpha, beta, low, high])?;
+        if alpha <= 0.0 || beta <= 0.0 {
+            return Err(format!(
+                "beta needs alpha > 0 and beta > 0, got {alpha}, {beta}"
+            ));
+        }
+        if low >= high {
+            return Err(format!("beta needs low < high, got [{low}, {high}]"));
+        }
+        Ok(Distribution::Beta {
+            alpha,
+            beta,
+            low,
+            high,
+        })
+    }
+
+    pub fn new_choice(values: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Self, String> {
+        if values.is_empty() {
+            return Err("choice needs at least one value".into());
+        }
+        finite(&values)?;
+        let weights = weights.unwrap_or_else(|| vec![1.0; values.len()]);
+        if weights.len() != values.len() {
+            return Err(format!(
+                "choice has {} values but {} weights",
+                values.len(),
+                weights.len()
+            ));
+        }
+        if weights.iter().any(|w| !w.is_finite() || *w < 0.0) || weights.iter().sum::<f64>() <= 0.0
+        {
+            return Err("choice weights must be >= 0 with a positive sum".into());
+        }
+        Ok(Distribution::Choice { values, weights })
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Distribution::Fixed { .. })
+    }
+
+    /// The smallest and largest values the distribution can produce.
+    pub fn support(&self) -> (f64, f64) {
+        match self {
+            Distribution::Fixed { value } => (*value, *value),
+            Distribution::Uniform { low, high }
+            | Distribution::Normal { low, high, .. }
+            | Distribution::Triangular { low, high, .. }
+            | Distribution::Beta { low, high, .. } => (*low, *high),
+            Distribution::Choice { values, .. } => values
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                    (lo.min(*v), hi.max(*v))
+                }),
+        }
+    }
+
+    /// A central value: what a deterministic walk-through or a sweep's default uses.
+    pub fn central(&self) -> f64 {
+        match self {
+            Distribution::Fixed { value } => *value,
+            Distribution::Uniform { low, high } => 0.5 * (low + high),
+            Distribution::Normal { mean, .. } => *mean,
+            Distribution::Triangular { low, mode, high } => (low + mode + high) / 3.0,
+            Distribution::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => low + (high - low) * alpha / (alpha + beta),
+            Distribution::Choice { values, weights } => {
+                values.iter().zip(weights).map(|(v, w)| v * w).sum::<f64>()
+                    / weights.iter().sum::<f64>()
+            }
+        }
+    }
+
+    /// Draws one value. Fixed values consume no randomness.
+    pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
+        match *self {
+            Distribution::Fixed { value } => value,
+            Distribution::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
+            Distribution::Normal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
+                let normal = rand_distr::Normal::new(mean, sd).expect("checked in new_normal");
+                for _ in 0..64 {
+                    let x = normal.sample(rng);
+                    if (low..=high).contains(&x) {
+                        return x;
+                    }
+                }
+                mean.clamp(low, high)
+            }
+            Distribution::Triangular { low, mode, high } => {
+                rand_distr::Triangular::new(low, high, mode)
+                    .expect("checked in new_triangular")
+                    .sample(rng)
+            }
+            Distribution::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+            } => {
+                let x: f64 = rand_distr::Beta::new(alpha, beta)
+                    .expect("checked in new_beta")
+                    .sample(rng);
+                low + (high - low) * x
+            }
+            Distribution::Choice {
+                ref values,
+                ref weights,
+            } => {
+                let total: f64 = weights.iter().sum();
+                let mut u = rng.random::<f64>() * total;
+                for (v, w) in values.iter().zip(weights) {
+                    if u < *w {
+                        return *v;
+                    }
+                    u -= w;
+                }
+                *values.last().expect("checked non-empty")
+            }
+        }
+    }
+}
+
+fn finite(xs: &[f64]) -> Result<(), String> {
+    match xs.iter().find(|x| !x.is_finite()) {
+        Some(x) => Err(format!("distribution parameters must be finite, got {x}")),
+        None => Ok(()),
+    }
+}
+
+/// One registered parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Dotted key path in the scenario file, e.g. `actors.russia.behaviour.pressure`.
+    pub path: String,
+    pub domain: Domain,
+    pub dist: Distribution,
+    /// Where the value comes from (a seed document passage, a public fact, or a modelling
+    /// assumption with its reason); `None` when the file gives none, or the value is a
+    /// default the file did not set.
+    pub source: Option<String>,
+    /// True when the file did not set the value and a documented default stands in.
+    pub defaulted: bool,
+}
+
+/// Every numeric parameter of a scenario, in the order the file defines them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ParamTable {
+    params: Vec<Param>,
+}
+
+impl ParamTable {
+    pub fn push(&mut self, param: Param) -> ParamId {
+        self.params.push(param);
+        ParamId(self.params.len() as u32 - 1)
+    }
+
+    pub fn get(&self, id: ParamId) -> &Param {
+        &self.params[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.params.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (ParamId, &Param)> {
+        self.params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (ParamId(i as u32), p))
+    }
+
+    /// The id registered under `path`.
+    pub fn find(&self, path: &str) -> Option<ParamId> {
+        self.params
+            .iter()
+            .position(|p| p.path == path)
+            .map(|i| ParamId(i as u32))
+    }
+
+    /// Ids of the parameters that are distributions, in table order: the columns of
+    /// `runs.csv`.
+    pub fn uncertain(&self) -> Vec<ParamId> {
+        self.iter()
+            .filter(|(_, p)| !p.dist.is_fixed())
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Samples every parameter, in table order. Fixed values consume no randomness.
+    pub fn sample(&self, rng: &mut ChaCha8Rng) -> Values {
+        Values(self.params.iter().map(|p| p.dist.sample(rng)).collect())
+    }
+
+    /// Each parameter at its central value.
+    pub fn central(&self) -> Values {
+        Values(self.params.iter().map(|p| p.dist.central()).collect())
+    }
+
+    /// Replaces the distribution of `id` (used by sweeps and by tests of comparative statics).
+    pub fn set_dist(&mut self, id: ParamId, dist: Distribution) {
+        self.params[id.0 as usize].dist = dist;
+    }
+}
+
+/// The sampled value of every parameter for one run.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Values(pub Vec<f64>);
+
+impl Values {
+    #[inline]
+    pub fn get(&self, id: ParamId) -> f64 {
+        self.0[id.0 as usize]
+    }
+
+    pub fn set(&mut self, id: ParamId, value: f64) {
+        self.0[id.0 as usize] = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn constructors_reject_bad_parameters() {
+        assert!(Distribution::new_uniform(1.0, 0.0).is_err());
+        assert!(Distribution::new_uniform(0.0, f64::NAN).is_err());
+        assert!(Distribution::new_normal(0.5, 0.0, 0.0, 1.0).is_err());
+        assert!(Distribution::new_normal(2.0, 0.1, 0.0, 1.0).is_err());
+        assert!(Distribution::new_triangular(0.0, 2.0, 1.0).is_err());
+        assert!(Distribution::new_beta(0.0, 1.0, 0.0, 1.0).is_err());
+        assert!(Distribution::new_choice(vec![], None).is_err());
+        assert!(Distribution::new_choice(vec![1.0], Some(vec![-1.0])).is_err());
+    }
+
+    #[test]
+    fn samples_stay_in_the_support() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let dists = [
+            Distribution::new_uniform(0.2, 0.4).unwrap(),
+            Distribution::new_normal(0.5, 0.5, 0.0, 1.0).unwrap(),
+            Distribution::new_triangular(0.0, 0.1, 1.0).unwrap(),
+            Distribution::new_beta(2.0, 5.0, 0.1, 0.3).unwrap(),
+            Distribution::new_choice(vec![1.0, 3.0], Some(vec![1.0, 0.0])).unwrap(),
+        ];
+        for d in &dists {
+            let (lo, hi) = d.support();
+            for _ in 0..2000 {
+                let x = d.sample(&mut rng);
+                assert!(x >= lo && x <= hi, "{d:?} gave {x}");
+            }
+        }
+        // A zero-weight value is never drawn.
+        assert!((0..200).all(|_| dists[4].sample(&mut rng) == 1.0));
+    }
+
+    #[test]
+    fn uniform_sample_mean_is_central() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let d = Distribution::new_uniform(2.0, 4.0).unwrap();
+        let n = 20_000;
+        let mean = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64;
+        assert!((mean - d.central()).abs() < 0.02, "{mean}");
+    }
+}

@@ -1,0 +1,343 @@
+//! The scenario file as written: plain serde data, read from TOML and never used by the
+//! engine directly. [`super::validate`] turns it into a checked [`super::Scenario`].
+//!
+//! Every table rejects unknown keys, so a misspelt key is an error rather than a silently
+//! ignored line. Maps keep the order of the file (actors, issues and outcomes are reported
+//! in the order the author wrote them).
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Step;
+
+/// The whole file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub scenario: MetaFile,
+    /// The interest dimensions actors weigh, e.g. `["security", "narcotics", ...]`.
+    pub dimensions: Vec<String>,
+    #[serde(default)]
+    pub model: ModelFile,
+    #[serde(default)]
+    pub defaults: DefaultsFile,
+    pub actors: IndexMap<String, ActorFile>,
+    /// `trust.A.B`: A's initial trust in B, in [0, 1].
+    #[serde(default)]
+    pub trust: IndexMap<String, IndexMap<String, ParamFile>>,
+    #[serde(default)]
+    pub state: IndexMap<String, StateVarFile>,
+    /// `influence.CLIENT.PATRON`: the patron's initial share of influence over the client.
+    #[serde(default)]
+    pub influence: IndexMap<String, IndexMap<String, ParamFile>>,
+    #[serde(default)]
+    pub issues: IndexMap<String, IssueFile>,
+    #[serde(default)]
+    pub events: IndexMap<String, EventFile>,
+    #[serde(default)]
+    pub outcomes: IndexMap<String, OutcomeFile>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetaFile {
+    pub name: String,
+    pub description: String,
+    /// The question the scenario answers, in one sentence.
+    pub question: Option<String>,
+    /// First turn, e.g. `2014-Q1` or `2014-01`.
+    pub start: String,
+    /// Last turn (inclusive).
+    pub end: String,
+    pub step: Step,
+    /// Monte Carlo runs when the command line gives none.
+    pub runs: Option<u64>,
+    /// Master seed when the command line gives none.
+    pub seed: Option<u64>,
+    pub source: Option<String>,
+}
+
+/// Settings of the model's mechanisms that are not attached to one actor or issue.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    /// Turns over which `coop_rate` metrics average (1–64).
+    pub cooperation_window: Option<u32>,
+    /// Per-year pull of influence shares back toward their initial values.
+    pub influence_relaxation: Option<ParamFile>,
+    /// Initial trust for every pair `trust` does not list.
+    pub trust: Option<ParamFile>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultsFile {
+    #[serde(default)]
+    pub behaviour: BehaviourFile,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKindFile {
+    State,
+    Organization,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleFile {
+    /// Every member can block.
+    Consensus,
+    /// Cooperate when the weighted share of members for it reaches `threshold`, and no
+    /// member listed in `veto` is against.
+    Weighted,
+    /// The `leader` decides.
+    Leader,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorFile {
+    pub name: Option<String>,
+    pub kind: ActorKindFile,
+    pub capability: Option<ParamFile>,
+    #[serde(default)]
+    pub interests: IndexMap<String, ParamFile>,
+    #[serde(default)]
+    pub behaviour: BehaviourFile,
+    #[serde(default)]
+    pub members: Vec<String>,
+    pub rule: Option<RuleFile>,
+    pub leader: Option<String>,
+    #[serde(default)]
+    pub weights: IndexMap<String, ParamFile>,
+    pub threshold: Option<ParamFile>,
+    pub veto: Option<Vec<String>>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BehaviourFile {
+    pub rationality: Option<ParamFile>,
+    pub trust_gain: Option<ParamFile>,
+    pub trust_loss: Option<ParamFile>,
+    pub forgiveness: Option<ParamFile>,
+    pub error: Option<ParamFile>,
+    pub pressure: Option<ParamFile>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateVarFile {
+    pub label: Option<String>,
+    pub initial: ParamFile,
+    pub min: f64,
+    pub max: f64,
+    pub target: Option<ParamFile>,
+    /// Per-year fraction of the gap to the target closed.
+    pub rate: Option<ParamFile>,
+    /// `metric path = coefficient`: target += coefficient × metric.
+    #[serde(default)]
+    pub drivers: IndexMap<String, ParamFile>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKindFile {
+    Dyadic,
+    PublicGood,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueFile {
+    pub label: Option<String>,
+    pub kind: IssueKindFile,
+    #[serde(default = "yes")]
+    pub active: bool,
+    // dyadic
+    #[serde(default)]
+    pub sides: Vec<String>,
+    /// `payoffs.SIDE.DIMENSION = { reward, sucker, temptation, punishment }`.
+    #[serde(default)]
+    pub payoffs: IndexMap<String, IndexMap<String, PayoffFile>>,
+    // public good
+    #[serde(default)]
+    pub participants: Vec<String>,
+    pub threat: Option<String>,
+    pub efficacy: Option<ParamFile>,
+    pub harm_dimension: Option<String>,
+    #[serde(default)]
+    pub exposure: IndexMap<String, ParamFile>,
+    #[serde(default)]
+    pub cost: IndexMap<String, ParamFile>,
+    // both
+    pub salience: Option<SalienceFile>,
+    #[serde(default)]
+    pub on_mutual: IndexMap<String, ParamFile>,
+    pub influence_gain: Option<ParamFile>,
+    pub source: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayoffFile {
+    pub reward: Option<ParamFile>,
+    pub sucker: Option<ParamFile>,
+    pub temptation: Option<ParamFile>,
+    pub punishment: Option<ParamFile>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalienceFile {
+    pub base: Option<ParamFile>,
+    #[serde(default)]
+    pub drivers: IndexMap<String, ParamFile>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFile {
+    pub label: Option<String>,
+    /// Scheduled: the date it fires.
+    pub at: Option<String>,
+    /// Stochastic: probability per year of firing while its conditions hold.
+    pub hazard: Option<ParamFile>,
+    #[serde(default)]
+    pub when: Vec<ConditionFile>,
+    /// May a stochastic event fire more than once?
+    #[serde(default)]
+    pub repeat: bool,
+    pub effects: Vec<EffectFile>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionFile {
+    pub metric: String,
+    pub above: Option<f64>,
+    pub below: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffectFile {
+    pub target: String,
+    pub set: Option<ParamFile>,
+    pub add: Option<ParamFile>,
+    pub scale: Option<ParamFile>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeFile {
+    pub label: Option<String>,
+    pub when: Vec<ConditionFile>,
+    /// Consecutive turns the conditions must hold.
+    #[serde(rename = "for")]
+    pub for_turns: Option<u32>,
+    pub source: Option<String>,
+}
+
+/// A numeric parameter as written: a bare number, or a table with `value` or `dist` and an
+/// optional `source`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ParamFile {
+    pub value: Option<f64>,
+    pub dist: Option<String>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub mode: Option<f64>,
+    pub alpha: Option<f64>,
+    pub beta: Option<f64>,
+    pub values: Option<Vec<f64>>,
+    pub weights: Option<Vec<f64>>,
+    pub source: Option<String>,
+}
+
+impl ParamFile {
+    pub fn fixed(value: f64) -> ParamFile {
+        ParamFile {
+            value: Some(value),
+            ..ParamFile::default()
+        }
+    }
+}
+
+/// The table form of [`ParamFile`], read with unknown keys rejected.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParamTableFile {
+    value: Option<f64>,
+    dist: Option<String>,
+    low: Option<f64>,
+    high: Option<f64>,
+    mean: Option<f64>,
+    sd: Option<f64>,
+    mode: Option<f64>,
+    alpha: Option<f64>,
+    beta: Option<f64>,
+    values: Option<Vec<f64>>,
+    weights: Option<Vec<f64>>,
+    source: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ParamFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ParamVisitor;
+
+        impl<'de> Visitor<'de> for ParamVisitor {
+            type Value = ParamFile;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, or a table such as { value = 0.5, source = \"...\" } or { dist = \"uniform\", low = 0.2, high = 0.4 }")
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ParamFile, E> {
+                Ok(ParamFile::fixed(v))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ParamFile, E> {
+                Ok(ParamFile::fixed(v as f64))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ParamFile, E> {
+                Ok(ParamFile::fixed(v as f64))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamFile, A::Error> {
+                let t = ParamTableFile::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(ParamFile {
+                    value: t.value,
+                    dist: t.dist,
+                    low: t.low,
+                    high: t.high,
+                    mean: t.mean,
+                    sd: t.sd,
+                    mode: t.mode,
+                    alpha: t.alpha,
+                    beta: t.beta,
+                    values: t.values,
+                    weights: t.weights,
+                    source: t.source,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(ParamVisitor)
+    }
+}

@@ -1,0 +1,162 @@
+//! Scenarios: the file format, its validation, and the checked [`Scenario`] the engine runs.
+//!
+//! Loading is the only place file contents are checked. A [`Scenario`] is valid by
+//! construction: every name resolves, every number lies in its domain, every date falls in
+//! the calendar, so the engine never re-checks.
+
+pub mod error;
+pub mod file;
+mod validate;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::actor::{Actor, ActorId, ActorKind};
+use crate::calendar::Calendar;
+use crate::events::Event;
+use crate::issue::{Issue, Linear};
+use crate::metric::{Metric, Names};
+use crate::outcome::Outcome;
+use crate::param::{ParamId, ParamTable};
+pub use error::{Diagnostic, Location, ScenarioError};
+
+/// A checked scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub question: Option<String>,
+    pub source: Option<String>,
+    pub calendar: Calendar,
+    /// Default number of Monte Carlo runs.
+    pub runs: u64,
+    /// Default master seed.
+    pub seed: u64,
+    pub dimensions: Vec<String>,
+    pub actors: Vec<Actor>,
+    pub params: ParamTable,
+    /// Initial trust, `n × n` row-major (`trust[a * n + b]` is a's trust in b); `None` on the
+    /// diagonal, where trust is 1.
+    pub trust: Vec<Option<ParamId>>,
+    pub state: Vec<StateVar>,
+    pub influence: Influence,
+    pub issues: Vec<Issue>,
+    pub events: Vec<Event>,
+    pub outcomes: Vec<Outcome>,
+    /// Turns averaged by `coop_rate` metrics (1–64).
+    pub window: u32,
+    /// The metrics recorded every turn for `series.csv`.
+    pub series: Vec<Metric>,
+    names: NameLists,
+}
+
+/// A state variable: relaxes toward `target` at `rate` per year, then is clamped to
+/// `[min, max]`; issues and events move it too.
+#[derive(Debug, Clone, Serialize)]
+pub struct StateVar {
+    pub id: String,
+    pub label: String,
+    pub initial: ParamId,
+    pub min: f64,
+    pub max: f64,
+    pub target: Linear,
+    pub rate: Option<ParamId>,
+    pub source: Option<String>,
+}
+
+/// Influence shares of patrons over client states. Each client's shares are normalised to
+/// sum to 1 at the start of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Influence {
+    pub clients: Vec<ActorId>,
+    pub patrons: Vec<ActorId>,
+    /// `clients × patrons`, row-major; `None` is a share of 0.
+    pub shares: Vec<Option<ParamId>>,
+    /// Per-year pull back toward the initial shares.
+    pub relaxation: Option<ParamId>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct NameLists {
+    actors: Vec<String>,
+    state: Vec<String>,
+    issues: Vec<String>,
+    participants: Vec<Vec<ActorId>>,
+    clients: Vec<ActorId>,
+    patrons: Vec<ActorId>,
+    outcomes: Vec<String>,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read(path).map_err(|source| ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let display = path.display().to_string();
+        let text = String::from_utf8(text).map_err(|e| ScenarioError::Invalid {
+            file: display.clone(),
+            diagnostics: vec![
+                Diagnostic::new(
+                    "",
+                    format!(
+                        "the file is not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                )
+                .expected("a TOML scenario file"),
+            ],
+        })?;
+        Scenario::parse(&text, &display)
+    }
+
+    /// Validates scenario text; `file` names it in messages.
+    pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        validate::parse(text).map_err(|diagnostics| ScenarioError::Invalid {
+            file: file.to_string(),
+            diagnostics,
+        })
+    }
+
+    pub fn actor_count(&self) -> usize {
+        self.actors.len()
+    }
+
+    pub fn actor(&self, id: &str) -> Option<ActorId> {
+        self.actors.iter().position(|a| a.id == id).map(ActorId)
+    }
+
+    pub fn issue(&self, id: &str) -> Option<usize> {
+        self.issues.iter().position(|i| i.id == id)
+    }
+
+    pub fn is_organization(&self, a: ActorId) -> bool {
+        self.actors[a.0].kind == ActorKind::Organization
+    }
+
+    /// The names metric paths refer to.
+    pub fn names(&self) -> Names<'_> {
+        let n = &self.names;
+        Names {
+            actors: &n.actors,
+            state: &n.state,
+            issues: &n.issues,
+            participants: &n.participants,
+            clients: &n.clients,
+            patrons: &n.patrons,
+            outcomes: &n.outcomes,
+        }
+    }
+
+    /// Resolves a metric path such as `trust.russia.china`.
+    pub fn metric(&self, path: &str) -> Option<Metric> {
+        Metric::parse(path, &self.names()).ok()
+    }
+
+    /// The dotted path of a metric.
+    pub fn metric_path(&self, m: &Metric) -> String {
+        m.path(&self.names())
+    }
+}

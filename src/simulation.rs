@@ -1,0 +1,1166 @@
+//! One run of a scenario, stepped a turn at a time.
+//!
+//! A [`Simulation`] owns the run's sampled parameter [`Values`], its [`State`] and its random
+//! stream. Between turns the state can be read and changed (wargame injects), participants'
+//! actions can be imposed ([`Overrides`]), and the whole run can be saved and resumed
+//! ([`Snapshot`]). Monte Carlo is just many simulations stepped to the end.
+//!
+//! A turn, in order:
+//! 1. events: scheduled injects of this date, then stochastic events (one draw each);
+//! 2. decisions: every decider of every issue draws once (even on inactive issues, so that
+//!    streams stay aligned across scenario variants) and chooses by logit;
+//!    organizations aggregate their members' votes;
+//! 3. consequences: payoffs accrue, issues move the state, patrons gain influence,
+//!    observers update trust, forgiveness pulls trust back to its baseline;
+//! 4. state variables relax toward their targets;
+//! 5. cooperation histories and outcomes are updated.
+//!
+//! Randomness: run `r` with master seed `s` uses `ChaCha8Rng::seed_from_u64(s)` on stream `r`.
+//! Parameters are sampled from word 0 of the stream and the dynamics from word 2⁴⁰, so adding
+//! a distribution to a scenario does not shift the random numbers its dynamics see.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::actor::{ActorId, ActorKind};
+use crate::calendar::Period;
+use crate::decision::{self, DecisionRecord};
+use crate::events::{Op, Target, Trigger};
+use crate::issue::{IssueKind, Linear};
+use crate::metric::Metric;
+use crate::param::{ParamId, Values};
+use crate::scenario::Scenario;
+use crate::trust;
+
+/// Word offset of the dynamics in a run's stream; parameter sampling uses the words before.
+pub const DYNAMICS_WORD_OFFSET: u128 = 1 << 40;
+
+/// The random stream of run `run` under master seed `seed`, positioned for parameter sampling.
+pub fn run_stream(seed: u64, run: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run);
+    rng
+}
+
+/// Everything about a run that changes from turn to turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// Turns completed (the next turn to play).
+    pub turn: usize,
+    /// Trust, `n × n` row-major: `trust[a * n + b]` is a's trust in b.
+    pub trust: Vec<f64>,
+    /// Levels forgiveness pulls trust back to.
+    pub trust_baseline: Vec<f64>,
+    /// State variables, in scenario order.
+    pub vars: Vec<f64>,
+    /// Influence shares, `clients × patrons` row-major; each row sums to 1.
+    pub influence: Vec<f64>,
+    pub influence_baseline: Vec<f64>,
+    pub issue_active: Vec<bool>,
+    /// Per participant slot: its actions, bit 0 the latest turn (1 = cooperated).
+    pub history: Vec<u64>,
+    /// Per issue: bit 0 set when both sides cooperated in the latest turn (dyadic only).
+    pub mutual: Vec<u64>,
+    /// Per outcome: consecutive turns its conditions have held.
+    pub streak: Vec<u32>,
+    /// Per outcome: the turn it was first reached.
+    pub reached: Vec<Option<usize>>,
+    /// Per event: the turn it first fired.
+    pub fired: Vec<Option<usize>>,
+    /// Accumulated utility per actor (payoffs per year × years).
+    pub utility: Vec<f64>,
+    /// Actor-decisions taken so far (a member's vote counts as one).
+    pub decisions: u64,
+}
+
+/// Imposed actions for the next turn, by participant slot (see [`Simulation::slot`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overrides(pub Vec<Option<bool>>);
+
+/// Receives what happens during a turn. The default methods do nothing, and decision records
+/// are only built when `DECISIONS` is true, so Monte Carlo pays nothing for explanations.
+pub trait Observer {
+    const DECISIONS: bool = false;
+    fn decision(&mut self, _record: DecisionRecord) {}
+    fn event(&mut self, _turn: usize, _event: usize) {}
+}
+
+/// An observer that ignores everything.
+pub struct Quiet;
+impl Observer for Quiet {}
+
+/// Collects every decision record and fired event.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    pub decisions: Vec<DecisionRecord>,
+    pub events: Vec<(usize, usize)>,
+}
+
+impl Observer for Recorder {
+    const DECISIONS: bool = true;
+    fn decision(&mut self, record: DecisionRecord) {
+        self.decisions.push(record);
+    }
+    fn event(&mut self, turn: usize, event: usize) {
+        self.events.push((turn, event));
+    }
+}
+
+/// A run frozen between turns: enough, with its scenario, to resume it exactly.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub values: Values,
+    pub state: State,
+    pub rng: ChaCha8Rng,
+}
+
+/// One run.
+pub struct Simulation<'s> {
+    scenario: &'s Scenario,
+    values: Values,
+    model: Compiled,
+    state: State,
+    rng: ChaCha8Rng,
+    scratch: Scratch,
+}
+
+impl<'s> Simulation<'s> {
+    /// Run `run` under master seed `seed`: parameters sampled from the run's stream.
+    pub fn new(scenario: &'s Scenario, seed: u64, run: u64) -> Simulation<'s> {
+        let mut rng = run_stream(seed, run);
+        let values = scenario.params.sample(&mut rng);
+        Simulation::with_values(scenario, values, seed, run)
+    }
+
+    /// Run `run` with the given parameter values (a sweep's design point, a test's fixture).
+    pub fn with_values(
+        scenario: &'s Scenario,
+        values: Values,
+        seed: u64,
+        run: u64,
+    ) -> Simulation<'s> {
+        let mut rng = run_stream(seed, run);
+        rng.set_word_pos(DYNAMICS_WORD_OFFSET);
+        let model = Compiled::new(scenario, &values);
+        let state = initial_state(scenario, &values);
+        let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
+        Simulation {
+            scenario,
+            values,
+            model,
+            state,
+            rng,
+            scratch,
+        }
+    }
+
+    pub fn resume(scenario: &'s Scenario, snapshot: Snapshot) -> Simulation<'s> {
+        let model = Compiled::new(scenario, &snapshot.values);
+        let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
+        Simulation {
+            scenario,
+            values: snapshot.values,
+            model,
+            state: snapshot.state,
+            rng: snapshot.rng,
+            scratch,
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            values: self.values.clone(),
+            state: self.state.clone(),
+            rng: self.rng.clone(),
+        }
+    }
+
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The state, for changes between turns (a facilitator's inject). Values are not
+    /// re-checked: keep trust and shares in [0, 1].
+    pub fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    pub fn values(&self) -> &Values {
+        &self.values
+    }
+
+    /// Changes a parameter for the rest of the run.
+    pub fn set_value(&mut self, id: ParamId, value: f64) {
+        self.values.set(id, value);
+        self.model = Compiled::new(self.scenario, &self.values);
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.state.turn >= self.scenario.calendar.turns()
+    }
+
+    /// The period of the next turn.
+    pub fn period(&self) -> Period {
+        self.scenario.calendar.period(self.state.turn)
+    }
+
+    /// The global slot of `actor` in `issue`, for [`Overrides`].
+    pub fn slot(&self, issue: usize, actor: ActorId) -> Option<usize> {
+        let local = self.scenario.issues[issue]
+            .participants
+            .iter()
+            .position(|a| *a == actor)?;
+        Some(self.model.slot_start[issue] + local)
+    }
+
+    pub fn slot_count(&self) -> usize {
+        self.model.slots.len()
+    }
+
+    /// Plays the remaining turns.
+    pub fn run_to_end(&mut self) {
+        while !self.is_done() {
+            self.step();
+        }
+    }
+
+    pub fn step(&mut self) {
+        self.step_with(&Overrides::default(), &mut Quiet);
+    }
+
+    /// Plays one turn, with imposed actions and an observer. Does nothing once done.
+    pub fn step_with<O: Observer>(&mut self, overrides: &Overrides, observer: &mut O) {
+        if self.is_done() {
+            return;
+        }
+        let t = self.state.turn;
+        self.fire_events(t, observer);
+        self.decide(t, overrides, observer);
+        self.apply_consequences();
+        self.relax_state();
+        self.close_turn();
+    }
+
+    /// The current value of a metric (after the last completed turn).
+    pub fn metric(&self, m: &Metric) -> f64 {
+        metric_value(self.scenario, &self.model, &self.state, m)
+    }
+
+    fn fire_events<O: Observer>(&mut self, t: usize, observer: &mut O) {
+        let sc = self.scenario;
+        let mut recompile = false;
+        for (e, ev) in sc.events.iter().enumerate() {
+            let fire = match ev.trigger {
+                Trigger::At(turn) => turn == t && self.conditions_hold(&ev.when),
+                Trigger::Hazard { per_year, repeat } => {
+                    let u: f64 = self.rng.random();
+                    (repeat || self.state.fired[e].is_none())
+                        && u < sc.calendar.per_turn(self.values.get(per_year))
+                        && self.conditions_hold(&ev.when)
+                }
+            };
+            if !fire {
+                continue;
+            }
+            for effect in &ev.effects {
+                let amount = self.values.get(effect.amount);
+                recompile |= apply_effect(
+                    sc,
+                    &mut self.values,
+                    &mut self.state,
+                    effect.target,
+                    effect.op,
+                    amount,
+                );
+            }
+            self.state.fired[e].get_or_insert(t);
+            observer.event(t, e);
+        }
+        if recompile {
+            self.model = Compiled::new(sc, &self.values);
+        }
+    }
+
+    fn conditions_hold(&self, conds: &[crate::outcome::Condition]) -> bool {
+        conds.iter().all(|c| c.holds(self.metric(&c.metric)))
+    }
+
+    fn decide<O: Observer>(&mut self, t: usize, overrides: &Overrides, observer: &mut O) {
+        let (sc, m, st, sx) = (
+            self.scenario,
+            &self.model,
+            &mut self.state,
+            &mut self.scratch,
+        );
+        let n = sc.actor_count();
+        for (k, issue) in m.issues.iter().enumerate() {
+            let sal = issue.salience(sc, m, st);
+            sx.salience[k] = sal;
+            let active = st.issue_active[k];
+            let slots = m.slot_start[k]..m.slot_start[k + 1];
+            for s in slots.clone() {
+                let slot = &m.slots[s];
+                let mut share = 0.0;
+                let mut blocked = false;
+                for e in slot.evals.clone() {
+                    let ev = &m.evals[e];
+                    let u: f64 = self.rng.random();
+                    if !active {
+                        continue;
+                    }
+                    let a = ev.actor;
+                    let (advantage, belief) = match issue.threat {
+                        None => {
+                            let q = st.trust[a * n + slot.partner];
+                            (
+                                decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p),
+                                q,
+                            )
+                        }
+                        Some(threat) => {
+                            let others: f64 = slots
+                                .clone()
+                                .filter(|&o| o != s)
+                                .map(|o| st.trust[a * n + m.slots[o].actor] * m.slots[o].efficacy)
+                                .sum();
+                            (
+                                decision::public_good_advantage(
+                                    sal,
+                                    ev.harm,
+                                    st.vars[threat],
+                                    others,
+                                    slot.efficacy,
+                                    ev.cost,
+                                ),
+                                others,
+                            )
+                        }
+                    };
+                    let pressure = if issue.threat.is_none() {
+                        m.pressure_cost(st, a, slot.partner)
+                    } else {
+                        0.0
+                    };
+                    let utility = advantage - pressure;
+                    let p_intend = decision::choice_probability(m.lambda[a], utility);
+                    let p = decision::with_error(p_intend, m.error[a]);
+                    let vote = u < p;
+                    sx.pressure[e] = pressure;
+                    sx.votes[e] = vote;
+                    st.decisions += 1;
+                    if vote {
+                        share += ev.weight;
+                    } else if ev.veto {
+                        blocked = true;
+                    }
+                    if O::DECISIONS {
+                        observer.decision(DecisionRecord {
+                            turn: t,
+                            issue: k,
+                            participant: ActorId(slot.actor),
+                            decider: ActorId(a),
+                            partner: issue.threat.is_none().then_some(ActorId(slot.partner)),
+                            belief,
+                            salience: sal,
+                            advantage,
+                            by_dimension: breakdown(
+                                sc,
+                                &self.values,
+                                st,
+                                k,
+                                s - m.slot_start[k],
+                                a,
+                                sal,
+                                belief,
+                            ),
+                            pressure: m.pressure_terms(st, a, slot.partner, issue.threat.is_none()),
+                            utility,
+                            rationality: m.lambda[a],
+                            p_intend,
+                            error: m.error[a],
+                            p_cooperate: p,
+                            draw: u,
+                            cooperated: vote,
+                        });
+                    }
+                }
+                let chosen = active && !blocked && share + 1e-12 >= slot.threshold;
+                sx.act[s] = match overrides.0.get(s).copied().flatten() {
+                    Some(forced) => active && forced,
+                    None => chosen,
+                };
+            }
+        }
+    }
+
+    fn apply_consequences(&mut self) {
+        let (sc, m, st, sx) = (
+            self.scenario,
+            &self.model,
+            &mut self.state,
+            &mut self.scratch,
+        );
+        let n = sc.actor_count();
+        let dt = m.dt;
+        sx.obs.iter_mut().for_each(|x| *x = 0);
+        sx.coop.iter_mut().for_each(|x| *x = 0);
+        let np = sc.influence.patrons.len();
+        for (k, issue) in m.issues.iter().enumerate() {
+            if !st.issue_active[k] {
+                continue;
+            }
+            let sal = sx.salience[k];
+            let slots = m.slot_start[k]..m.slot_start[k + 1];
+            match issue.threat {
+                None => {
+                    let (s0, s1) = (slots.start, slots.start + 1);
+                    let (a0, a1) = (sx.act[s0], sx.act[s1]);
+                    for (s, mine, theirs) in [(s0, a0, a1), (s1, a1, a0)] {
+                        let slot = &m.slots[s];
+                        for e in slot.evals.clone() {
+                            let ev = &m.evals[e];
+                            let payoff = match (mine, theirs) {
+                                (true, true) => ev.r,
+                                (true, false) => ev.s,
+                                (false, true) => ev.t,
+                                (false, false) => ev.p,
+                            };
+                            let cost = if sx.votes[e] { sx.pressure[e] } else { 0.0 };
+                            let u = (sal * payoff - cost) * dt;
+                            st.utility[ev.actor] += u;
+                            if slot.actor != ev.actor {
+                                st.utility[slot.actor] += ev.weight * u;
+                            }
+                        }
+                        // The partner and its members watch this side.
+                        let other = if s == s0 { s1 } else { s0 };
+                        for &o in &m.observers[m.slots[other].actor] {
+                            sx.obs[o * n + slot.actor] += 1;
+                            sx.coop[o * n + slot.actor] += u16::from(mine);
+                        }
+                    }
+                    if a0 && a1 {
+                        for &(v, amount) in &issue.on_mutual {
+                            st.vars[v] += amount * dt;
+                        }
+                        let g = issue.influence_gain * dt;
+                        if g > 0.0 {
+                            for (x, y) in [
+                                (m.slots[s0].actor, m.slots[s1].actor),
+                                (m.slots[s1].actor, m.slots[s0].actor),
+                            ] {
+                                if let Some(c) = m.client_of[x] {
+                                    for p in 0..np {
+                                        let credit = m.credit[y * np + p];
+                                        let share = &mut st.influence[c * np + p];
+                                        *share += g * credit * (1.0 - *share);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                Some(threat) => {
+                    let level = st.vars[threat];
+                    for s in slots.clone() {
+                        let slot = &m.slots[s];
+                        let gave = sx.act[s];
+                        for e in slot.evals.clone() {
+                            let ev = &m.evals[e];
+                            let u = (-sal * ev.harm * level * level
+                                + if gave { ev.cost } else { 0.0 })
+                                * dt;
+                            st.utility[ev.actor] += u;
+                            if slot.actor != ev.actor {
+                                st.utility[slot.actor] += ev.weight * u;
+                            }
+                        }
+                        if gave {
+                            st.vars[threat] -= slot.efficacy * dt;
+                            for &(v, amount) in &issue.on_mutual {
+                                st.vars[v] += amount * dt;
+                            }
+                            let g = issue.influence_gain * dt;
+                            if g > 0.0 {
+                                for c in 0..m.clients.len() {
+                                    if m.clients[c] == slot.actor {
+                                        continue;
+                                    }
+                                    for p in 0..np {
+                                        let share = &mut st.influence[c * np + p];
+                                        *share +=
+                                            g * m.credit[slot.actor * np + p] * (1.0 - *share);
+                                    }
+                                }
+                            }
+                        }
+                        for o_slot in slots.clone().filter(|&o| o != s) {
+                            for &o in &m.observers[m.slots[o_slot].actor] {
+                                sx.obs[o * n + slot.actor] += 1;
+                                sx.coop[o * n + slot.actor] += u16::from(gave);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Trust: learn from what was observed, then forgive.
+        for o in 0..n {
+            for j in 0..n {
+                let i = o * n + j;
+                if o == j {
+                    continue;
+                }
+                let mut tau = st.trust[i];
+                if sx.obs[i] > 0 {
+                    tau = trust::learn(
+                        tau,
+                        f64::from(sx.coop[i]) / f64::from(sx.obs[i]),
+                        m.gain[o],
+                        m.loss[o],
+                    );
+                }
+                st.trust[i] = trust::forgive(tau, st.trust_baseline[i], m.forgive[o]);
+            }
+        }
+        // Influence: pull toward the baseline, renormalise each client's shares.
+        if np > 0 {
+            for c in 0..m.clients.len() {
+                let row = c * np..(c + 1) * np;
+                for i in row.clone() {
+                    st.influence[i] +=
+                        m.influence_relax * (st.influence_baseline[i] - st.influence[i]);
+                }
+                normalise(&mut st.influence[row]);
+            }
+        }
+    }
+
+    fn relax_state(&mut self) {
+        let (sc, m, st, sx) = (
+            self.scenario,
+            &self.model,
+            &mut self.state,
+            &mut self.scratch,
+        );
+        for (v, var) in m.vars.iter().enumerate() {
+            let x = st.vars[v];
+            sx.next_vars[v] = if var.rate > 0.0 {
+                let target = var.target.eval(sc, m, st);
+                x + var.rate * (target - x)
+            } else {
+                x
+            };
+        }
+        for (v, var) in m.vars.iter().enumerate() {
+            st.vars[v] = sx.next_vars[v].clamp(var.min, var.max);
+        }
+    }
+
+    fn close_turn(&mut self) {
+        let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &self.scratch);
+        for (k, issue) in m.issues.iter().enumerate() {
+            let slots = m.slot_start[k]..m.slot_start[k + 1];
+            for s in slots.clone() {
+                st.history[s] = (st.history[s] << 1) | u64::from(sx.act[s]);
+            }
+            let both = issue.threat.is_none() && sx.act[slots.start] && sx.act[slots.start + 1];
+            st.mutual[k] = (st.mutual[k] << 1) | u64::from(both);
+        }
+        let t = st.turn;
+        st.turn += 1;
+        for (o, outcome) in sc.outcomes.iter().enumerate() {
+            if st.reached[o].is_some() {
+                continue;
+            }
+            let holds = outcome
+                .when
+                .iter()
+                .all(|c| c.holds(metric_value(sc, m, st, &c.metric)));
+            st.streak[o] = if holds { st.streak[o] + 1 } else { 0 };
+            if st.streak[o] >= outcome.for_turns {
+                st.reached[o] = Some(t);
+            }
+        }
+    }
+}
+
+fn normalise(row: &mut [f64]) {
+    let total: f64 = row.iter().sum();
+    if total > 0.0 {
+        row.iter_mut().for_each(|x| *x /= total);
+    } else {
+        let even = 1.0 / row.len() as f64;
+        row.iter_mut().for_each(|x| *x = even);
+    }
+}
+
+/// Applies an event effect; returns true when a parameter changed (the model needs
+/// recompiling).
+fn apply_effect(
+    sc: &Scenario,
+    values: &mut Values,
+    st: &mut State,
+    target: Target,
+    op: Op,
+    amount: f64,
+) -> bool {
+    let n = sc.actor_count();
+    match target {
+        Target::Param(id) => {
+            let (lo, hi) = sc.params.get(id).domain.bounds();
+            values.set(id, op.apply(values.get(id), amount).clamp(lo, hi));
+            return true;
+        }
+        Target::State(v) => {
+            let var = &sc.state[v];
+            st.vars[v] = op.apply(st.vars[v], amount).clamp(var.min, var.max);
+        }
+        Target::Trust(a, b) => {
+            let i = a.0 * n + b.0;
+            st.trust[i] = op.apply(st.trust[i], amount).clamp(0.0, 1.0);
+        }
+        Target::TrustBaseline(a, b) => {
+            let i = a.0 * n + b.0;
+            st.trust_baseline[i] = op.apply(st.trust_baseline[i], amount).clamp(0.0, 1.0);
+        }
+        Target::Influence { client, patron } => {
+            let np = sc.influence.patrons.len();
+            let row = &mut st.influence[client * np..(client + 1) * np];
+            let old = row[patron];
+            let new = op.apply(old, amount).clamp(0.0, 1.0);
+            // The other patrons share what is left in their current proportions.
+            let rest_old = 1.0 - old;
+            for (p, x) in row.iter_mut().enumerate() {
+                if p == patron {
+                    *x = new;
+                } else if rest_old > 1e-12 {
+                    *x *= (1.0 - new) / rest_old;
+                } else {
+                    *x = (1.0 - new) / (np - 1).max(1) as f64;
+                }
+            }
+        }
+        Target::IssueActive(k) => {
+            st.issue_active[k] = op.apply(f64::from(u8::from(st.issue_active[k])), amount) >= 0.5;
+        }
+    }
+    false
+}
+
+fn initial_state(sc: &Scenario, values: &Values) -> State {
+    let n = sc.actor_count();
+    let trust: Vec<f64> = sc
+        .trust
+        .iter()
+        .map(|p| p.map_or(1.0, |id| values.get(id)))
+        .collect();
+    let np = sc.influence.patrons.len();
+    let mut influence: Vec<f64> = sc
+        .influence
+        .shares
+        .iter()
+        .map(|p| p.map_or(0.0, |id| values.get(id)))
+        .collect();
+    for c in 0..sc.influence.clients.len() {
+        normalise(&mut influence[c * np..(c + 1) * np]);
+    }
+    let slots: usize = sc.issues.iter().map(|i| i.participants.len()).sum();
+    State {
+        turn: 0,
+        trust_baseline: trust.clone(),
+        trust,
+        vars: sc.state.iter().map(|v| values.get(v.initial)).collect(),
+        influence_baseline: influence.clone(),
+        influence,
+        issue_active: sc.issues.iter().map(|i| i.active).collect(),
+        history: vec![0; slots],
+        mutual: vec![0; sc.issues.len()],
+        streak: vec![0; sc.outcomes.len()],
+        reached: vec![None; sc.outcomes.len()],
+        fired: vec![None; sc.events.len()],
+        utility: vec![0.0; n],
+        decisions: 0,
+    }
+}
+
+fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Metric) -> f64 {
+    let n = sc.actor_count();
+    let window = (sc.window as usize).min(st.turn);
+    let mask = if window >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << window) - 1
+    };
+    let rate = |bits: u64| {
+        if window == 0 {
+            0.0
+        } else {
+            f64::from((bits & mask).count_ones()) / window as f64
+        }
+    };
+    match *metric {
+        Metric::State(v) => st.vars[v],
+        Metric::Trust(a, b) => st.trust[a.0 * n + b.0],
+        Metric::Influence { client, patron } => {
+            st.influence[client * sc.influence.patrons.len() + patron]
+        }
+        Metric::Coop(k) => {
+            if st.turn == 0 {
+                0.0
+            } else if m.issues[k].threat.is_none() {
+                (st.mutual[k] & 1) as f64
+            } else {
+                let slots = m.slot_start[k]..m.slot_start[k + 1];
+                let len = slots.len() as f64;
+                slots.map(|s| (st.history[s] & 1) as f64).sum::<f64>() / len
+            }
+        }
+        Metric::CoopActor(k, s) => {
+            if st.turn == 0 {
+                0.0
+            } else {
+                (st.history[m.slot_start[k] + s] & 1) as f64
+            }
+        }
+        Metric::CoopRate(k) => {
+            if m.issues[k].threat.is_none() {
+                rate(st.mutual[k])
+            } else {
+                let slots = m.slot_start[k]..m.slot_start[k + 1];
+                let len = slots.len() as f64;
+                slots.map(|s| rate(st.history[s])).sum::<f64>() / len
+            }
+        }
+        Metric::CoopRateActor(k, s) => rate(st.history[m.slot_start[k] + s]),
+        Metric::Outcome(o) => f64::from(u8::from(st.reached[o].is_some())),
+    }
+}
+
+/// Per-dimension terms of a decision, recomputed from the scenario's payoffs (only for
+/// explanations).
+#[allow(clippy::too_many_arguments)]
+fn breakdown(
+    sc: &Scenario,
+    values: &Values,
+    st: &State,
+    issue: usize,
+    local: usize,
+    decider: usize,
+    sal: f64,
+    belief: f64,
+) -> Vec<(usize, f64)> {
+    let w = |d: usize| sc.actors[decider].interests[d].map_or(0.0, |id| values.get(id));
+    let get = |p: Option<ParamId>| p.map_or(0.0, |id| values.get(id));
+    match &sc.issues[issue].kind {
+        IssueKind::Dyadic { payoffs } => payoffs[local]
+            .iter()
+            .map(|dp| {
+                let (r, s, t, p) = (
+                    get(dp.reward),
+                    get(dp.sucker),
+                    get(dp.temptation),
+                    get(dp.punishment),
+                );
+                (
+                    dp.dimension,
+                    w(dp.dimension) * decision::dyadic_advantage(sal, belief, r, s, t, p),
+                )
+            })
+            .collect(),
+        IssueKind::PublicGood(pg) => {
+            let efficacy = values.get(pg.efficacy)
+                * capability(sc, values, sc.issues[issue].participants[local].0);
+            let harm = w(pg.harm_dimension) * values.get(pg.exposure[local]);
+            let mut out = vec![(
+                pg.harm_dimension,
+                decision::public_good_advantage(
+                    sal,
+                    harm,
+                    st.vars[pg.threat],
+                    belief,
+                    efficacy,
+                    0.0,
+                ),
+            )];
+            out.extend(pg.cost.iter().map(|&(d, id)| (d, w(d) * values.get(id))));
+            out
+        }
+    }
+}
+
+fn capability(sc: &Scenario, values: &Values, a: usize) -> f64 {
+    match (sc.actors[a].capability, &sc.actors[a].organization) {
+        (Some(id), _) => values.get(id),
+        (None, Some(org)) => org
+            .members
+            .iter()
+            .map(|m| capability(sc, values, m.0))
+            .sum(),
+        (None, None) => 0.0,
+    }
+}
+
+/// Per-turn buffers, reused across turns.
+struct Scratch {
+    act: Vec<bool>,
+    votes: Vec<bool>,
+    pressure: Vec<f64>,
+    salience: Vec<f64>,
+    obs: Vec<u16>,
+    coop: Vec<u16>,
+    next_vars: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(sc: &Scenario, slots: usize, evals: usize) -> Scratch {
+        let n = sc.actor_count();
+        Scratch {
+            act: vec![false; slots],
+            votes: vec![false; evals],
+            pressure: vec![0.0; evals],
+            salience: vec![0.0; sc.issues.len()],
+            obs: vec![0; n * n],
+            coop: vec![0; n * n],
+            next_vars: vec![0.0; sc.state.len()],
+        }
+    }
+}
+
+/// The scenario's numbers for one run, laid out flat for the turn loop: payoffs already
+/// weighted by each decider's interests, rates already per turn. Rebuilt whenever a
+/// parameter changes.
+struct Compiled {
+    dt: f64,
+    lambda: Vec<f64>,
+    error: Vec<f64>,
+    gain: Vec<f64>,
+    loss: Vec<f64>,
+    forgive: Vec<f64>,
+    pressure: Vec<f64>,
+    /// Issue `k`'s slots are `slot_start[k]..slot_start[k + 1]`.
+    slot_start: Vec<usize>,
+    slots: Vec<SlotC>,
+    evals: Vec<EvalC>,
+    issues: Vec<IssueC>,
+    vars: Vec<VarC>,
+    /// Who watches an actor's partners: the actor and, for an organization, its members.
+    observers: Vec<Vec<usize>>,
+    clients: Vec<usize>,
+    client_of: Vec<Option<usize>>,
+    patrons: Vec<usize>,
+    /// `actors × patrons`: how much a deal with the actor counts as a deal with the patron (1
+    /// for the patron itself, its vote weight in an organization it belongs to).
+    credit: Vec<f64>,
+    influence_relax: f64,
+}
+
+struct SlotC {
+    actor: usize,
+    /// The other side of a dyad (unused for public goods).
+    partner: usize,
+    evals: std::ops::Range<usize>,
+    threshold: f64,
+    /// Public goods: per-year threat reduction when this participant contributes.
+    efficacy: f64,
+}
+
+/// A decider in a slot: the participant itself or a voting member.
+struct EvalC {
+    actor: usize,
+    weight: f64,
+    veto: bool,
+    r: f64,
+    s: f64,
+    t: f64,
+    p: f64,
+    /// Public goods: interest in the harmed dimension × exposure.
+    harm: f64,
+    /// Public goods: utility of contributing's side effects.
+    cost: f64,
+}
+
+struct IssueC {
+    threat: Option<usize>,
+    salience_base: f64,
+    salience_terms: Vec<(Metric, f64)>,
+    on_mutual: Vec<(usize, f64)>,
+    influence_gain: f64,
+}
+
+impl IssueC {
+    fn salience(&self, sc: &Scenario, m: &Compiled, st: &State) -> f64 {
+        let mut x = self.salience_base;
+        for (metric, coef) in &self.salience_terms {
+            x += coef * metric_value(sc, m, st, metric);
+        }
+        x.max(0.0)
+    }
+}
+
+struct VarC {
+    target: LinearC,
+    rate: f64,
+    min: f64,
+    max: f64,
+}
+
+struct LinearC {
+    base: f64,
+    terms: Vec<(Metric, f64)>,
+}
+
+impl LinearC {
+    fn new(l: &Linear, values: &Values, default_base: f64) -> LinearC {
+        LinearC {
+            base: l.base.map_or(default_base, |id| values.get(id)),
+            terms: l
+                .terms
+                .iter()
+                .map(|(m, id)| (*m, values.get(*id)))
+                .collect(),
+        }
+    }
+
+    fn eval(&self, sc: &Scenario, m: &Compiled, st: &State) -> f64 {
+        self.base
+            + self
+                .terms
+                .iter()
+                .map(|(metric, c)| c * metric_value(sc, m, st, metric))
+                .sum::<f64>()
+    }
+}
+
+impl Compiled {
+    fn new(sc: &Scenario, values: &Values) -> Compiled {
+        let cal = &sc.calendar;
+        let n = sc.actor_count();
+        let v = |id: ParamId| values.get(id);
+        let b = |f: fn(&crate::actor::Behaviour) -> ParamId| {
+            sc.actors
+                .iter()
+                .map(|a| v(f(&a.behaviour)))
+                .collect::<Vec<f64>>()
+        };
+        let per_turn = |xs: Vec<f64>| {
+            xs.into_iter()
+                .map(|x| cal.per_turn(x))
+                .collect::<Vec<f64>>()
+        };
+        let weight = |a: usize, d: usize| sc.actors[a].interests[d].map_or(0.0, v);
+
+        let mut slot_start = vec![0];
+        let mut slots = Vec::new();
+        let mut evals = Vec::new();
+        let mut issues = Vec::new();
+        for issue in &sc.issues {
+            for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
+                let start = evals.len();
+                let (members, weights, vetoes, threshold): (Vec<usize>, Vec<f64>, Vec<bool>, f64) =
+                    match &sc.actors[a].organization {
+                        None => (vec![a], vec![1.0], vec![true], 0.0),
+                        Some(org) => {
+                            let raw: Vec<f64> = match &org.rule.weights {
+                                Some(ws) => ws.iter().map(|id| v(*id)).collect(),
+                                None => org
+                                    .members
+                                    .iter()
+                                    .map(|m| capability(sc, values, m.0))
+                                    .collect(),
+                            };
+                            let total: f64 = raw.iter().sum();
+                            let weights = if total > 0.0 {
+                                raw.iter().map(|w| w / total).collect()
+                            } else {
+                                vec![1.0 / raw.len() as f64; raw.len()]
+                            };
+                            (
+                                org.members.iter().map(|m| m.0).collect(),
+                                weights,
+                                org.rule.veto.clone(),
+                                org.rule.threshold.map_or(0.0, v),
+                            )
+                        }
+                    };
+                let cap = capability(sc, values, a);
+                let (partner, efficacy) = match &issue.kind {
+                    IssueKind::Dyadic { .. } => (issue.participants[1 - local].0, 0.0),
+                    IssueKind::PublicGood(pg) => (usize::MAX, v(pg.efficacy) * cap),
+                };
+                for ((&d, &w), &veto) in members.iter().zip(&weights).zip(&vetoes) {
+                    let mut ev = EvalC {
+                        actor: d,
+                        weight: w,
+                        veto,
+                        r: 0.0,
+                        s: 0.0,
+                        t: 0.0,
+                        p: 0.0,
+                        harm: 0.0,
+                        cost: 0.0,
+                    };
+                    match &issue.kind {
+                        IssueKind::Dyadic { payoffs } => {
+                            for dp in &payoffs[local] {
+                                let wd = weight(d, dp.dimension);
+                                let g = |p: Option<ParamId>| p.map_or(0.0, v);
+                                ev.r += wd * g(dp.reward);
+                                ev.s += wd * g(dp.sucker);
+                                ev.t += wd * g(dp.temptation);
+                                ev.p += wd * g(dp.punishment);
+                            }
+                        }
+                        IssueKind::PublicGood(pg) => {
+                            ev.harm = weight(d, pg.harm_dimension) * v(pg.exposure[local]);
+                            ev.cost = pg
+                                .cost
+                                .iter()
+                                .map(|&(dim, id)| weight(d, dim) * v(id))
+                                .sum();
+                        }
+                    }
+                    evals.push(ev);
+                }
+                slots.push(SlotC {
+                    actor: a,
+                    partner,
+                    evals: start..evals.len(),
+                    threshold,
+                    efficacy,
+                });
+            }
+            slot_start.push(slots.len());
+            issues.push(IssueC {
+                threat: match &issue.kind {
+                    IssueKind::PublicGood(pg) => Some(pg.threat),
+                    IssueKind::Dyadic { .. } => None,
+                },
+                salience_base: issue.salience.base.map_or(1.0, v),
+                salience_terms: issue
+                    .salience
+                    .terms
+                    .iter()
+                    .map(|(m, id)| (*m, v(*id)))
+                    .collect(),
+                on_mutual: issue.on_mutual.iter().map(|&(s, id)| (s, v(id))).collect(),
+                influence_gain: issue.influence_gain.map_or(0.0, v),
+            });
+        }
+        let vars = sc
+            .state
+            .iter()
+            .map(|s| VarC {
+                target: LinearC::new(&s.target, values, 0.0),
+                rate: s.rate.map_or(0.0, |id| cal.per_turn(v(id))),
+                min: s.min,
+                max: s.max,
+            })
+            .collect();
+        let observers = (0..n)
+            .map(|a| {
+                let mut o = vec![a];
+                if let Some(org) = &sc.actors[a].organization {
+                    o.extend(org.members.iter().map(|m| m.0));
+                }
+                o
+            })
+            .collect();
+        let clients: Vec<usize> = sc.influence.clients.iter().map(|c| c.0).collect();
+        let patrons: Vec<usize> = sc.influence.patrons.iter().map(|p| p.0).collect();
+        let mut client_of = vec![None; n];
+        for (c, &a) in clients.iter().enumerate() {
+            client_of[a] = Some(c);
+        }
+        let np = patrons.len();
+        let mut credit = vec![0.0; n * np];
+        for (p, &pa) in patrons.iter().enumerate() {
+            credit[pa * np + p] = 1.0;
+        }
+        // An organization's deals credit its member patrons by their vote weight.
+        for slot in &slots {
+            if sc.actors[slot.actor].kind == ActorKind::Organization {
+                for ev in &evals[slot.evals.clone()] {
+                    if let Some(p) = patrons.iter().position(|&x| x == ev.actor) {
+                        credit[slot.actor * np + p] = ev.weight;
+                    }
+                }
+            }
+        }
+        Compiled {
+            dt: cal.step.years(),
+            lambda: b(|b| b.rationality),
+            error: b(|b| b.error),
+            gain: per_turn(b(|b| b.trust_gain)),
+            loss: per_turn(b(|b| b.trust_loss)),
+            forgive: per_turn(b(|b| b.forgiveness)),
+            pressure: b(|b| b.pressure),
+            slot_start,
+            slots,
+            evals,
+            issues,
+            vars,
+            observers,
+            clients,
+            client_of,
+            patrons,
+            credit,
+            influence_relax: sc
+                .influence
+                .relaxation
+                .map_or(0.0, |id| cal.per_turn(v(id))),
+        }
+    }
+
+    /// Cost to `a` of cooperating with `partner`: each patron's share of influence over `a`,
+    /// times its pressure, times its hostility to the partner (1 − trust).
+    #[inline]
+    fn pressure_cost(&self, st: &State, a: usize, partner: usize) -> f64 {
+        let Some(c) = self.client_of[a] else {
+            return 0.0;
+        };
+        let n = self.lambda.len();
+        let np = self.patrons.len();
+        let mut cost = 0.0;
+        for (p, &pa) in self.patrons.iter().enumerate() {
+            if pa != partner && pa != a {
+                cost += st.influence[c * np + p]
+                    * self.pressure[pa]
+                    * (1.0 - st.trust[pa * n + partner]);
+            }
+        }
+        cost
+    }
+
+    fn pressure_terms(
+        &self,
+        st: &State,
+        a: usize,
+        partner: usize,
+        dyadic: bool,
+    ) -> Vec<(ActorId, f64)> {
+        let Some(c) = self.client_of[a].filter(|_| dyadic) else {
+            return Vec::new();
+        };
+        let n = self.lambda.len();
+        let np = self.patrons.len();
+        self.patrons
+            .iter()
+            .enumerate()
+            .filter(|&(_, &pa)| pa != partner && pa != a)
+            .map(|(p, &pa)| {
+                (
+                    ActorId(pa),
+                    st.influence[c * np + p]
+                        * self.pressure[pa]
+                        * (1.0 - st.trust[pa * n + partner]),
+                )
+            })
+            .collect()
+    }
+}

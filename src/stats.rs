@@ -1,0 +1,281 @@
+//! Streaming aggregation across runs, exact and independent of order.
+//!
+//! Means are kept as sums of fixed-point integers (2⁻³² resolution) and quantiles as integer
+//! histograms, so adding runs in any order, on any number of threads, or merging the partial
+//! results of separate machines gives bit-identical numbers. Memory depends on the number of
+//! series and turns, never on the number of runs.
+
+use serde::Serialize;
+
+/// Histogram bins per series value range. Bin `b` is centred on `lo + b·(hi − lo)/(BINS − 1)`,
+/// so the ends of the range and every multiple of 1/1000 of it are bin centres: quantiles are
+/// reported to the nearest 0.1% of the range, exactly for values on that grid.
+pub const BINS: usize = 1001;
+
+const FIXED_SCALE: f64 = 4_294_967_296.0; // 2^32
+
+/// An exact sum of values, each rounded to 2⁻³².
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FixedSum(i128);
+
+impl FixedSum {
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.0 += (x * FIXED_SCALE).round() as i128;
+    }
+
+    pub fn merge(&mut self, other: FixedSum) {
+        self.0 += other.0;
+    }
+
+    pub fn mean(self, n: u64) -> f64 {
+        if n == 0 {
+            f64::NAN
+        } else {
+            self.0 as f64 / FIXED_SCALE / n as f64
+        }
+    }
+}
+
+/// Per-turn distributions of a set of bounded series across runs.
+#[derive(Debug, Clone)]
+pub struct SeriesAgg {
+    turns: usize,
+    ranges: Vec<(f64, f64)>,
+    counts: Vec<u32>,
+    sums: Vec<FixedSum>,
+    runs: u64,
+}
+
+impl SeriesAgg {
+    /// `ranges[i]` bounds series `i`; values outside are counted at the nearest end.
+    pub fn new(ranges: Vec<(f64, f64)>, turns: usize) -> SeriesAgg {
+        let cells = ranges.len() * turns;
+        SeriesAgg {
+            turns,
+            counts: vec![0; cells * BINS],
+            sums: vec![FixedSum::default(); cells],
+            ranges,
+            runs: 0,
+        }
+    }
+
+    pub fn series(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn turns(&self) -> usize {
+        self.turns
+    }
+
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Adds one run: `values[turn * series + i]` is series `i` at `turn`.
+    pub fn add_run(&mut self, values: &[f64]) {
+        let ns = self.ranges.len();
+        debug_assert_eq!(values.len(), ns * self.turns);
+        for (cell, &x) in values.iter().enumerate() {
+            let (t, i) = (cell / ns, cell % ns);
+            let c = i * self.turns + t;
+            self.sums[c].add(x);
+            let (lo, hi) = self.ranges[i];
+            let b = (((x - lo) / (hi - lo)) * (BINS - 1) as f64)
+                .round()
+                .clamp(0.0, (BINS - 1) as f64) as usize;
+            self.counts[c * BINS + b] += 1;
+        }
+        self.runs += 1;
+    }
+
+    pub fn merge(&mut self, other: &SeriesAgg) {
+        assert_eq!(
+            (self.ranges.len(), self.turns),
+            (other.ranges.len(), other.turns),
+            "merging unlike aggregates"
+        );
+        self.counts
+            .iter_mut()
+            .zip(&other.counts)
+            .for_each(|(a, b)| *a += b);
+        self.sums
+            .iter_mut()
+            .zip(&other.sums)
+            .for_each(|(a, b)| a.merge(*b));
+        self.runs += other.runs;
+    }
+
+    pub fn mean(&self, series: usize, turn: usize) -> f64 {
+        self.sums[series * self.turns + turn].mean(self.runs)
+    }
+
+    /// The `q`-quantile (inverse of the empirical CDF), to the bin resolution.
+    pub fn quantile(&self, series: usize, turn: usize, q: f64) -> f64 {
+        let c = series * self.turns + turn;
+        let counts = &self.counts[c * BINS..(c + 1) * BINS];
+        let need = (q * self.runs as f64).ceil().max(1.0) as u64;
+        let mut seen = 0u64;
+        let (lo, hi) = self.ranges[series];
+        for (b, &k) in counts.iter().enumerate() {
+            seen += u64::from(k);
+            if seen >= need {
+                return lo + (hi - lo) * b as f64 / (BINS - 1) as f64;
+            }
+        }
+        hi
+    }
+}
+
+/// How often each outcome was reached, and when.
+#[derive(Debug, Clone)]
+pub struct OutcomeAgg {
+    turns: usize,
+    /// `outcomes × turns`: runs that first reached the outcome at each turn.
+    first: Vec<u64>,
+    runs: u64,
+}
+
+impl OutcomeAgg {
+    pub fn new(outcomes: usize, turns: usize) -> OutcomeAgg {
+        OutcomeAgg {
+            turns,
+            first: vec![0; outcomes * turns],
+            runs: 0,
+        }
+    }
+
+    pub fn add_run(&mut self, reached: &[Option<usize>]) {
+        for (o, r) in reached.iter().enumerate() {
+            if let Some(t) = r {
+                self.first[o * self.turns + t] += 1;
+            }
+        }
+        self.runs += 1;
+    }
+
+    pub fn merge(&mut self, other: &OutcomeAgg) {
+        self.first
+            .iter_mut()
+            .zip(&other.first)
+            .for_each(|(a, b)| *a += b);
+        self.runs += other.runs;
+    }
+
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    pub fn reached(&self, o: usize) -> u64 {
+        self.first[o * self.turns..(o + 1) * self.turns]
+            .iter()
+            .sum()
+    }
+
+    /// Runs that had reached outcome `o` by the end of each turn.
+    pub fn cumulative(&self, o: usize) -> Vec<u64> {
+        self.first[o * self.turns..(o + 1) * self.turns]
+            .iter()
+            .scan(0, |acc, k| {
+                *acc += k;
+                Some(*acc)
+            })
+            .collect()
+    }
+
+    /// The median turn of first reaching, among the runs that reached it.
+    pub fn median_turn(&self, o: usize) -> Option<usize> {
+        let reached = self.reached(o);
+        if reached == 0 {
+            return None;
+        }
+        self.cumulative(o).iter().position(|&c| 2 * c >= reached)
+    }
+}
+
+/// Wilson score interval for a binomial proportion `k / n` at 95% confidence.
+pub fn wilson(k: u64, n: u64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let z = 1.959_963_984_540_054;
+    let (n, p) = (n as f64, k as f64 / n as f64);
+    let denom = 1.0 + z * z / n;
+    let centre = (p + z * z / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_sums_are_exact_in_any_order() {
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 997.0)
+            .collect();
+        let mut a = FixedSum::default();
+        xs.iter().for_each(|x| a.add(*x));
+        let mut b = FixedSum::default();
+        xs.iter().rev().for_each(|x| b.add(*x));
+        let (mut c1, mut c2) = (FixedSum::default(), FixedSum::default());
+        xs[..300].iter().for_each(|x| c1.add(*x));
+        xs[300..].iter().for_each(|x| c2.add(*x));
+        c1.merge(c2);
+        assert_eq!(a, b);
+        assert_eq!(a, c1);
+        let exact = xs.iter().sum::<f64>() / 1000.0;
+        assert!((a.mean(1000) - exact).abs() < 1e-9);
+    }
+
+    #[test]
+    fn quantiles_of_a_known_sample() {
+        let mut agg = SeriesAgg::new(vec![(0.0, 1.0)], 1);
+        for i in 0..=100 {
+            agg.add_run(&[i as f64 / 100.0]);
+        }
+        assert_eq!(agg.quantile(0, 0, 0.5), 0.5);
+        assert_eq!(agg.quantile(0, 0, 0.05), 0.05);
+        assert_eq!(agg.quantile(0, 0, 0.95), 0.95);
+        assert_eq!(agg.quantile(0, 0, 0.0), 0.0);
+        assert!((agg.mean(0, 0) - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn merged_aggregates_equal_one_pass() {
+        let runs: Vec<[f64; 2]> = (0..50)
+            .map(|i| [i as f64 / 49.0, 1.0 - i as f64 / 49.0])
+            .collect();
+        let mut one = SeriesAgg::new(vec![(0.0, 1.0)], 2);
+        runs.iter().for_each(|r| one.add_run(r));
+        let mut a = SeriesAgg::new(vec![(0.0, 1.0)], 2);
+        let mut b = a.clone();
+        runs[..17].iter().for_each(|r| a.add_run(r));
+        runs[17..].iter().rev().for_each(|r| b.add_run(r));
+        b.merge(&a);
+        for t in 0..2 {
+            assert_eq!(one.mean(0, t).to_bits(), b.mean(0, t).to_bits());
+            assert_eq!(one.quantile(0, t, 0.5), b.quantile(0, t, 0.5));
+        }
+    }
+
+    #[test]
+    fn wilson_interval_brackets_the_estimate() {
+        let (lo, hi) = wilson(30, 100);
+        assert!(lo < 0.3 && 0.3 < hi);
+        assert!((lo - 0.2189).abs() < 1e-3 && (hi - 0.3958).abs() < 1e-3);
+        assert_eq!(wilson(0, 100).0, 0.0);
+        assert_eq!(wilson(100, 100).1, 1.0);
+    }
+
+    #[test]
+    fn median_first_turn() {
+        let mut agg = OutcomeAgg::new(1, 10);
+        for t in [Some(2), Some(4), Some(6), None] {
+            agg.add_run(&[t]);
+        }
+        assert_eq!(agg.reached(0), 3);
+        assert_eq!(agg.median_turn(0), Some(4));
+    }
+}
