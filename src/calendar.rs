@@ -120,11 +120,7 @@ impl Calendar {
     /// Number of turns: every step whose period starts on or before `end`.
     pub fn turns(&self) -> usize {
         let months = self.end.months_since(self.start);
-        if months < 0 {
-            0
-        } else {
-            (months as u64 / u64::from(self.step.months()) + 1) as usize
-        }
+        if months < 0 { 0 } else { (months as u64 / u64::from(self.step.months()) + 1) as usize }
     }
 
     /// The period of turn `t` (0-based).
@@ -159,9 +155,7 @@ mod tests {
         assert_eq!(Period::parse("2014q3"), Some(Period::new(2014, 6)));
         assert_eq!(Period::parse("2014-05"), Some(Period::new(2014, 4)));
         assert_eq!(Period::parse("2030"), Some(Period::new(2030, 0)));
-        for bad in [
-            "", "14", "2014-Q5", "2014-13", "2014-00", "abcd", "2014-1", "0999", "2014/Q1",
-        ] {
+        for bad in ["", "14", "2014-Q5", "2014-13", "2014-00", "abcd", "2014-1", "0999", "2014/Q1"] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
     }
@@ -183,11 +177,7 @@ mod tests {
 
     #[test]
     fn per_turn_rates_compound_to_the_yearly_rate() {
-        let cal = Calendar {
-            start: Period::new(2014, 0),
-            end: Period::new(2015, 0),
-            step: Step::Quarter,
-        };
+        let cal = Calendar { start: Period::new(2014, 0), end: Period::new(2015, 0), step: Step::Quarter };
         let q = cal.per_turn(0.2);
         assert!(((1.0 - q).powi(4) - 0.8).abs() < 1e-12);
     }

@@ -45,32 +45,37 @@ pub fn dyadic_advantage(salience: f64, q: f64, r: f64, s: f64, t: f64, p: f64) -
 /// by the belief they contribute), and the decider's own contribution by `own`.
 /// Returns `salience × harm × (T̂² − (T̂ − own)₊²) + cost`, with `T̂ = (threat − others)₊`.
 #[inline]
-pub fn public_good_advantage(
-    salience: f64,
-    harm: f64,
-    threat: f64,
-    others: f64,
-    own: f64,
-    cost: f64,
-) -> f64 {
+pub fn public_good_advantage(salience: f64, harm: f64, threat: f64, others: f64, own: f64, cost: f64) -> f64 {
     let expected = (threat - others).max(0.0);
     let after = (expected - own).max(0.0);
     salience * harm * (expected * expected - after * after) + cost
 }
 
 /// An organization's decision from its members' votes: every veto holder must vote for it,
-/// and the share of weight voting for it must reach `threshold`.
-#[inline]
-pub fn aggregate(votes: impl Iterator<Item = (bool, f64, bool)>, threshold: f64) -> bool {
-    let mut share = 0.0;
-    for (vote, weight, veto) in votes {
-        if vote {
-            share += weight;
+/// and the share of weight voting for it must reach the threshold. A state is the one-member
+/// case (weight 1, veto, threshold 0).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    share: f64,
+    blocked: bool,
+}
+
+impl Tally {
+    #[inline]
+    pub fn vote(&mut self, cooperate: bool, weight: f64, veto: bool) {
+        if cooperate {
+            self.share += weight;
         } else if veto {
-            return false;
+            self.blocked = true;
         }
     }
-    share + 1e-12 >= threshold
+
+    /// Whether the votes so far carry the decision at `threshold` (a share in [0, 1]).
+    #[inline]
+    pub fn passes(&self, threshold: f64) -> bool {
+        // The tolerance keeps weights that sum to the threshold in floating point from failing.
+        !self.blocked && self.share + 1e-12 >= threshold
+    }
 }
 
 /// The terms of one actor's decision on one issue, for explaining it afterwards.
@@ -153,10 +158,16 @@ mod tests {
 
     #[test]
     fn vetoes_block_and_thresholds_count_weight() {
-        let votes = [(true, 0.6, false), (false, 0.4, false)];
-        assert!(aggregate(votes.into_iter(), 0.5));
-        assert!(!aggregate(votes.into_iter(), 0.7));
-        let vetoed = [(true, 0.9, false), (false, 0.1, true)];
-        assert!(!aggregate(vetoed.into_iter(), 0.0));
+        let tally = |votes: &[(bool, f64, bool)]| {
+            let mut t = Tally::default();
+            votes.iter().for_each(|&(v, w, veto)| t.vote(v, w, veto));
+            t
+        };
+        let majority = tally(&[(true, 0.6, false), (false, 0.4, false)]);
+        assert!(majority.passes(0.5));
+        assert!(!majority.passes(0.7));
+        assert!(!tally(&[(true, 0.9, false), (false, 0.1, true)]).passes(0.0));
+        // Weights summing to the threshold in floating point still pass.
+        assert!(tally(&[(true, 0.1, false), (true, 0.2, false)]).passes(0.3));
     }
 }

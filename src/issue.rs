@@ -25,14 +25,16 @@ pub struct Issue {
     /// The deciding actors: the two sides of a dyad, or a public good's participants.
     pub participants: Vec<ActorId>,
     pub kind: IssueKind,
-    /// Multiplier on every payoff: `base + Σ coefficient × metric`, floored at 0. Lets an
-    /// issue matter more as, say, the narcotics flow rises.
+    /// Multiplier on the issue's stakes: `base + Σ coefficient × metric`, floored at 0 (base 1
+    /// when absent). It scales a dyad's payoffs and a public good's harm term; it does not scale
+    /// third-party pressure or a contribution's cost. Lets an issue matter more as, say, the
+    /// narcotics flow rises.
     pub salience: Linear,
     /// Per-year change of state variables while both sides cooperate (dyadic), or per
     /// contributor (public good).
     pub on_mutual: Vec<(usize, ParamId)>,
-    /// Per-year gain of influence share by the partner's patrons over a client that
-    /// cooperates with it (and by a contributing patron over every client).
+    /// Per-year gain of influence share (compounded per turn) by the partner's patrons over a
+    /// client that cooperates with it, and by a contributing patron over every client.
     pub influence_gain: Option<ParamId>,
     pub source: Option<String>,
 }

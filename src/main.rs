@@ -96,23 +96,19 @@ fn main() -> ExitCode {
 /// The shipped scenarios: `./scenarios` when run from a checkout, else the source tree's.
 fn scenarios_dir() -> PathBuf {
     let local = PathBuf::from("scenarios");
-    if local.is_dir() {
-        local
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
-    }
+    if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios") }
 }
 
 fn load(path: &Path) -> Result<(Scenario, Vec<u8>), Failure> {
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::Input(format!("error: no scenario file at {}\n   = help: `heartland list` shows the shipped scenarios", path.display())),
+        std::io::ErrorKind::NotFound => Failure::Input(format!(
+            "error: no scenario file at {}\n   = help: `heartland list` shows the shipped scenarios",
+            path.display()
+        )),
         _ => Failure::Io(format!("cannot read {}: {e}", path.display())),
     })?;
     if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Failure::Input(format!(
-            "error: {} is a directory, not a scenario file",
-            path.display()
-        )));
+        return Err(Failure::Input(format!("error: {} is a directory, not a scenario file", path.display())));
     }
     let scenario = match std::str::from_utf8(&bytes) {
         Ok(text) => Scenario::parse(text, &path.display().to_string()),
@@ -126,41 +122,28 @@ fn load(path: &Path) -> Result<(Scenario, Vec<u8>), Failure> {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
-    let path = args
-        .scenario
-        .unwrap_or_else(|| scenarios_dir().join(BASELINE));
+    let path = args.scenario.unwrap_or_else(|| scenarios_dir().join(BASELINE));
     let (scenario, bytes) = load(&path)?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scenario".into());
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
     let out = args.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
     let runs = args.runs.unwrap_or(scenario.runs);
     let seed = args.seed.unwrap_or(scenario.seed);
-    let threads = args.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
+    let threads = args.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     let io = |what: &Path| {
         let what = what.display().to_string();
         move |e: std::io::Error| Failure::Io(format!("cannot write {what}: {e}"))
     };
     if out.exists() && !out.is_dir() {
-        return Err(Failure::Io(format!(
-            "the output path {} exists and is not a directory",
-            out.display()
-        )));
+        return Err(Failure::Io(format!("the output path {} exists and is not a directory", out.display())));
     }
     std::fs::create_dir_all(&out).map_err(io(&out))?;
 
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:40}] {pos}/{len} runs, {per_sec}, eta {eta}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
+            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} runs, {per_sec}, eta {eta}")
+                .expect("valid template")
+                .progress_chars("=> "),
         );
         bar.set_message(scenario.name.clone());
         bar
@@ -173,19 +156,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot start {threads} threads: {e}")))?;
     let started = Instant::now();
     let runs_path = out.join("runs.csv");
-    let mut writer =
-        RunsWriter::create(&scenario, &runs_path).map_err(|e| Failure::Io(e.to_string()))?;
-    let plan = Plan {
-        seed,
-        first_run: 0,
-        runs,
-    };
+    let mut writer = RunsWriter::create(&scenario, &runs_path).map_err(|e| Failure::Io(e.to_string()))?;
+    let plan = Plan { seed, first_run: 0, runs };
     let summary = pool
-        .install(|| {
-            montecarlo::run(&scenario, plan, |records| writer.write(records), &|done| {
-                bar.set_position(done)
-            })
-        })
+        .install(|| montecarlo::run(&scenario, plan, |records| writer.write(records), &|done| bar.set_position(done)))
         .map_err(|e| Failure::Io(e.to_string()))?;
     writer.finish().map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
@@ -226,10 +200,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         );
         println!("results in {}/", out.display());
         if !rows.is_empty() {
-            println!(
-                "\n{:<48} {:>11}  {:<17} {}",
-                "outcome", "probability", "95% interval", "median first date"
-            );
+            println!("\n{:<48} {:>11}  {:<17} {}", "outcome", "probability", "95% interval", "median first date");
             for r in &rows {
                 println!(
                     "{:<48} {:>11.3}  [{:.3}, {:.3}]    {}",
@@ -237,11 +208,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                     r.probability,
                     r.ci_low,
                     r.ci_high,
-                    if r.median_first_date.is_empty() {
-                        "never"
-                    } else {
-                        &r.median_first_date
-                    }
+                    if r.median_first_date.is_empty() { "never" } else { &r.median_first_date }
                 );
             }
         }
@@ -250,11 +217,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n - 1).collect::<String>())
-    }
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
 }
 
 fn validate(path: &Path) -> Result<(), Failure> {
@@ -275,57 +238,23 @@ fn validate(path: &Path) -> Result<(), Failure> {
         s.seed
     );
     let list = |v: Vec<&str>| v.join(", ");
-    println!(
-        "  dimensions ({}): {}",
-        s.dimensions.len(),
-        list(s.dimensions.iter().map(String::as_str).collect())
-    );
-    println!(
-        "  actors ({}): {}",
-        s.actors.len(),
-        list(s.actors.iter().map(|a| a.id.as_str()).collect())
-    );
+    println!("  dimensions ({}): {}", s.dimensions.len(), list(s.dimensions.iter().map(String::as_str).collect()));
+    println!("  actors ({}): {}", s.actors.len(), list(s.actors.iter().map(|a| a.id.as_str()).collect()));
     for a in s.actors.iter().filter(|a| a.organization.is_some()) {
         let org = a.organization.as_ref().expect("filtered");
         println!(
             "    {} ({:?} rule): {}",
             a.id,
             org.rule.kind,
-            list(
-                org.members
-                    .iter()
-                    .map(|m| s.actors[m.0].id.as_str())
-                    .collect()
-            )
+            list(org.members.iter().map(|m| s.actors[m.0].id.as_str()).collect())
         );
     }
-    println!(
-        "  issues ({}): {}",
-        s.issues.len(),
-        list(s.issues.iter().map(|i| i.id.as_str()).collect())
-    );
-    println!(
-        "  state ({}): {}",
-        s.state.len(),
-        list(s.state.iter().map(|v| v.id.as_str()).collect())
-    );
-    println!(
-        "  events ({}): {}",
-        s.events.len(),
-        list(s.events.iter().map(|e| e.id.as_str()).collect())
-    );
-    println!(
-        "  outcomes ({}): {}",
-        s.outcomes.len(),
-        list(s.outcomes.iter().map(|o| o.id.as_str()).collect())
-    );
+    println!("  issues ({}): {}", s.issues.len(), list(s.issues.iter().map(|i| i.id.as_str()).collect()));
+    println!("  state ({}): {}", s.state.len(), list(s.state.iter().map(|v| v.id.as_str()).collect()));
+    println!("  events ({}): {}", s.events.len(), list(s.events.iter().map(|e| e.id.as_str()).collect()));
+    println!("  outcomes ({}): {}", s.outcomes.len(), list(s.outcomes.iter().map(|o| o.id.as_str()).collect()));
     let uncertain = s.params.uncertain().len();
-    println!(
-        "  parameters: {} ({} uncertain), {} series recorded",
-        s.params.len(),
-        uncertain,
-        s.series.len()
-    );
+    println!("  parameters: {} ({} uncertain), {} series recorded", s.params.len(), uncertain, s.series.len());
     Ok(())
 }
 
@@ -338,16 +267,10 @@ fn list() -> Result<(), Failure> {
         .collect();
     files.sort();
     for f in files {
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         match Scenario::load(&f) {
             Ok(s) => println!("{name:<32} {}", s.question.as_deref().unwrap_or(&s.name)),
-            Err(_) => println!(
-                "{name:<32} (invalid: run `heartland validate {}`)",
-                f.display()
-            ),
+            Err(_) => println!("{name:<32} (invalid: run `heartland validate {}`)", f.display()),
         }
     }
     Ok(())

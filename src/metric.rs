@@ -55,14 +55,7 @@ pub struct MetricError {
     pub suggestion: Option<String>,
 }
 
-const KINDS: [&str; 6] = [
-    "state",
-    "trust",
-    "influence",
-    "coop",
-    "coop_rate",
-    "outcome",
-];
+const KINDS: [&str; 6] = ["state", "trust", "influence", "coop", "coop_rate", "outcome"];
 
 impl Metric {
     /// Resolves a path such as `trust.russia.china`.
@@ -72,20 +65,14 @@ impl Metric {
         let err = |message: String, expected: &str, wrong: &str, pool: &[&str]| MetricError {
             message,
             expected: expected.to_string(),
-            suggestion: crate::scenario::error::closest(wrong, pool.iter().copied())
-                .map(str::to_string),
+            suggestion: crate::scenario::error::closest(wrong, pool.iter().copied()).map(str::to_string),
         };
         fn strs(v: &[String]) -> Vec<&str> {
             v.iter().map(String::as_str).collect()
         }
         let find = |pool: &[String], name: &str, what: &str| -> Result<usize, MetricError> {
             pool.iter().position(|n| n == name).ok_or_else(|| {
-                err(
-                    format!("unknown {what} `{name}` in metric `{path}`"),
-                    &format!("a {what} name"),
-                    name,
-                    &strs(pool),
-                )
+                err(format!("unknown {what} `{name}` in metric `{path}`"), &format!("a {what} name"), name, &strs(pool))
             })
         };
         let arity = |n: usize, shape: &str| -> Result<(), MetricError> {
@@ -102,11 +89,7 @@ impl Metric {
         match kind {
             "state" => {
                 arity(2, "state.NAME")?;
-                Ok(Metric::State(find(
-                    names.state,
-                    parts[1],
-                    "state variable",
-                )?))
+                Ok(Metric::State(find(names.state, parts[1], "state variable")?))
             }
             "trust" => {
                 arity(3, "trust.A.B")?;
@@ -117,30 +100,17 @@ impl Metric {
             "influence" => {
                 arity(3, "influence.CLIENT.PATRON")?;
                 let a = find(names.actors, parts[1], "actor")?;
-                let client =
-                    names
-                        .clients
-                        .iter()
-                        .position(|c| c.0 == a)
-                        .ok_or_else(|| MetricError {
-                            message: format!(
-                                "`{}` has no influence shares in metric `{path}`",
-                                parts[1]
-                            ),
-                            expected: "an actor listed under [influence]".into(),
-                            suggestion: None,
-                        })?;
+                let client = names.clients.iter().position(|c| c.0 == a).ok_or_else(|| MetricError {
+                    message: format!("`{}` has no influence shares in metric `{path}`", parts[1]),
+                    expected: "an actor listed under [influence]".into(),
+                    suggestion: None,
+                })?;
                 let p = find(names.actors, parts[2], "actor")?;
-                let patron =
-                    names
-                        .patrons
-                        .iter()
-                        .position(|c| c.0 == p)
-                        .ok_or_else(|| MetricError {
-                            message: format!("`{}` is not a patron in metric `{path}`", parts[2]),
-                            expected: "an actor named in some influence.CLIENT table".into(),
-                            suggestion: None,
-                        })?;
+                let patron = names.patrons.iter().position(|c| c.0 == p).ok_or_else(|| MetricError {
+                    message: format!("`{}` is not a patron in metric `{path}`", parts[2]),
+                    expected: "an actor named in some influence.CLIENT table".into(),
+                    suggestion: None,
+                })?;
                 Ok(Metric::Influence { client, patron })
             }
             "coop" | "coop_rate" => {
@@ -149,33 +119,20 @@ impl Metric {
                 }
                 let issue = find(names.issues, parts[1], "issue")?;
                 if parts.len() == 2 {
-                    return Ok(if kind == "coop" {
-                        Metric::Coop(issue)
-                    } else {
-                        Metric::CoopRate(issue)
-                    });
+                    return Ok(if kind == "coop" { Metric::Coop(issue) } else { Metric::CoopRate(issue) });
                 }
                 let a = find(names.actors, parts[2], "actor")?;
-                let slot = names.participants[issue]
-                    .iter()
-                    .position(|p| p.0 == a)
-                    .ok_or_else(|| {
-                        let pool: Vec<&str> = names.participants[issue]
-                            .iter()
-                            .map(|p| names.actors[p.0].as_str())
-                            .collect();
-                        err(
-                            format!("`{}` does not take part in issue `{}`", parts[2], parts[1]),
-                            &format!("one of {}", pool.join(", ")),
-                            parts[2],
-                            &pool,
-                        )
-                    })?;
-                Ok(if kind == "coop" {
-                    Metric::CoopActor(issue, slot)
-                } else {
-                    Metric::CoopRateActor(issue, slot)
-                })
+                let slot = names.participants[issue].iter().position(|p| p.0 == a).ok_or_else(|| {
+                    let pool: Vec<&str> =
+                        names.participants[issue].iter().map(|p| names.actors[p.0].as_str()).collect();
+                    err(
+                        format!("`{}` does not take part in issue `{}`", parts[2], parts[1]),
+                        &format!("one of {}", pool.join(", ")),
+                        parts[2],
+                        &pool,
+                    )
+                })?;
+                Ok(if kind == "coop" { Metric::CoopActor(issue, slot) } else { Metric::CoopRateActor(issue, slot) })
             }
             "outcome" => {
                 arity(2, "outcome.ID")?;
@@ -196,24 +153,15 @@ impl Metric {
         match *self {
             Metric::State(i) => ("state", names.state[i].clone()),
             Metric::Trust(a, b) => ("trust", format!("{}.{}", actor(a), actor(b))),
-            Metric::Influence { client, patron } => (
-                "influence",
-                format!(
-                    "{}.{}",
-                    actor(names.clients[client]),
-                    actor(names.patrons[patron])
-                ),
-            ),
+            Metric::Influence { client, patron } => {
+                ("influence", format!("{}.{}", actor(names.clients[client]), actor(names.patrons[patron])))
+            }
             Metric::Coop(k) => ("coop", names.issues[k].clone()),
-            Metric::CoopActor(k, s) => (
-                "coop",
-                format!("{}.{}", names.issues[k], actor(names.participants[k][s])),
-            ),
+            Metric::CoopActor(k, s) => ("coop", format!("{}.{}", names.issues[k], actor(names.participants[k][s]))),
             Metric::CoopRate(k) => ("coop_rate", names.issues[k].clone()),
-            Metric::CoopRateActor(k, s) => (
-                "coop_rate",
-                format!("{}.{}", names.issues[k], actor(names.participants[k][s])),
-            ),
+            Metric::CoopRateActor(k, s) => {
+                ("coop_rate", format!("{}.{}", names.issues[k], actor(names.participants[k][s])))
+            }
             Metric::Outcome(o) => ("outcome", names.outcomes[o].clone()),
         }
     }

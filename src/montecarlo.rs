@@ -60,12 +60,7 @@ pub fn final_metrics(sc: &Scenario) -> Vec<Metric> {
     sc.series
         .iter()
         .copied()
-        .filter(|m| {
-            matches!(
-                m,
-                Metric::State(_) | Metric::Influence { .. } | Metric::CoopRate(_)
-            )
-        })
+        .filter(|m| matches!(m, Metric::State(_) | Metric::Influence { .. } | Metric::CoopRate(_)))
         .collect()
 }
 
@@ -78,13 +73,7 @@ pub fn metric_range(sc: &Scenario, m: &Metric) -> (f64, f64) {
 }
 
 /// Plays one run to the end, writing its series (`turn × series`, row-major) into `series`.
-pub fn run_one(
-    sc: &Scenario,
-    seed: u64,
-    run: u64,
-    finals: &[Metric],
-    series: &mut Vec<f64>,
-) -> RunRecord {
+pub fn run_one(sc: &Scenario, seed: u64, run: u64, finals: &[Metric], series: &mut Vec<f64>) -> RunRecord {
     let mut sim = Simulation::new(sc, seed, run);
     series.clear();
     while !sim.is_done() {
@@ -94,12 +83,7 @@ pub fn run_one(
     let st = sim.state();
     RunRecord {
         run,
-        sampled: sc
-            .params
-            .uncertain()
-            .iter()
-            .map(|id| sim.values().get(*id))
-            .collect(),
+        sampled: sc.params.uncertain().iter().map(|id| sim.values().get(*id)).collect(),
         reached: st.reached.clone(),
         fired: st.fired.clone(),
         finals: finals.iter().map(|m| sim.metric(m)).collect(),
@@ -122,12 +106,7 @@ pub fn run<E>(
     let finals = final_metrics(sc);
     let workers = rayon::current_num_threads();
     let partial: Vec<Mutex<(SeriesAgg, OutcomeAgg)>> = (0..workers)
-        .map(|_| {
-            Mutex::new((
-                SeriesAgg::new(ranges.clone(), turns),
-                OutcomeAgg::new(sc.outcomes.len(), turns),
-            ))
-        })
+        .map(|_| Mutex::new((SeriesAgg::new(ranges.clone(), turns), OutcomeAgg::new(sc.outcomes.len(), turns))))
         .collect();
     let mut decisions = 0u64;
     let mut done = 0u64;
@@ -140,9 +119,7 @@ pub fn run<E>(
             .map_init(Vec::new, |buf, run| {
                 let record = run_one(sc, plan.seed, run, &finals, buf);
                 let slot = rayon::current_thread_index().unwrap_or(0) % workers;
-                let mut agg = partial[slot]
-                    .lock()
-                    .expect("no worker panics while holding it");
+                let mut agg = partial[slot].lock().expect("no worker panics while holding it");
                 agg.0.add_run(buf);
                 agg.1.add_run(&record.reached);
                 record
@@ -154,19 +131,11 @@ pub fn run<E>(
         progress(done);
         start = stop;
     }
-    let mut parts = partial
-        .into_iter()
-        .map(|m| m.into_inner().expect("no worker panicked"));
+    let mut parts = partial.into_iter().map(|m| m.into_inner().expect("no worker panicked"));
     let (mut series, mut outcomes) = parts.next().expect("at least one worker");
     for (s, o) in parts {
         series.merge(&s);
         outcomes.merge(&o);
     }
-    Ok(Summary {
-        runs: plan.runs,
-        turns_per_run: turns,
-        decisions,
-        series,
-        outcomes,
-    })
+    Ok(Summary { runs: plan.runs, turns_per_run: turns, decisions, series, outcomes })
 }

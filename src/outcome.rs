@@ -27,10 +27,6 @@ pub struct Condition {
 
 impl Condition {
     pub fn holds(&self, value: f64) -> bool {
-        if self.above {
-            value > self.threshold
-        } else {
-            value < self.threshold
-        }
+        if self.above { value > self.threshold } else { value < self.threshold }
     }
 }

@@ -41,20 +41,10 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(dest: &Path) -> Result<AtomicFile, OutputError> {
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let file = File::create(&tmp).map_err(|source| OutputError::Io {
-            path: tmp.clone(),
-            source,
-        })?;
-        Ok(AtomicFile {
-            tmp,
-            dest: dest.to_path_buf(),
-            file: Some(BufWriter::new(file)),
-        })
+        let file = File::create(&tmp).map_err(|source| OutputError::Io { path: tmp.clone(), source })?;
+        Ok(AtomicFile { tmp, dest: dest.to_path_buf(), file: Some(BufWriter::new(file)) })
     }
 
     pub fn writer(&mut self) -> &mut BufWriter<File> {
@@ -67,10 +57,7 @@ impl AtomicFile {
             move |source| OutputError::Io { path, source }
         };
         let file = self.file.take().expect("committed once");
-        let file = file.into_inner().map_err(|e| OutputError::Io {
-            path: self.tmp.clone(),
-            source: e.into_error(),
-        })?;
+        let file = file.into_inner().map_err(|e| OutputError::Io { path: self.tmp.clone(), source: e.into_error() })?;
         file.sync_all().map_err(io(&self.tmp))?;
         std::fs::rename(&self.tmp, &self.dest).map_err(io(&self.dest))?;
         Ok(())
@@ -86,10 +73,7 @@ impl Drop for AtomicFile {
 }
 
 fn csv_err(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
-    move |source| OutputError::Csv {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| OutputError::Csv { path: path.to_path_buf(), source }
 }
 
 /// Shortest decimal form after rounding to 9 places (hides binary noise such as
@@ -103,8 +87,7 @@ pub fn num(x: f64) -> String {
 }
 
 fn date(sc: &Scenario, turn: Option<usize>) -> String {
-    turn.map(|t| sc.calendar.period(t).iso_date())
-        .unwrap_or_default()
+    turn.map(|t| sc.calendar.period(t).iso_date()).unwrap_or_default()
 }
 
 /// Streams `runs.csv`: one row per run.
@@ -127,17 +110,12 @@ impl<'s> RunsWriter<'s> {
     pub fn create(sc: &'s Scenario, path: &Path) -> Result<RunsWriter<'s>, OutputError> {
         let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
         csv.write_record(runs_header(sc)).map_err(csv_err(path))?;
-        Ok(RunsWriter {
-            sc,
-            path: path.to_path_buf(),
-            csv,
-        })
+        Ok(RunsWriter { sc, path: path.to_path_buf(), csv })
     }
 
     pub fn write(&mut self, records: &[RunRecord]) -> Result<(), OutputError> {
         for r in records {
-            let mut row: Vec<String> =
-                Vec::with_capacity(1 + r.sampled.len() + r.reached.len() + r.finals.len());
+            let mut row: Vec<String> = Vec::with_capacity(1 + r.sampled.len() + r.reached.len() + r.finals.len());
             row.push(r.run.to_string());
             row.extend(r.sampled.iter().map(|x| num(*x)));
             row.extend(r.reached.iter().map(|t| date(self.sc, *t)));
@@ -152,10 +130,7 @@ impl<'s> RunsWriter<'s> {
 
     pub fn finish(self) -> Result<(), OutputError> {
         let path = self.path.clone();
-        let file = self.csv.into_inner().map_err(|e| OutputError::Io {
-            path: path.clone(),
-            source: e.into_error(),
-        })?;
+        let file = self.csv.into_inner().map_err(|e| OutputError::Io { path: path.clone(), source: e.into_error() })?;
         file.commit()
     }
 }
@@ -163,19 +138,10 @@ impl<'s> RunsWriter<'s> {
 /// Column names of `runs.csv`.
 pub fn runs_header(sc: &Scenario) -> Vec<String> {
     let mut h = vec!["run".to_string()];
-    h.extend(
-        sc.params
-            .uncertain()
-            .iter()
-            .map(|id| sc.params.get(*id).path.clone()),
-    );
+    h.extend(sc.params.uncertain().iter().map(|id| sc.params.get(*id).path.clone()));
     h.extend(sc.outcomes.iter().map(|o| format!("outcome.{}", o.id)));
     h.extend(sc.events.iter().map(|e| format!("event.{}", e.id)));
-    h.extend(
-        final_metrics(sc)
-            .iter()
-            .map(|m| format!("final.{}", sc.metric_path(m))),
-    );
+    h.extend(final_metrics(sc).iter().map(|m| format!("final.{}", sc.metric_path(m))));
     h.extend(sc.actors.iter().map(|a| format!("utility.{}", a.id)));
     h.push("decisions".into());
     h
@@ -185,8 +151,7 @@ pub fn runs_header(sc: &Scenario) -> Vec<String> {
 pub fn write_series(sc: &Scenario, summary: &Summary, path: &Path) -> Result<(), OutputError> {
     let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
     let err = csv_err(path);
-    csv.write_record(["date", "variable", "subject", "mean", "p05", "p50", "p95"])
-        .map_err(&err)?;
+    csv.write_record(["date", "variable", "subject", "mean", "p05", "p50", "p95"]).map_err(&err)?;
     let names = sc.names();
     let agg = &summary.series;
     for (i, m) in sc.series.iter().enumerate() {
@@ -204,10 +169,7 @@ pub fn write_series(sc: &Scenario, summary: &Summary, path: &Path) -> Result<(),
             .map_err(&err)?;
         }
     }
-    let file = csv.into_inner().map_err(|e| OutputError::Io {
-        path: path.to_path_buf(),
-        source: e.into_error(),
-    })?;
+    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
     file.commit()
 }
 
@@ -252,17 +214,8 @@ pub fn outcome_rows(sc: &Scenario, summary: &Summary) -> Vec<OutcomeRow> {
 pub fn write_outcomes(rows: &[OutcomeRow], path: &Path) -> Result<(), OutputError> {
     let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
     let err = csv_err(path);
-    csv.write_record([
-        "outcome",
-        "label",
-        "runs",
-        "reached",
-        "probability",
-        "ci_low",
-        "ci_high",
-        "median_first_date",
-    ])
-    .map_err(&err)?;
+    csv.write_record(["outcome", "label", "runs", "reached", "probability", "ci_low", "ci_high", "median_first_date"])
+        .map_err(&err)?;
     for r in rows {
         csv.write_record([
             r.outcome.clone(),
@@ -276,10 +229,7 @@ pub fn write_outcomes(rows: &[OutcomeRow], path: &Path) -> Result<(), OutputErro
         ])
         .map_err(&err)?;
     }
-    let file = csv.into_inner().map_err(|e| OutputError::Io {
-        path: path.to_path_buf(),
-        source: e.into_error(),
-    })?;
+    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
     file.commit()
 }
 
@@ -309,10 +259,7 @@ pub struct ManifestScenario {
 
 pub fn write_manifest(manifest: &Manifest, path: &Path) -> Result<(), OutputError> {
     let mut f = AtomicFile::create(path)?;
-    let io = |source| OutputError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = |source| OutputError::Io { path: path.to_path_buf(), source };
     serde_json::to_writer_pretty(f.writer(), manifest).map_err(|e| io(e.into()))?;
     f.writer().write_all(b"\n").map_err(io)?;
     f.commit()
@@ -321,10 +268,7 @@ pub fn write_manifest(manifest: &Manifest, path: &Path) -> Result<(), OutputErro
 /// Hex SHA-256 of a file's bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

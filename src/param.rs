@@ -41,6 +41,13 @@ impl Domain {
             }
     }
 
+    /// Whether every value from `lo` to `hi` lies in the domain (open ends may be infinite).
+    pub fn covers(self, lo: f64, hi: f64) -> bool {
+        let (dlo, dhi) = self.bounds();
+        let inside = |x: f64| x.is_finite() || (x == f64::INFINITY && dhi == x) || (x == f64::NEG_INFINITY && dlo == x);
+        lo <= hi && inside(lo) && inside(hi) && lo >= dlo && hi <= dhi && (self != Domain::Positive || lo > 0.0)
+    }
+
     /// Lower and upper bounds (infinite where open).
     pub fn bounds(self) -> (f64, f64) {
         match self {
@@ -73,7 +80,8 @@ pub enum Distribution {
         low: f64,
         high: f64,
     },
-    /// Normal, resampled (up to 64 times, then clamped) to stay inside `[low, high]`.
+    /// Normal, resampled to stay inside `[low, high]`; after 64 misses (a distribution almost
+    /// entirely outside its bounds) the mean, clamped to the bounds, stands in.
     Normal {
         mean: f64,
         sd: f64,
@@ -103,9 +111,7 @@ impl Distribution {
     pub fn new_uniform(low: f64, high: f64) -> Result<Self, String> {
         finite(&[low, high])?;
         if low >= high {
-            return Err(format!(
-                "uniform needs low < high, got low = {low}, high = {high}"
-            ));
+            return Err(format!("uniform needs low < high, got low = {low}, high = {high}"));
         }
         Ok(Distribution::Uniform { low, high })
     }
@@ -116,24 +122,15 @@ impl Distribution {
             return Err(format!("normal needs sd > 0, got {sd}"));
         }
         if low >= high || !(low..=high).contains(&mean) {
-            return Err(format!(
-                "normal needs low < mean < high, got [{low}, {high}] around {mean}"
-            ));
+            return Err(format!("normal needs low < mean < high, got [{low}, {high}] around {mean}"));
         }
-        Ok(Distribution::Normal {
-            mean,
-            sd,
-            low,
-            high,
-        })
+        Ok(Distribution::Normal { mean, sd, low, high })
     }
 
     pub fn new_triangular(low: f64, mode: f64, high: f64) -> Result<Self, String> {
         finite(&[low, mode, high])?;
         if !(low < high && (low..=high).contains(&mode)) {
-            return Err(format!(
-                "triangular needs low <= mode <= high and low < high, got {low}, {mode}, {high}"
-            ));
+            return Err(format!("triangular needs low <= mode <= high and low < high, got {low}, {mode}, {high}"));
         }
         Ok(Distribution::Triangular { low, mode, high })
     }
@@ -141,19 +138,12 @@ impl Distribution {
     pub fn new_beta(alpha: f64, beta: f64, low: f64, high: f64) -> Result<Self, String> {
         finite(&[alpha, beta, low, high])?;
         if alpha <= 0.0 || beta <= 0.0 {
-            return Err(format!(
-                "beta needs alpha > 0 and beta > 0, got {alpha}, {beta}"
-            ));
+            return Err(format!("beta needs alpha > 0 and beta > 0, got {alpha}, {beta}"));
         }
         if low >= high {
             return Err(format!("beta needs low < high, got [{low}, {high}]"));
         }
-        Ok(Distribution::Beta {
-            alpha,
-            beta,
-            low,
-            high,
-        })
+        Ok(Distribution::Beta { alpha, beta, low, high })
     }
 
     pub fn new_choice(values: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Self, String> {
@@ -163,14 +153,9 @@ impl Distribution {
         finite(&values)?;
         let weights = weights.unwrap_or_else(|| vec![1.0; values.len()]);
         if weights.len() != values.len() {
-            return Err(format!(
-                "choice has {} values but {} weights",
-                values.len(),
-                weights.len()
-            ));
+            return Err(format!("choice has {} values but {} weights", values.len(), weights.len()));
         }
-        if weights.iter().any(|w| !w.is_finite() || *w < 0.0) || weights.iter().sum::<f64>() <= 0.0
-        {
+        if weights.iter().any(|w| !w.is_finite() || *w < 0.0) || weights.iter().sum::<f64>() <= 0.0 {
             return Err("choice weights must be >= 0 with a positive sum".into());
         }
         Ok(Distribution::Choice { values, weights })
@@ -188,11 +173,9 @@ impl Distribution {
             | Distribution::Normal { low, high, .. }
             | Distribution::Triangular { low, high, .. }
             | Distribution::Beta { low, high, .. } => (*low, *high),
-            Distribution::Choice { values, .. } => values
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-                    (lo.min(*v), hi.max(*v))
-                }),
+            Distribution::Choice { values, .. } => {
+                values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)))
+            }
         }
     }
 
@@ -203,15 +186,9 @@ impl Distribution {
             Distribution::Uniform { low, high } => 0.5 * (low + high),
             Distribution::Normal { mean, .. } => *mean,
             Distribution::Triangular { low, mode, high } => (low + mode + high) / 3.0,
-            Distribution::Beta {
-                alpha,
-                beta,
-                low,
-                high,
-            } => low + (high - low) * alpha / (alpha + beta),
+            Distribution::Beta { alpha, beta, low, high } => low + (high - low) * alpha / (alpha + beta),
             Distribution::Choice { values, weights } => {
-                values.iter().zip(weights).map(|(v, w)| v * w).sum::<f64>()
-                    / weights.iter().sum::<f64>()
+                values.iter().zip(weights).map(|(v, w)| v * w).sum::<f64>() / weights.iter().sum::<f64>()
             }
         }
     }
@@ -221,12 +198,7 @@ impl Distribution {
         match *self {
             Distribution::Fixed { value } => value,
             Distribution::Uniform { low, high } => low + (high - low) * rng.random::<f64>(),
-            Distribution::Normal {
-                mean,
-                sd,
-                low,
-                high,
-            } => {
+            Distribution::Normal { mean, sd, low, high } => {
                 let normal = rand_distr::Normal::new(mean, sd).expect("checked in new_normal");
                 for _ in 0..64 {
                     let x = normal.sample(rng);
@@ -237,25 +209,13 @@ impl Distribution {
                 mean.clamp(low, high)
             }
             Distribution::Triangular { low, mode, high } => {
-                rand_distr::Triangular::new(low, high, mode)
-                    .expect("checked in new_triangular")
-                    .sample(rng)
+                rand_distr::Triangular::new(low, high, mode).expect("checked in new_triangular").sample(rng)
             }
-            Distribution::Beta {
-                alpha,
-                beta,
-                low,
-                high,
-            } => {
-                let x: f64 = rand_distr::Beta::new(alpha, beta)
-                    .expect("checked in new_beta")
-                    .sample(rng);
+            Distribution::Beta { alpha, beta, low, high } => {
+                let x: f64 = rand_distr::Beta::new(alpha, beta).expect("checked in new_beta").sample(rng);
                 low + (high - low) * x
             }
-            Distribution::Choice {
-                ref values,
-                ref weights,
-            } => {
+            Distribution::Choice { ref values, ref weights } => {
                 let total: f64 = weights.iter().sum();
                 let mut u = rng.random::<f64>() * total;
                 for (v, w) in values.iter().zip(weights) {
@@ -317,27 +277,18 @@ impl ParamTable {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (ParamId, &Param)> {
-        self.params
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (ParamId(i as u32), p))
+        self.params.iter().enumerate().map(|(i, p)| (ParamId(i as u32), p))
     }
 
     /// The id registered under `path`.
     pub fn find(&self, path: &str) -> Option<ParamId> {
-        self.params
-            .iter()
-            .position(|p| p.path == path)
-            .map(|i| ParamId(i as u32))
+        self.params.iter().position(|p| p.path == path).map(|i| ParamId(i as u32))
     }
 
     /// Ids of the parameters that are distributions, in table order: the columns of
     /// `runs.csv`.
     pub fn uncertain(&self) -> Vec<ParamId> {
-        self.iter()
-            .filter(|(_, p)| !p.dist.is_fixed())
-            .map(|(id, _)| id)
-            .collect()
+        self.iter().filter(|(_, p)| !p.dist.is_fixed()).map(|(id, _)| id).collect()
     }
 
     /// Samples every parameter, in table order. Fixed values consume no randomness.

@@ -134,46 +134,25 @@ impl<'s> Simulation<'s> {
     }
 
     /// Run `run` with the given parameter values (a sweep's design point, a test's fixture).
-    pub fn with_values(
-        scenario: &'s Scenario,
-        values: Values,
-        seed: u64,
-        run: u64,
-    ) -> Simulation<'s> {
+    pub fn with_values(scenario: &'s Scenario, values: Values, seed: u64, run: u64) -> Simulation<'s> {
         let mut rng = run_stream(seed, run);
         rng.set_word_pos(DYNAMICS_WORD_OFFSET);
         let model = Compiled::new(scenario, &values);
-        let state = initial_state(scenario, &values);
+        let mut state = initial_state(scenario, &values);
+        model.derive_org_trust(&mut state.trust);
+        model.derive_org_trust(&mut state.trust_baseline);
         let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
-        Simulation {
-            scenario,
-            values,
-            model,
-            state,
-            rng,
-            scratch,
-        }
+        Simulation { scenario, values, model, state, rng, scratch }
     }
 
     pub fn resume(scenario: &'s Scenario, snapshot: Snapshot) -> Simulation<'s> {
         let model = Compiled::new(scenario, &snapshot.values);
         let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
-        Simulation {
-            scenario,
-            values: snapshot.values,
-            model,
-            state: snapshot.state,
-            rng: snapshot.rng,
-            scratch,
-        }
+        Simulation { scenario, values: snapshot.values, model, state: snapshot.state, rng: snapshot.rng, scratch }
     }
 
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            values: self.values.clone(),
-            state: self.state.clone(),
-            rng: self.rng.clone(),
-        }
+        Snapshot { values: self.values.clone(), state: self.state.clone(), rng: self.rng.clone() }
     }
 
     pub fn scenario(&self) -> &'s Scenario {
@@ -211,10 +190,7 @@ impl<'s> Simulation<'s> {
 
     /// The global slot of `actor` in `issue`, for [`Overrides`].
     pub fn slot(&self, issue: usize, actor: ActorId) -> Option<usize> {
-        let local = self.scenario.issues[issue]
-            .participants
-            .iter()
-            .position(|a| *a == actor)?;
+        let local = self.scenario.issues[issue].participants.iter().position(|a| *a == actor)?;
         Some(self.model.slot_start[issue] + local)
     }
 
@@ -269,14 +245,7 @@ impl<'s> Simulation<'s> {
             }
             for effect in &ev.effects {
                 let amount = self.values.get(effect.amount);
-                recompile |= apply_effect(
-                    sc,
-                    &mut self.values,
-                    &mut self.state,
-                    effect.target,
-                    effect.op,
-                    amount,
-                );
+                recompile |= apply_effect(sc, &mut self.values, &mut self.state, effect.target, effect.op, amount);
             }
             self.state.fired[e].get_or_insert(t);
             observer.event(t, e);
@@ -291,12 +260,7 @@ impl<'s> Simulation<'s> {
     }
 
     fn decide<O: Observer>(&mut self, t: usize, overrides: &Overrides, observer: &mut O) {
-        let (sc, m, st, sx) = (
-            self.scenario,
-            &self.model,
-            &mut self.state,
-            &mut self.scratch,
-        );
+        let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &mut self.scratch);
         let n = sc.actor_count();
         for (k, issue) in m.issues.iter().enumerate() {
             let sal = issue.salience(sc, m, st);
@@ -305,8 +269,7 @@ impl<'s> Simulation<'s> {
             let slots = m.slot_start[k]..m.slot_start[k + 1];
             for s in slots.clone() {
                 let slot = &m.slots[s];
-                let mut share = 0.0;
-                let mut blocked = false;
+                let mut tally = decision::Tally::default();
                 for e in slot.evals.clone() {
                     let ev = &m.evals[e];
                     let u: f64 = self.rng.random();
@@ -317,10 +280,7 @@ impl<'s> Simulation<'s> {
                     let (advantage, belief) = match issue.threat {
                         None => {
                             let q = st.trust[a * n + slot.partner];
-                            (
-                                decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p),
-                                q,
-                            )
+                            (decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p), q)
                         }
                         Some(threat) => {
                             let others: f64 = slots
@@ -341,11 +301,7 @@ impl<'s> Simulation<'s> {
                             )
                         }
                     };
-                    let pressure = if issue.threat.is_none() {
-                        m.pressure_cost(st, a, slot.partner)
-                    } else {
-                        0.0
-                    };
+                    let pressure = if issue.threat.is_none() { m.pressure_cost(st, a, slot.partner) } else { 0.0 };
                     let utility = advantage - pressure;
                     let p_intend = decision::choice_probability(m.lambda[a], utility);
                     let p = decision::with_error(p_intend, m.error[a]);
@@ -353,11 +309,7 @@ impl<'s> Simulation<'s> {
                     sx.pressure[e] = pressure;
                     sx.votes[e] = vote;
                     st.decisions += 1;
-                    if vote {
-                        share += ev.weight;
-                    } else if ev.veto {
-                        blocked = true;
-                    }
+                    tally.vote(vote, ev.weight, ev.veto);
                     if O::DECISIONS {
                         observer.decision(DecisionRecord {
                             turn: t,
@@ -368,16 +320,7 @@ impl<'s> Simulation<'s> {
                             belief,
                             salience: sal,
                             advantage,
-                            by_dimension: breakdown(
-                                sc,
-                                &self.values,
-                                st,
-                                k,
-                                s - m.slot_start[k],
-                                a,
-                                sal,
-                                belief,
-                            ),
+                            by_dimension: breakdown(sc, &self.values, st, k, s - m.slot_start[k], a, sal, belief),
                             pressure: m.pressure_terms(st, a, slot.partner, issue.threat.is_none()),
                             utility,
                             rationality: m.lambda[a],
@@ -389,7 +332,7 @@ impl<'s> Simulation<'s> {
                         });
                     }
                 }
-                let chosen = active && !blocked && share + 1e-12 >= slot.threshold;
+                let chosen = active && tally.passes(slot.threshold);
                 sx.act[s] = match overrides.0.get(s).copied().flatten() {
                     Some(forced) => active && forced,
                     None => chosen,
@@ -399,12 +342,7 @@ impl<'s> Simulation<'s> {
     }
 
     fn apply_consequences(&mut self) {
-        let (sc, m, st, sx) = (
-            self.scenario,
-            &self.model,
-            &mut self.state,
-            &mut self.scratch,
-        );
+        let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &mut self.scratch);
         let n = sc.actor_count();
         let dt = m.dt;
         sx.obs.iter_mut().for_each(|x| *x = 0);
@@ -448,12 +386,11 @@ impl<'s> Simulation<'s> {
                         for &(v, amount) in &issue.on_mutual {
                             st.vars[v] += amount * dt;
                         }
-                        let g = issue.influence_gain * dt;
+                        let g = issue.influence_gain;
                         if g > 0.0 {
-                            for (x, y) in [
-                                (m.slots[s0].actor, m.slots[s1].actor),
-                                (m.slots[s1].actor, m.slots[s0].actor),
-                            ] {
+                            for (x, y) in
+                                [(m.slots[s0].actor, m.slots[s1].actor), (m.slots[s1].actor, m.slots[s0].actor)]
+                            {
                                 if let Some(c) = m.client_of[x] {
                                     for p in 0..np {
                                         let credit = m.credit[y * np + p];
@@ -472,9 +409,7 @@ impl<'s> Simulation<'s> {
                         let gave = sx.act[s];
                         for e in slot.evals.clone() {
                             let ev = &m.evals[e];
-                            let u = (-sal * ev.harm * level * level
-                                + if gave { ev.cost } else { 0.0 })
-                                * dt;
+                            let u = (-sal * ev.harm * level * level + if gave { ev.cost } else { 0.0 }) * dt;
                             st.utility[ev.actor] += u;
                             if slot.actor != ev.actor {
                                 st.utility[slot.actor] += ev.weight * u;
@@ -485,7 +420,7 @@ impl<'s> Simulation<'s> {
                             for &(v, amount) in &issue.on_mutual {
                                 st.vars[v] += amount * dt;
                             }
-                            let g = issue.influence_gain * dt;
+                            let g = issue.influence_gain;
                             if g > 0.0 {
                                 for c in 0..m.clients.len() {
                                     if m.clients[c] == slot.actor {
@@ -493,16 +428,22 @@ impl<'s> Simulation<'s> {
                                     }
                                     for p in 0..np {
                                         let share = &mut st.influence[c * np + p];
-                                        *share +=
-                                            g * m.credit[slot.actor * np + p] * (1.0 - *share);
+                                        *share += g * m.credit[slot.actor * np + p] * (1.0 - *share);
                                     }
                                 }
                             }
                         }
+                        // Each observer counts a contribution once per issue, even when it watches
+                        // through two participants (a member of two organizations).
+                        sx.epoch += 1;
                         for o_slot in slots.clone().filter(|&o| o != s) {
                             for &o in &m.observers[m.slots[o_slot].actor] {
-                                sx.obs[o * n + slot.actor] += 1;
-                                sx.coop[o * n + slot.actor] += u16::from(gave);
+                                let i = o * n + slot.actor;
+                                if o != slot.actor && sx.seen[i] != sx.epoch {
+                                    sx.seen[i] = sx.epoch;
+                                    sx.obs[i] += 1;
+                                    sx.coop[i] += u16::from(gave);
+                                }
                             }
                         }
                     }
@@ -511,6 +452,9 @@ impl<'s> Simulation<'s> {
         }
         // Trust: learn from what was observed, then forgive.
         for o in 0..n {
+            if m.observers[o].first() != Some(&o) {
+                continue; // an organization: its trust is derived below
+            }
             for j in 0..n {
                 let i = o * n + j;
                 if o == j {
@@ -518,23 +462,18 @@ impl<'s> Simulation<'s> {
                 }
                 let mut tau = st.trust[i];
                 if sx.obs[i] > 0 {
-                    tau = trust::learn(
-                        tau,
-                        f64::from(sx.coop[i]) / f64::from(sx.obs[i]),
-                        m.gain[o],
-                        m.loss[o],
-                    );
+                    tau = trust::learn(tau, f64::from(sx.coop[i]) / f64::from(sx.obs[i]), m.gain[o], m.loss[o]);
                 }
                 st.trust[i] = trust::forgive(tau, st.trust_baseline[i], m.forgive[o]);
             }
         }
+        m.derive_org_trust(&mut st.trust);
         // Influence: pull toward the baseline, renormalise each client's shares.
         if np > 0 {
             for c in 0..m.clients.len() {
                 let row = c * np..(c + 1) * np;
                 for i in row.clone() {
-                    st.influence[i] +=
-                        m.influence_relax * (st.influence_baseline[i] - st.influence[i]);
+                    st.influence[i] += m.influence_relax * (st.influence_baseline[i] - st.influence[i]);
                 }
                 normalise(&mut st.influence[row]);
             }
@@ -542,12 +481,7 @@ impl<'s> Simulation<'s> {
     }
 
     fn relax_state(&mut self) {
-        let (sc, m, st, sx) = (
-            self.scenario,
-            &self.model,
-            &mut self.state,
-            &mut self.scratch,
-        );
+        let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &mut self.scratch);
         for (v, var) in m.vars.iter().enumerate() {
             let x = st.vars[v];
             sx.next_vars[v] = if var.rate > 0.0 {
@@ -578,10 +512,7 @@ impl<'s> Simulation<'s> {
             if st.reached[o].is_some() {
                 continue;
             }
-            let holds = outcome
-                .when
-                .iter()
-                .all(|c| c.holds(metric_value(sc, m, st, &c.metric)));
+            let holds = outcome.when.iter().all(|c| c.holds(metric_value(sc, m, st, &c.metric)));
             st.streak[o] = if holds { st.streak[o] + 1 } else { 0 };
             if st.streak[o] >= outcome.for_turns {
                 st.reached[o] = Some(t);
@@ -602,14 +533,7 @@ fn normalise(row: &mut [f64]) {
 
 /// Applies an event effect; returns true when a parameter changed (the model needs
 /// recompiling).
-fn apply_effect(
-    sc: &Scenario,
-    values: &mut Values,
-    st: &mut State,
-    target: Target,
-    op: Op,
-    amount: f64,
-) -> bool {
+fn apply_effect(sc: &Scenario, values: &mut Values, st: &mut State, target: Target, op: Op, amount: f64) -> bool {
     let n = sc.actor_count();
     match target {
         Target::Param(id) => {
@@ -655,18 +579,9 @@ fn apply_effect(
 
 fn initial_state(sc: &Scenario, values: &Values) -> State {
     let n = sc.actor_count();
-    let trust: Vec<f64> = sc
-        .trust
-        .iter()
-        .map(|p| p.map_or(1.0, |id| values.get(id)))
-        .collect();
+    let trust: Vec<f64> = sc.trust.iter().map(|p| p.map_or(1.0, |id| values.get(id))).collect();
     let np = sc.influence.patrons.len();
-    let mut influence: Vec<f64> = sc
-        .influence
-        .shares
-        .iter()
-        .map(|p| p.map_or(0.0, |id| values.get(id)))
-        .collect();
+    let mut influence: Vec<f64> = sc.influence.shares.iter().map(|p| p.map_or(0.0, |id| values.get(id))).collect();
     for c in 0..sc.influence.clients.len() {
         normalise(&mut influence[c * np..(c + 1) * np]);
     }
@@ -692,24 +607,14 @@ fn initial_state(sc: &Scenario, values: &Values) -> State {
 fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Metric) -> f64 {
     let n = sc.actor_count();
     let window = (sc.window as usize).min(st.turn);
-    let mask = if window >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << window) - 1
-    };
+    let mask = if window >= 64 { u64::MAX } else { (1u64 << window) - 1 };
     let rate = |bits: u64| {
-        if window == 0 {
-            0.0
-        } else {
-            f64::from((bits & mask).count_ones()) / window as f64
-        }
+        if window == 0 { 0.0 } else { f64::from((bits & mask).count_ones()) / window as f64 }
     };
     match *metric {
         Metric::State(v) => st.vars[v],
         Metric::Trust(a, b) => st.trust[a.0 * n + b.0],
-        Metric::Influence { client, patron } => {
-            st.influence[client * sc.influence.patrons.len() + patron]
-        }
+        Metric::Influence { client, patron } => st.influence[client * sc.influence.patrons.len() + patron],
         Metric::Coop(k) => {
             if st.turn == 0 {
                 0.0
@@ -761,32 +666,16 @@ fn breakdown(
         IssueKind::Dyadic { payoffs } => payoffs[local]
             .iter()
             .map(|dp| {
-                let (r, s, t, p) = (
-                    get(dp.reward),
-                    get(dp.sucker),
-                    get(dp.temptation),
-                    get(dp.punishment),
-                );
-                (
-                    dp.dimension,
-                    w(dp.dimension) * decision::dyadic_advantage(sal, belief, r, s, t, p),
-                )
+                let (r, s, t, p) = (get(dp.reward), get(dp.sucker), get(dp.temptation), get(dp.punishment));
+                (dp.dimension, w(dp.dimension) * decision::dyadic_advantage(sal, belief, r, s, t, p))
             })
             .collect(),
         IssueKind::PublicGood(pg) => {
-            let efficacy = values.get(pg.efficacy)
-                * capability(sc, values, sc.issues[issue].participants[local].0);
+            let efficacy = values.get(pg.efficacy) * capability(sc, values, sc.issues[issue].participants[local].0);
             let harm = w(pg.harm_dimension) * values.get(pg.exposure[local]);
             let mut out = vec![(
                 pg.harm_dimension,
-                decision::public_good_advantage(
-                    sal,
-                    harm,
-                    st.vars[pg.threat],
-                    belief,
-                    efficacy,
-                    0.0,
-                ),
+                decision::public_good_advantage(sal, harm, st.vars[pg.threat], belief, efficacy, 0.0),
             )];
             out.extend(pg.cost.iter().map(|&(d, id)| (d, w(d) * values.get(id))));
             out
@@ -794,14 +683,20 @@ fn breakdown(
     }
 }
 
+/// Normalised vote weights of an organization's members: as given, else by capability.
+fn vote_weights(sc: &Scenario, values: &Values, org: &crate::actor::Organization) -> Vec<f64> {
+    let raw: Vec<f64> = match &org.rule.weights {
+        Some(ws) => ws.iter().map(|id| values.get(*id)).collect(),
+        None => org.members.iter().map(|m| capability(sc, values, m.0)).collect(),
+    };
+    let total: f64 = raw.iter().sum();
+    if total > 0.0 { raw.iter().map(|w| w / total).collect() } else { vec![1.0 / raw.len() as f64; raw.len()] }
+}
+
 fn capability(sc: &Scenario, values: &Values, a: usize) -> f64 {
     match (sc.actors[a].capability, &sc.actors[a].organization) {
         (Some(id), _) => values.get(id),
-        (None, Some(org)) => org
-            .members
-            .iter()
-            .map(|m| capability(sc, values, m.0))
-            .sum(),
+        (None, Some(org)) => org.members.iter().map(|m| capability(sc, values, m.0)).sum(),
         (None, None) => 0.0,
     }
 }
@@ -814,6 +709,9 @@ struct Scratch {
     salience: Vec<f64>,
     obs: Vec<u16>,
     coop: Vec<u16>,
+    /// Per observer pair: the last public-good observation counted (see `epoch`).
+    seen: Vec<u32>,
+    epoch: u32,
     next_vars: Vec<f64>,
 }
 
@@ -827,6 +725,8 @@ impl Scratch {
             salience: vec![0.0; sc.issues.len()],
             obs: vec![0; n * n],
             coop: vec![0; n * n],
+            seen: vec![0; n * n],
+            epoch: 0,
             next_vars: vec![0.0; sc.state.len()],
         }
     }
@@ -849,8 +749,10 @@ struct Compiled {
     evals: Vec<EvalC>,
     issues: Vec<IssueC>,
     vars: Vec<VarC>,
-    /// Who watches an actor's partners: the actor and, for an organization, its members.
+    /// Who watches an actor's partners: a state itself, an organization's members.
     observers: Vec<Vec<usize>>,
+    /// Per organization: its members and their normalised vote weights.
+    org_weights: Vec<(usize, Vec<(usize, f64)>)>,
     clients: Vec<usize>,
     client_of: Vec<Option<usize>>,
     patrons: Vec<usize>,
@@ -919,21 +821,12 @@ impl LinearC {
     fn new(l: &Linear, values: &Values, default_base: f64) -> LinearC {
         LinearC {
             base: l.base.map_or(default_base, |id| values.get(id)),
-            terms: l
-                .terms
-                .iter()
-                .map(|(m, id)| (*m, values.get(*id)))
-                .collect(),
+            terms: l.terms.iter().map(|(m, id)| (*m, values.get(*id))).collect(),
         }
     }
 
     fn eval(&self, sc: &Scenario, m: &Compiled, st: &State) -> f64 {
-        self.base
-            + self
-                .terms
-                .iter()
-                .map(|(metric, c)| c * metric_value(sc, m, st, metric))
-                .sum::<f64>()
+        self.base + self.terms.iter().map(|(metric, c)| c * metric_value(sc, m, st, metric)).sum::<f64>()
     }
 }
 
@@ -943,16 +836,9 @@ impl Compiled {
         let n = sc.actor_count();
         let v = |id: ParamId| values.get(id);
         let b = |f: fn(&crate::actor::Behaviour) -> ParamId| {
-            sc.actors
-                .iter()
-                .map(|a| v(f(&a.behaviour)))
-                .collect::<Vec<f64>>()
+            sc.actors.iter().map(|a| v(f(&a.behaviour))).collect::<Vec<f64>>()
         };
-        let per_turn = |xs: Vec<f64>| {
-            xs.into_iter()
-                .map(|x| cal.per_turn(x))
-                .collect::<Vec<f64>>()
-        };
+        let per_turn = |xs: Vec<f64>| xs.into_iter().map(|x| cal.per_turn(x)).collect::<Vec<f64>>();
         let weight = |a: usize, d: usize| sc.actors[a].interests[d].map_or(0.0, v);
 
         let mut slot_start = vec![0];
@@ -965,28 +851,12 @@ impl Compiled {
                 let (members, weights, vetoes, threshold): (Vec<usize>, Vec<f64>, Vec<bool>, f64) =
                     match &sc.actors[a].organization {
                         None => (vec![a], vec![1.0], vec![true], 0.0),
-                        Some(org) => {
-                            let raw: Vec<f64> = match &org.rule.weights {
-                                Some(ws) => ws.iter().map(|id| v(*id)).collect(),
-                                None => org
-                                    .members
-                                    .iter()
-                                    .map(|m| capability(sc, values, m.0))
-                                    .collect(),
-                            };
-                            let total: f64 = raw.iter().sum();
-                            let weights = if total > 0.0 {
-                                raw.iter().map(|w| w / total).collect()
-                            } else {
-                                vec![1.0 / raw.len() as f64; raw.len()]
-                            };
-                            (
-                                org.members.iter().map(|m| m.0).collect(),
-                                weights,
-                                org.rule.veto.clone(),
-                                org.rule.threshold.map_or(0.0, v),
-                            )
-                        }
+                        Some(org) => (
+                            org.members.iter().map(|m| m.0).collect(),
+                            vote_weights(sc, values, org),
+                            org.rule.veto.clone(),
+                            org.rule.threshold.map_or(0.0, v),
+                        ),
                     };
                 let cap = capability(sc, values, a);
                 let (partner, efficacy) = match &issue.kind {
@@ -994,17 +864,8 @@ impl Compiled {
                     IssueKind::PublicGood(pg) => (usize::MAX, v(pg.efficacy) * cap),
                 };
                 for ((&d, &w), &veto) in members.iter().zip(&weights).zip(&vetoes) {
-                    let mut ev = EvalC {
-                        actor: d,
-                        weight: w,
-                        veto,
-                        r: 0.0,
-                        s: 0.0,
-                        t: 0.0,
-                        p: 0.0,
-                        harm: 0.0,
-                        cost: 0.0,
-                    };
+                    let mut ev =
+                        EvalC { actor: d, weight: w, veto, r: 0.0, s: 0.0, t: 0.0, p: 0.0, harm: 0.0, cost: 0.0 };
                     match &issue.kind {
                         IssueKind::Dyadic { payoffs } => {
                             for dp in &payoffs[local] {
@@ -1018,22 +879,12 @@ impl Compiled {
                         }
                         IssueKind::PublicGood(pg) => {
                             ev.harm = weight(d, pg.harm_dimension) * v(pg.exposure[local]);
-                            ev.cost = pg
-                                .cost
-                                .iter()
-                                .map(|&(dim, id)| weight(d, dim) * v(id))
-                                .sum();
+                            ev.cost = pg.cost.iter().map(|&(dim, id)| weight(d, dim) * v(id)).sum();
                         }
                     }
                     evals.push(ev);
                 }
-                slots.push(SlotC {
-                    actor: a,
-                    partner,
-                    evals: start..evals.len(),
-                    threshold,
-                    efficacy,
-                });
+                slots.push(SlotC { actor: a, partner, evals: start..evals.len(), threshold, efficacy });
             }
             slot_start.push(slots.len());
             issues.push(IssueC {
@@ -1042,14 +893,9 @@ impl Compiled {
                     IssueKind::Dyadic { .. } => None,
                 },
                 salience_base: issue.salience.base.map_or(1.0, v),
-                salience_terms: issue
-                    .salience
-                    .terms
-                    .iter()
-                    .map(|(m, id)| (*m, v(*id)))
-                    .collect(),
+                salience_terms: issue.salience.terms.iter().map(|(m, id)| (*m, v(*id))).collect(),
                 on_mutual: issue.on_mutual.iter().map(|&(s, id)| (s, v(id))).collect(),
-                influence_gain: issue.influence_gain.map_or(0.0, v),
+                influence_gain: issue.influence_gain.map_or(0.0, |id| cal.per_turn(v(id))),
             });
         }
         let vars = sc
@@ -1062,13 +908,20 @@ impl Compiled {
                 max: s.max,
             })
             .collect();
+        // Organizations hold no trust of their own: their members observe for them.
         let observers = (0..n)
-            .map(|a| {
-                let mut o = vec![a];
-                if let Some(org) = &sc.actors[a].organization {
-                    o.extend(org.members.iter().map(|m| m.0));
-                }
-                o
+            .map(|a| match &sc.actors[a].organization {
+                Some(org) => org.members.iter().map(|m| m.0).collect(),
+                None => vec![a],
+            })
+            .collect();
+        let org_weights = sc
+            .actors
+            .iter()
+            .enumerate()
+            .filter_map(|(a, actor)| {
+                let org = actor.organization.as_ref()?;
+                Some((a, org.members.iter().map(|m| m.0).zip(vote_weights(sc, values, org)).collect()))
             })
             .collect();
         let clients: Vec<usize> = sc.influence.clients.iter().map(|c| c.0).collect();
@@ -1106,14 +959,24 @@ impl Compiled {
             issues,
             vars,
             observers,
+            org_weights,
             clients,
             client_of,
             patrons,
             credit,
-            influence_relax: sc
-                .influence
-                .relaxation
-                .map_or(0.0, |id| cal.per_turn(v(id))),
+            influence_relax: sc.influence.relaxation.map_or(0.0, |id| cal.per_turn(v(id))),
+        }
+    }
+
+    /// Sets each organization's trust in others to its members' weighted mean.
+    fn derive_org_trust(&self, trust: &mut [f64]) {
+        let n = self.lambda.len();
+        for (org, members) in &self.org_weights {
+            for j in 0..n {
+                if j != *org {
+                    trust[org * n + j] = members.iter().map(|&(m, w)| w * trust[m * n + j]).sum();
+                }
+            }
         }
     }
 
@@ -1129,21 +992,13 @@ impl Compiled {
         let mut cost = 0.0;
         for (p, &pa) in self.patrons.iter().enumerate() {
             if pa != partner && pa != a {
-                cost += st.influence[c * np + p]
-                    * self.pressure[pa]
-                    * (1.0 - st.trust[pa * n + partner]);
+                cost += st.influence[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]);
             }
         }
         cost
     }
 
-    fn pressure_terms(
-        &self,
-        st: &State,
-        a: usize,
-        partner: usize,
-        dyadic: bool,
-    ) -> Vec<(ActorId, f64)> {
+    fn pressure_terms(&self, st: &State, a: usize, partner: usize, dyadic: bool) -> Vec<(ActorId, f64)> {
         let Some(c) = self.client_of[a].filter(|_| dyadic) else {
             return Vec::new();
         };
@@ -1154,12 +1009,7 @@ impl Compiled {
             .enumerate()
             .filter(|&(_, &pa)| pa != partner && pa != a)
             .map(|(p, &pa)| {
-                (
-                    ActorId(pa),
-                    st.influence[c * np + p]
-                        * self.pressure[pa]
-                        * (1.0 - st.trust[pa * n + partner]),
-                )
+                (ActorId(pa), st.influence[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]))
             })
             .collect()
     }

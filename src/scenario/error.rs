@@ -37,13 +37,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            key: key.into(),
-            message: message.into(),
-            expected: None,
-            help: None,
-            location: None,
-        }
+        Diagnostic { key: key.into(), message: message.into(), expected: None, help: None, location: None }
     }
 
     pub fn expected(mut self, expected: impl Into<String>) -> Diagnostic {
@@ -72,10 +66,7 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
     #[error("{}", render(file, diagnostics))]
-    Invalid {
-        file: String,
-        diagnostics: Vec<Diagnostic>,
-    },
+    Invalid { file: String, diagnostics: Vec<Diagnostic> },
 }
 
 impl ScenarioError {
@@ -106,12 +97,8 @@ fn render(file: &str, diagnostics: &[Diagnostic]) -> String {
             let num = loc.line.to_string();
             let pad = " ".repeat(num.len());
             out.push_str(&format!("{pad} |\n{num} | {}\n", loc.text));
-            let lead: String = loc
-                .text
-                .chars()
-                .take(loc.column - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let lead: String =
+                loc.text.chars().take(loc.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             out.push_str(&format!("{pad} | {lead}{}\n", "^".repeat(loc.width.max(1))));
         }
         if let Some(e) = &d.expected {
@@ -122,10 +109,7 @@ fn render(file: &str, diagnostics: &[Diagnostic]) -> String {
         }
     }
     let n = diagnostics.len();
-    out.push_str(&format!(
-        "{n} error{} in {file}",
-        if n == 1 { "" } else { "s" }
-    ));
+    out.push_str(&format!("{n} error{} in {file}", if n == 1 { "" } else { "s" }));
     out
 }
 
@@ -152,22 +136,13 @@ impl<'a> SourceMap<'a> {
     pub fn locate(&self, span: std::ops::Range<usize>) -> Location {
         let start = floor_char_boundary(self.text, span.start.min(self.text.len()));
         let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| start + i);
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
         let line = self.text[..start].matches('\n').count() + 1;
         let column = self.text[line_start..start].chars().count() + 1;
         let end = floor_char_boundary(self.text, span.end.clamp(start, line_end));
         let width = self.text[start..end].chars().count();
-        let text = self.text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string();
-        Location {
-            line,
-            column,
-            text,
-            width,
-        }
+        let text = self.text[line_start..line_end].trim_end_matches('\r').to_string();
+        Location { line, column, text, width }
     }
 }
 
@@ -194,10 +169,7 @@ pub fn join(path: &[Seg]) -> String {
                 if !out.is_empty() {
                     out.push('.');
                 }
-                if k.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                    && !k.is_empty()
-                {
+                if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !k.is_empty() {
                     out.push_str(k);
                 } else {
                     out.push_str(&format!("{k:?}"));
@@ -212,11 +184,7 @@ pub fn join(path: &[Seg]) -> String {
 /// The span of the value at `path` in the document, or of the deepest part of the path that
 /// exists (so a missing key points at the table that lacks it). With `key_span`, the span of
 /// the last key itself rather than its value (for names used as keys).
-pub(crate) fn span_of(
-    doc: &DeTable<'_>,
-    path: &[Seg],
-    key_span: bool,
-) -> Option<std::ops::Range<usize>> {
+pub(crate) fn span_of(doc: &DeTable<'_>, path: &[Seg], key_span: bool) -> Option<std::ops::Range<usize>> {
     let mut best = None;
     let mut table = Some(doc);
     let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
@@ -251,47 +219,37 @@ pub(crate) fn span_of(
     best
 }
 
-/// The key path whose value span most tightly contains `span` (used to name the key of a
-/// serde error, which comes with a span only).
+/// The key path whose key or value span most tightly contains `span` (used to name the key
+/// of a serde error, which comes with a span only). Tables opened by a `[header]` do not span
+/// their contents, so every table is searched, not only those whose span contains `span`.
 pub(crate) fn path_at(doc: &DeTable<'_>, span: &std::ops::Range<usize>) -> Vec<Seg> {
-    fn walk_value(
-        v: &toml::Spanned<DeValue<'_>>,
-        span: &std::ops::Range<usize>,
-        path: &mut Vec<Seg>,
-    ) {
+    type Range = std::ops::Range<usize>;
+    fn inside(s: &Range, span: &Range) -> bool {
+        s.start <= span.start && span.end <= s.end
+    }
+    fn search_value(v: &toml::Spanned<DeValue<'_>>, span: &Range) -> Option<Vec<Seg>> {
         match v.get_ref() {
-            DeValue::Table(t) => walk_table(t, span, path),
-            DeValue::Array(a) => {
-                for (i, item) in a.iter().enumerate() {
-                    let s = item.span();
-                    if s.start <= span.start && span.end <= s.end {
-                        path.push(Seg::Index(i));
-                        walk_value(item, span, path);
-                        return;
-                    }
-                }
-            }
-            _ => {}
+            DeValue::Table(t) => search_table(t, span),
+            DeValue::Array(a) => a.iter().enumerate().find_map(|(i, item)| {
+                let mut rest = search_value(item, span).or_else(|| inside(&item.span(), span).then(Vec::new))?;
+                rest.insert(0, Seg::Index(i));
+                Some(rest)
+            }),
+            _ => None,
         }
     }
-    fn walk_table(t: &DeTable<'_>, span: &std::ops::Range<usize>, path: &mut Vec<Seg>) {
-        for (k, v) in t.iter() {
-            let (ks, vs) = (k.span(), v.span());
-            let inside = |s: &std::ops::Range<usize>| s.start <= span.start && span.end <= s.end;
-            if inside(&ks) {
-                path.push(Seg::Key(k.get_ref().to_string()));
-                return;
+    fn search_table(t: &DeTable<'_>, span: &Range) -> Option<Vec<Seg>> {
+        t.iter().find_map(|(k, v)| {
+            let key = Seg::Key(k.get_ref().to_string());
+            if inside(&k.span(), span) {
+                return Some(vec![key]);
             }
-            if inside(&vs) {
-                path.push(Seg::Key(k.get_ref().to_string()));
-                walk_value(v, span, path);
-                return;
-            }
-        }
+            let mut rest = search_value(v, span).or_else(|| inside(&v.span(), span).then(Vec::new))?;
+            rest.insert(0, key);
+            Some(rest)
+        })
     }
-    let mut path = Vec::new();
-    walk_table(doc, span, &mut path);
-    path
+    search_table(doc, span).unwrap_or_default()
 }
 
 /// The closest name to `wrong` among `candidates`, if close enough to be a likely typo.
@@ -306,10 +264,7 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// "did you mean `x`?" for the closest candidate.
-pub fn did_you_mean<'a>(
-    wrong: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     closest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -319,9 +274,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -342,17 +295,11 @@ mod tests {
 
     #[test]
     fn locates_spans_by_path() {
-        let text =
-            "[actors.russia]\nkind = \"state\"\n\n[issues.x]\nsides = [\"rusia\", \"nato\"]\n";
+        let text = "[actors.russia]\nkind = \"state\"\n\n[issues.x]\nsides = [\"rusia\", \"nato\"]\n";
         let doc = DeTable::parse(text).unwrap();
         let span = span_of(
             doc.get_ref(),
-            &[
-                Seg::Key("issues".into()),
-                Seg::Key("x".into()),
-                Seg::Key("sides".into()),
-                Seg::Index(0),
-            ],
+            &[Seg::Key("issues".into()), Seg::Key("x".into()), Seg::Key("sides".into()), Seg::Index(0)],
             false,
         )
         .unwrap();

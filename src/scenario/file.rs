@@ -271,10 +271,7 @@ pub struct ParamFile {
 
 impl ParamFile {
     pub fn fixed(value: f64) -> ParamFile {
-        ParamFile {
-            value: Some(value),
-            ..ParamFile::default()
-        }
+        ParamFile { value: Some(value), ..ParamFile::default() }
     }
 }
 

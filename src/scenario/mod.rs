@@ -91,20 +91,14 @@ struct NameLists {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read(path).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read(path).map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
         let display = path.display().to_string();
         let text = String::from_utf8(text).map_err(|e| ScenarioError::Invalid {
             file: display.clone(),
             diagnostics: vec![
                 Diagnostic::new(
                     "",
-                    format!(
-                        "the file is not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
+                    format!("the file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
                 )
                 .expected("a TOML scenario file"),
             ],
@@ -114,10 +108,7 @@ impl Scenario {
 
     /// Validates scenario text; `file` names it in messages.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        validate::parse(text).map_err(|diagnostics| ScenarioError::Invalid {
-            file: file.to_string(),
-            diagnostics,
-        })
+        validate::parse(text).map_err(|diagnostics| ScenarioError::Invalid { file: file.to_string(), diagnostics })
     }
 
     pub fn actor_count(&self) -> usize {

@@ -35,11 +35,7 @@ pub(super) fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         return Err(vec![
             Diagnostic::new(
                 "",
-                format!(
-                    "the file is {} bytes, more than the {} a scenario may have",
-                    text.len(),
-                    MAX_FILE_BYTES
-                ),
+                format!("the file is {} bytes, more than the {} a scenario may have", text.len(), MAX_FILE_BYTES),
             )
             .help("is this the right file? scenarios are small TOML files"),
         ]);
@@ -52,6 +48,14 @@ pub(super) fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     if v.diags.is_empty() {
         Ok(scenario)
     } else {
+        // A shared default that is wrong is reported once, not once per actor.
+        let mut seen = Vec::new();
+        v.diags.retain(|(path, _, d)| {
+            let key = (path.clone(), d.message.clone());
+            let fresh = !seen.contains(&key);
+            seen.push(key);
+            fresh
+        });
         Err(v
             .diags
             .into_iter()
@@ -79,6 +83,11 @@ fn toml_error(e: &toml::de::Error, map: &SourceMap<'_>, doc: Option<&DeTable<'_>
             let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
             d.expected = Some(format!("one of {}", names.join(", ")));
             d.help = did_you_mean(wrong, names.iter().copied());
+            if d.help.is_none() && ALL_KEYS.contains(&wrong) {
+                d.help = Some(format!(
+                    "`{wrong}` belongs to another table: in TOML a key belongs to the nearest [header] above it, so move `{wrong} = ...` above that header"
+                ));
+            }
             if TOP_LEVEL_KEYS.contains(&wrong) {
                 d.help = Some(format!(
                     "`{wrong}` is a top-level key: in TOML every key after a [table] header belongs to that table, so put `{wrong} = ...` before the first header"
@@ -97,6 +106,57 @@ fn first_line(s: &str) -> String {
 
 /// Keys of the file's top level that are not tables (and so must come before any header).
 const TOP_LEVEL_KEYS: [&str; 1] = ["dimensions"];
+
+/// Every key of every table of the format, to recognise a key written under the wrong header.
+const ALL_KEYS: [&str; 47] = [
+    "scenario",
+    "dimensions",
+    "model",
+    "defaults",
+    "actors",
+    "trust",
+    "state",
+    "influence",
+    "issues",
+    "events",
+    "outcomes",
+    "name",
+    "description",
+    "question",
+    "start",
+    "end",
+    "step",
+    "runs",
+    "seed",
+    "cooperation_window",
+    "influence_relaxation",
+    "behaviour",
+    "kind",
+    "capability",
+    "interests",
+    "members",
+    "rule",
+    "leader",
+    "weights",
+    "threshold",
+    "veto",
+    "label",
+    "initial",
+    "target",
+    "rate",
+    "drivers",
+    "sides",
+    "payoffs",
+    "participants",
+    "efficacy",
+    "harm_dimension",
+    "exposure",
+    "cost",
+    "salience",
+    "on_mutual",
+    "influence_gain",
+    "effects",
+];
 
 type Path = Vec<Seg>;
 
@@ -134,13 +194,7 @@ impl Validator {
     /// Registers a parameter given in the file.
     fn param(&mut self, at: &Path, p: &ParamFile, domain: Domain) -> ParamId {
         let dist = self.distribution(at, p, domain);
-        self.params.push(Param {
-            path: dotted(at),
-            domain,
-            dist,
-            source: p.source.clone(),
-            defaulted: false,
-        })
+        self.params.push(Param { path: dotted(at), domain, dist, source: p.source.clone(), defaulted: false })
     }
 
     /// Registers a parameter the file may omit: the given value, else `fallback` (from a
@@ -156,14 +210,10 @@ impl Validator {
         match (p, fallback) {
             (Some(p), _) => self.param(at, p, domain),
             (None, Some(f)) => {
-                let dist = self.distribution(at, f, domain);
-                self.params.push(Param {
-                    path: dotted(at),
-                    domain,
-                    dist,
-                    source: f.source.clone(),
-                    defaulted: true,
-                })
+                let key = at.last().cloned().into_iter().collect::<Vec<_>>();
+                let defaults_at: Path = path(&["defaults", "behaviour"]).into_iter().chain(key).collect();
+                let dist = self.distribution(&defaults_at, f, domain);
+                self.params.push(Param { path: dotted(at), domain, dist, source: f.source.clone(), defaulted: true })
             }
             (None, None) => self.params.push(Param {
                 path: dotted(at),
@@ -180,9 +230,7 @@ impl Validator {
     }
 
     fn distribution(&mut self, at: &Path, p: &ParamFile, domain: Domain) -> Distribution {
-        let fallback = Distribution::Fixed {
-            value: domain.bounds().0.max(0.0).min(domain.bounds().1),
-        };
+        let fallback = Distribution::Fixed { value: domain.bounds().0.max(0.0).min(domain.bounds().1) };
         let keys: [(&str, bool); 10] = [
             ("value", p.value.is_some()),
             ("low", p.low.is_some()),
@@ -241,44 +289,35 @@ impl Validator {
         };
         let (lo, hi) = domain.bounds();
         let built = match dist_name {
-            "fixed" => {
-                match p.value {
-                    Some(value) => Ok(Distribution::Fixed { value }),
-                    None => {
-                        self.error(at, Diagnostic::new("", "a parameter table needs `value` or `dist`").expected("{ value = 0.5 } or { dist = \"uniform\", low = 0.4, high = 0.6 }"));
-                        return fallback;
-                    }
+            "fixed" => match p.value {
+                Some(value) => Ok(Distribution::Fixed { value }),
+                None => {
+                    self.error(
+                        at,
+                        Diagnostic::new("", "a parameter table needs `value` or `dist`")
+                            .expected("{ value = 0.5 } or { dist = \"uniform\", low = 0.4, high = 0.6 }"),
+                    );
+                    return fallback;
                 }
-            }
+            },
             "uniform" => match (need(self, "low", p.low), need(self, "high", p.high)) {
                 (Some(l), Some(h)) => Distribution::new_uniform(l, h),
                 _ => return fallback,
             },
             "normal" => match (need(self, "mean", p.mean), need(self, "sd", p.sd)) {
-                (Some(m), Some(s)) => {
-                    Distribution::new_normal(m, s, p.low.unwrap_or(lo), p.high.unwrap_or(hi))
-                }
+                (Some(m), Some(s)) => Distribution::new_normal(m, s, p.low.unwrap_or(lo), p.high.unwrap_or(hi)),
                 _ => return fallback,
             },
-            "triangular" => match (
-                need(self, "low", p.low),
-                need(self, "mode", p.mode),
-                need(self, "high", p.high),
-            ) {
+            "triangular" => match (need(self, "low", p.low), need(self, "mode", p.mode), need(self, "high", p.high)) {
                 (Some(l), Some(m), Some(h)) => Distribution::new_triangular(l, m, h),
                 _ => return fallback,
             },
             "beta" => match (need(self, "alpha", p.alpha), need(self, "beta", p.beta)) {
-                (Some(a), Some(b)) => {
-                    Distribution::new_beta(a, b, p.low.unwrap_or(0.0), p.high.unwrap_or(1.0))
-                }
+                (Some(a), Some(b)) => Distribution::new_beta(a, b, p.low.unwrap_or(0.0), p.high.unwrap_or(1.0)),
                 _ => return fallback,
             },
             "choice" => match need(self, "values", p.values.as_ref().map(|_| 0.0)) {
-                Some(_) => Distribution::new_choice(
-                    p.values.clone().unwrap_or_default(),
-                    p.weights.clone(),
-                ),
+                Some(_) => Distribution::new_choice(p.values.clone().unwrap_or_default(), p.weights.clone()),
                 None => return fallback,
             },
             _ => unreachable!("dist names matched above"),
@@ -294,21 +333,10 @@ impl Validator {
             }
         };
         let (s_lo, s_hi) = dist.support();
-        if !domain.contains(s_lo) || !domain.contains(s_hi) {
-            let got = if s_lo == s_hi {
-                format!("{s_lo}")
-            } else {
-                format!("values from {s_lo} to {s_hi}")
-            };
-            let key = if dist_name == "fixed" && p.source.is_some() {
-                with(at, "value")
-            } else {
-                at.clone()
-            };
-            self.error(
-                &key,
-                Diagnostic::new("", format!("out of range: got {got}")).expected(domain.describe()),
-            );
+        if !domain.covers(s_lo, s_hi) {
+            let got = if s_lo == s_hi { format!("{s_lo}") } else { format!("values from {s_lo} to {s_hi}") };
+            let key = if dist_name == "fixed" && p.source.is_some() { with(at, "value") } else { at.clone() };
+            self.error(&key, Diagnostic::new("", format!("out of range: got {got}")).expected(domain.describe()));
             return fallback;
         }
         dist
@@ -339,8 +367,7 @@ impl Validator {
         if f.dimensions.is_empty() {
             self.error(
                 &path(&["dimensions"]),
-                Diagnostic::new("", "no interest dimensions")
-                    .expected("a list such as [\"security\", \"economy\"]"),
+                Diagnostic::new("", "no interest dimensions").expected("a list such as [\"security\", \"economy\"]"),
             );
         }
         for (i, d) in f.dimensions.iter().enumerate() {
@@ -352,10 +379,7 @@ impl Validator {
                         .expected("lowercase letters, digits and _"),
                 );
             } else if dimensions.contains(d) {
-                self.error(
-                    &at,
-                    Diagnostic::new("", format!("dimension `{d}` is listed twice")),
-                );
+                self.error(&at, Diagnostic::new("", format!("dimension `{d}` is listed twice")));
             }
             dimensions.push(d.clone());
         }
@@ -365,43 +389,44 @@ impl Validator {
         if actor_ids.is_empty() {
             self.error(
                 &path(&["actors"]),
-                Diagnostic::new("", "the scenario has no actors")
-                    .expected("at least one [actors.NAME] table"),
+                Diagnostic::new("", "the scenario has no actors").expected("at least one [actors.NAME] table"),
             );
         }
         for id in &actor_ids {
             if !is_identifier(id) {
                 self.error_on_key(
                     &path(&["actors", id]),
-                    Diagnostic::new("", format!("`{id}` is not a usable actor name")).expected(
-                        "lowercase letters, digits and _ (the name is used in metric paths)",
-                    ),
+                    Diagnostic::new("", format!("`{id}` is not a usable actor name"))
+                        .expected("lowercase letters, digits and _ (the name is used in metric paths)"),
                 );
             }
         }
-        let actors: Vec<Actor> = f
-            .actors
-            .iter()
-            .map(|(id, a)| self.actor(id, a, &f.defaults.behaviour, &dimensions, &actor_ids))
-            .collect();
+        let actors: Vec<Actor> =
+            f.actors.iter().map(|(id, a)| self.actor(id, a, &f.defaults.behaviour, &dimensions, &actor_ids)).collect();
         let n = actors.len();
+        for (a, actor) in actors.iter().enumerate() {
+            for (i, m) in actor.organization.iter().flat_map(|o| o.members.iter()).enumerate() {
+                if actors[m.0].kind == ActorKind::Organization {
+                    self.error(
+                        &with_index(&path(&["actors", &actor_ids[a], "members"]), i),
+                        Diagnostic::new("", format!("`{}` is an organization; members must be states", actor_ids[m.0]))
+                            .help("list the states it is made of instead"),
+                    );
+                }
+            }
+        }
 
         // Trust.
-        let default_trust = self.param_or(
-            &path(&["model", "trust"]),
-            f.model.trust.as_ref(),
-            None,
-            0.5,
-            Domain::UNIT,
-        );
-        let mut trust: Vec<Option<ParamId>> = (0..n * n)
-            .map(|i| (i / n != i % n).then_some(default_trust))
-            .collect();
+        let default_trust = self.param_or(&path(&["model", "trust"]), f.model.trust.as_ref(), None, 0.5, Domain::UNIT);
+        let mut trust: Vec<Option<ParamId>> = (0..n * n).map(|i| (i / n != i % n).then_some(default_trust)).collect();
         for (a, row) in &f.trust {
             let at = path(&["trust", a]);
-            let Some(ai) = self.resolve_actor_key(&at, a, &actor_ids) else {
+            let Some(ai) = self.resolve_actor_key(&at, a, &actor_ids) else { continue };
+            if let Some(org) = &actors[ai].organization {
+                let members: Vec<&str> = org.members.iter().map(|m| actor_ids[m.0].as_str()).collect();
+                self.error_on_key(&at, org_trust_error(a, &members));
                 continue;
-            };
+            }
             for (b, p) in row {
                 let at_b = with(&at, b);
                 let Some(bi) = self.resolve_actor_key(&at_b, b, &actor_ids) else {
@@ -426,18 +451,16 @@ impl Validator {
         let state_ids: Vec<String> = f.state.keys().cloned().collect();
         let issue_ids: Vec<String> = f.issues.keys().cloned().collect();
         let outcome_ids: Vec<String> = f.outcomes.keys().cloned().collect();
-        for (table, ids) in [
-            ("state", &state_ids),
-            ("issues", &issue_ids),
-            ("outcomes", &outcome_ids),
-        ] {
+        let event_ids: Vec<String> = f.events.keys().cloned().collect();
+        for (table, ids) in
+            [("state", &state_ids), ("issues", &issue_ids), ("outcomes", &outcome_ids), ("events", &event_ids)]
+        {
             for id in ids.iter() {
                 if !is_identifier(id) {
                     self.error_on_key(
                         &path(&[table, id]),
-                        Diagnostic::new("", format!("`{id}` is not a usable name")).expected(
-                            "lowercase letters, digits and _ (the name is used in metric paths)",
-                        ),
+                        Diagnostic::new("", format!("`{id}` is not a usable name"))
+                            .expected("lowercase letters, digits and _ (the name is used in metric paths)"),
                     );
                 }
             }
@@ -455,10 +478,7 @@ impl Validator {
                 for (i, name) in list.iter().enumerate() {
                     if let Some(a) = self.resolve_actor(&with_index(&at, i), name, &actor_ids) {
                         if out.contains(&ActorId(a)) {
-                            self.error(
-                                &with_index(&at, i),
-                                Diagnostic::new("", format!("`{name}` is listed twice")),
-                            );
+                            self.error(&with_index(&at, i), Diagnostic::new("", format!("`{name}` is listed twice")));
                         } else {
                             out.push(ActorId(a));
                         }
@@ -486,11 +506,7 @@ impl Validator {
             outcomes: &names_store.outcomes,
         };
 
-        let state: Vec<StateVar> = f
-            .state
-            .iter()
-            .map(|(id, s)| self.state_var(id, s, &names))
-            .collect();
+        let state: Vec<StateVar> = f.state.iter().map(|(id, s)| self.state_var(id, s, &names)).collect();
         let issues: Vec<Issue> = f
             .issues
             .iter()
@@ -507,8 +523,7 @@ impl Validator {
                 if for_turns == 0 {
                     self.error(
                         &with(&at, "for"),
-                        Diagnostic::new("", "`for = 0` can never be observed")
-                            .expected("a whole number of turns >= 1"),
+                        Diagnostic::new("", "`for = 0` can never be observed").expected("a whole number of turns >= 1"),
                     );
                 }
                 if o.when.is_empty() {
@@ -527,13 +542,25 @@ impl Validator {
                 }
             })
             .collect();
+        // Hazards first, so that any event's effect may target any event's hazard.
+        let hazards: Vec<Option<ParamId>> = f
+            .events
+            .iter()
+            .map(|(id, e)| e.hazard.as_ref().map(|h| self.param(&path(&["events", id, "hazard"]), h, Domain::UNIT)))
+            .collect();
         let events: Vec<Event> = f
             .events
             .iter()
-            .map(|(id, e)| self.event(id, e, calendar.as_ref(), &names, &actors))
+            .zip(hazards)
+            .map(|((id, e), hazard)| self.event(id, e, hazard, calendar.as_ref(), &names, &actors))
             .collect();
 
-        let series = recorded_metrics(&actors, &issues, &participants, &influence, state.len());
+        // Only a valid scenario is recorded: with errors, issues may lack their sides.
+        let series = if self.diags.is_empty() {
+            recorded_metrics(&actors, &issues, &participants, &influence, state.len())
+        } else {
+            Vec::new()
+        };
         Scenario {
             name: meta.name.clone(),
             description: meta.description.clone(),
@@ -563,35 +590,25 @@ impl Validator {
 
     fn calendar(&mut self, meta: &MetaFile) -> Option<Calendar> {
         let start = self.date(&path(&["scenario", "start"]), &meta.start);
-        let end = self.date(&path(&["scenario", "end"]), &meta.end);
+        // A bare year as the end means the whole of that year.
+        let end = self
+            .date(&path(&["scenario", "end"]), &meta.end)
+            .map(|p| if meta.end.trim().len() == 4 { Period::new(p.year(), 11) } else { p });
         let (start, end) = (start?, end?);
         if end < start {
             self.error(
                 &path(&["scenario", "end"]),
-                Diagnostic::new(
-                    "",
-                    format!("the end ({end}) comes before the start ({start})"),
-                )
-                .help("swap `start` and `end`"),
+                Diagnostic::new("", format!("the end ({end}) comes before the start ({start})"))
+                    .help("swap `start` and `end`"),
             );
             return None;
         }
-        let cal = Calendar {
-            start,
-            end,
-            step: meta.step,
-        };
+        let cal = Calendar { start, end, step: meta.step };
         if cal.turns() > 10_000 {
             self.error(
                 &path(&["scenario", "end"]),
-                Diagnostic::new(
-                    "",
-                    format!(
-                        "{} turns is more than the 10000 a scenario may have",
-                        cal.turns()
-                    ),
-                )
-                .help("use a longer `step` or a nearer `end`"),
+                Diagnostic::new("", format!("{} turns is more than the 10000 a scenario may have", cal.turns()))
+                    .help("use a longer `step` or a nearer `end`"),
             );
             return None;
         }
@@ -600,11 +617,8 @@ impl Validator {
         {
             self.error(
                 &path(&["scenario", "start"]),
-                Diagnostic::new(
-                    "",
-                    format!("{start} does not begin a {:?}", meta.step).to_lowercase(),
-                )
-                .help("start quarters in January, April, July or October, and years in January"),
+                Diagnostic::new("", format!("{start} does not begin a {}", format!("{:?}", meta.step).to_lowercase()))
+                    .help("start quarters in January, April, July or October, and years in January"),
             );
         }
         Some(cal)
@@ -615,9 +629,8 @@ impl Validator {
         if p.is_none() {
             self.error(
                 at,
-                Diagnostic::new("", format!("`{text}` is not a date")).expected(
-                    "a quarter such as 2014-Q1, a month such as 2014-03, or a year such as 2014",
-                ),
+                Diagnostic::new("", format!("`{text}` is not a date"))
+                    .expected("a quarter such as 2014-Q1, a month such as 2014-03, or a year such as 2014"),
             );
         }
         p
@@ -647,14 +660,7 @@ impl Validator {
         found
     }
 
-    fn actor(
-        &mut self,
-        id: &str,
-        a: &ActorFile,
-        defaults: &BehaviourFile,
-        dims: &[String],
-        ids: &[String],
-    ) -> Actor {
+    fn actor(&mut self, id: &str, a: &ActorFile, defaults: &BehaviourFile, dims: &[String], ids: &[String]) -> Actor {
         let at = path(&["actors", id]);
         let is_org = a.kind == ActorKindFile::Organization;
         let capability = match (&a.capability, is_org) {
@@ -663,16 +669,20 @@ impl Validator {
             (None, false) => {
                 self.error(
                     &at,
-                    Diagnostic::new("", format!("actor `{id}` has no `capability`")).expected(
-                        "capability = relative power > 0, e.g. { value = 0.3, source = \"...\" }",
-                    ),
+                    Diagnostic::new("", format!("actor `{id}` has no `capability`"))
+                        .expected("capability = relative power > 0, e.g. { value = 0.3, source = \"...\" }"),
                 );
                 None
             }
         };
         let mut interests: Vec<Option<ParamId>> = vec![None; dims.len()];
         if is_org && !a.interests.is_empty() {
-            self.error(&with(&at, "interests"), Diagnostic::new("", "an organization has no interests of its own").help("its members' interests are aggregated by its decision rule; give the interests to the members"));
+            self.error(
+                &with(&at, "interests"),
+                Diagnostic::new("", "an organization has no interests of its own").help(
+                    "its members' interests are aggregated by its decision rule; give the interests to the members",
+                ),
+            );
         } else {
             for (d, p) in &a.interests {
                 let at_d = with(&with(&at, "interests"), d);
@@ -698,14 +708,7 @@ impl Validator {
         }
         let b = &a.behaviour;
         let at_b = with(&at, "behaviour");
-        let own = [
-            &b.rationality,
-            &b.trust_gain,
-            &b.trust_loss,
-            &b.forgiveness,
-            &b.error,
-            &b.pressure,
-        ];
+        let own = [&b.rationality, &b.trust_gain, &b.trust_loss, &b.forgiveness, &b.error, &b.pressure];
         let dflt = [
             &defaults.rationality,
             &defaults.trust_gain,
@@ -718,13 +721,7 @@ impl Validator {
             .iter()
             .zip(own.iter().zip(dflt))
             .map(|((key, value, domain), (own, dflt))| {
-                self.param_or(
-                    &with(&at_b, key),
-                    own.as_ref(),
-                    dflt.as_ref(),
-                    *value,
-                    *domain,
-                )
+                self.param_or(&with(&at_b, key), own.as_ref(), dflt.as_ref(), *value, *domain)
             })
             .collect();
         let behaviour = Behaviour {
@@ -760,11 +757,7 @@ impl Validator {
         Actor {
             id: id.to_string(),
             name: a.name.clone().unwrap_or_else(|| id.to_string()),
-            kind: if is_org {
-                ActorKind::Organization
-            } else {
-                ActorKind::State
-            },
+            kind: if is_org { ActorKind::Organization } else { ActorKind::State },
             capability,
             interests,
             behaviour,
@@ -773,13 +766,7 @@ impl Validator {
         }
     }
 
-    fn organization(
-        &mut self,
-        id: &str,
-        a: &ActorFile,
-        at: &Path,
-        ids: &[String],
-    ) -> Option<Organization> {
+    fn organization(&mut self, id: &str, a: &ActorFile, at: &Path, ids: &[String]) -> Option<Organization> {
         let mut members = Vec::new();
         if a.members.is_empty() {
             self.error(
@@ -829,37 +816,27 @@ impl Validator {
                             .help_opt(did_you_mean(l, a.members.iter().map(String::as_str))),
                     ),
                 },
-                None => self.error(
-                    at,
-                    Diagnostic::new("", "a leader rule needs `leader`")
-                        .expected("leader = \"MEMBER\""),
-                ),
+                None => {
+                    self.error(at, Diagnostic::new("", "a leader rule needs `leader`").expected("leader = \"MEMBER\""))
+                }
             },
             RuleFile::Weighted => {
-                threshold = Some(self.param_or(
-                    &with(at, "threshold"),
-                    a.threshold.as_ref(),
-                    None,
-                    0.5,
-                    Domain::UNIT,
-                ));
+                threshold = Some(self.param_or(&with(at, "threshold"), a.threshold.as_ref(), None, 0.5, Domain::UNIT));
             }
         }
         if rule != RuleFile::Weighted && a.threshold.is_some() {
-            self.error(
-                &with(at, "threshold"),
-                Diagnostic::new("", "`threshold` applies only to the weighted rule"),
-            );
+            self.error(&with(at, "threshold"), Diagnostic::new("", "`threshold` applies only to the weighted rule"));
         }
         if rule != RuleFile::Leader && a.leader.is_some() {
-            self.error(
-                &with(at, "leader"),
-                Diagnostic::new("", "`leader` applies only to the leader rule"),
-            );
+            self.error(&with(at, "leader"), Diagnostic::new("", "`leader` applies only to the leader rule"));
         }
         if let Some(list) = &a.veto {
             if rule != RuleFile::Weighted {
-                self.error(&with(at, "veto"), Diagnostic::new("", "`veto` applies only to the weighted rule").help("under consensus every member has a veto; under the leader rule, the leader"));
+                self.error(
+                    &with(at, "veto"),
+                    Diagnostic::new("", "`veto` applies only to the weighted rule")
+                        .help("under consensus every member has a veto; under the leader rule, the leader"),
+                );
             }
             for (i, v) in list.iter().enumerate() {
                 match member_pos(v) {
@@ -887,9 +864,7 @@ impl Validator {
             }
             for m in &a.members {
                 match a.weights.get(m) {
-                    Some(p) => {
-                        w.push(self.param(&with(&with(at, "weights"), m), p, Domain::NonNegative))
-                    }
+                    Some(p) => w.push(self.param(&with(&with(at, "weights"), m), p, Domain::NonNegative)),
                     None => self.error(
                         &with(at, "weights"),
                         Diagnostic::new("", format!("member `{m}` has no weight"))
@@ -904,15 +879,7 @@ impl Validator {
             RuleFile::Weighted => RuleKind::Weighted,
             RuleFile::Leader => RuleKind::Leader,
         };
-        Some(Organization {
-            members,
-            rule: DecisionRule {
-                kind,
-                weights,
-                threshold,
-                veto,
-            },
-        })
+        Some(Organization { members, rule: DecisionRule { kind, weights, threshold, veto } })
     }
 
     fn influence(&mut self, f: &ScenarioFile, actors: &[Actor], ids: &[String]) -> Influence {
@@ -928,9 +895,7 @@ impl Validator {
                     &at,
                     Diagnostic::new(
                         "",
-                        format!(
-                            "`{client}` is an organization; influence shares are held over states"
-                        ),
+                        format!("`{client}` is an organization; influence shares are held over states"),
                     ),
                 );
                 continue;
@@ -944,10 +909,7 @@ impl Validator {
                 if pi == c {
                     self.error_on_key(
                         &at_p,
-                        Diagnostic::new(
-                            "",
-                            format!("`{client}` cannot hold influence over itself"),
-                        ),
+                        Diagnostic::new("", format!("`{client}` cannot hold influence over itself")),
                     );
                     continue;
                 }
@@ -963,8 +925,7 @@ impl Validator {
             if entries.is_empty() {
                 self.error_on_key(
                     &at,
-                    Diagnostic::new("", format!("`{client}` lists no patrons"))
-                        .expected("PATRON = share pairs"),
+                    Diagnostic::new("", format!("`{client}` lists no patrons")).expected("PATRON = share pairs"),
                 );
             }
             inf.clients.push(ActorId(c));
@@ -977,15 +938,13 @@ impl Validator {
                 inf.shares[ci * np + slot] = Some(*id);
             }
         }
-        if !inf.clients.is_empty() {
-            inf.relaxation = Some(self.param_or(
-                &path(&["model", "influence_relaxation"]),
-                f.model.influence_relaxation.as_ref(),
-                None,
-                0.0,
-                Domain::UNIT,
-            ));
-        }
+        inf.relaxation = Some(self.param_or(
+            &path(&["model", "influence_relaxation"]),
+            f.model.influence_relaxation.as_ref(),
+            None,
+            0.0,
+            Domain::UNIT,
+        ));
         inf
     }
 
@@ -1034,18 +993,11 @@ impl Validator {
         if !ok_range {
             self.error(
                 &with(&at, "max"),
-                Diagnostic::new(
-                    "",
-                    format!("the range [{min}, {max}] is empty or not finite"),
-                )
-                .expected("finite numbers with min < max"),
+                Diagnostic::new("", format!("the range [{min}, {max}] is empty or not finite"))
+                    .expected("finite numbers with min < max"),
             );
         }
-        let range = if ok_range {
-            Domain::Range(min, max)
-        } else {
-            Domain::Real
-        };
+        let range = if ok_range { Domain::Range(min, max) } else { Domain::Real };
         let initial = self.param(&with(&at, "initial"), &s.initial, range);
         // The target sits under `target`; its drivers are a sibling table in the file.
         let base = self.opt_param(&with(&at, "target"), s.target.as_ref(), Domain::Real);
@@ -1062,11 +1014,15 @@ impl Validator {
         if s.rate.is_some() && s.target.is_none() && s.drivers.is_empty() {
             self.error(
                 &with(&at, "rate"),
-                Diagnostic::new(
-                    "",
-                    "`rate` without a `target` or `drivers` has nothing to move toward",
-                )
-                .help("add `target = ...`"),
+                Diagnostic::new("", "`rate` without a `target` or `drivers` has nothing to move toward")
+                    .help("add `target = ...`"),
+            );
+        }
+        if s.rate.is_none() && (s.target.is_some() || !s.drivers.is_empty()) {
+            self.error(
+                &at,
+                Diagnostic::new("", format!("state `{id}` has a target but no `rate`, so it never moves toward it"))
+                    .help("add `rate = ...` (the per-year fraction of the gap closed)"),
             );
         }
         let rate = self.opt_param(&with(&at, "rate"), s.rate.as_ref(), Domain::UNIT);
@@ -1082,21 +1038,11 @@ impl Validator {
         }
     }
 
-    fn issue(
-        &mut self,
-        id: &str,
-        f: &IssueFile,
-        parts: &[ActorId],
-        dims: &[String],
-        names: &Names<'_>,
-    ) -> Issue {
+    fn issue(&mut self, id: &str, f: &IssueFile, parts: &[ActorId], dims: &[String], names: &Names<'_>) -> Issue {
         let at = path(&["issues", id]);
         let wrong_kind = |v: &mut Self, key: &str, present: bool, kind: &str| {
             if present {
-                v.error(
-                    &with(&at, key),
-                    Diagnostic::new("", format!("`{key}` applies only to {kind} issues")),
-                );
+                v.error(&with(&at, key), Diagnostic::new("", format!("`{key}` applies only to {kind} issues")));
             }
         };
         let kind = match f.kind {
@@ -1114,14 +1060,8 @@ impl Validator {
                 if f.sides.len() != 2 {
                     self.error(
                         &with(&at, "sides"),
-                        Diagnostic::new(
-                            "",
-                            format!(
-                                "a dyadic issue has exactly two sides, got {}",
-                                f.sides.len()
-                            ),
-                        )
-                        .expected("sides = [\"A\", \"B\"]"),
+                        Diagnostic::new("", format!("a dyadic issue has exactly two sides, got {}", f.sides.len()))
+                            .expected("sides = [\"A\", \"B\"]"),
                     );
                 }
                 let mut payoffs: [Vec<DimPayoff>; 2] = [Vec::new(), Vec::new()];
@@ -1166,10 +1106,7 @@ impl Validator {
                 IssueKind::Dyadic { payoffs }
             }
             IssueKindFile::PublicGood => {
-                for (key, present) in [
-                    ("sides", !f.sides.is_empty()),
-                    ("payoffs", !f.payoffs.is_empty()),
-                ] {
+                for (key, present) in [("sides", !f.sides.is_empty()), ("payoffs", !f.payoffs.is_empty())] {
                     wrong_kind(self, key, present, "dyadic");
                 }
                 if f.participants.len() < 2 {
@@ -1182,10 +1119,7 @@ impl Validator {
                     Some(t) => {
                         let found = names.state.iter().position(|s| s == t);
                         if found.is_none() {
-                            self.error(
-                                &with(&at, "threat"),
-                                unknown("state variable", t, names.state),
-                            );
+                            self.error(&with(&at, "threat"), unknown("state variable", t, names.state));
                         }
                         found
                     }
@@ -1202,36 +1136,26 @@ impl Validator {
                     Some(h) => {
                         let found = dims.iter().position(|d| d == h);
                         if found.is_none() {
-                            self.error(
-                                &with(&at, "harm_dimension"),
-                                unknown("interest dimension", h, dims),
-                            );
+                            self.error(&with(&at, "harm_dimension"), unknown("interest dimension", h, dims));
                         }
                         found
                     }
                     None => {
                         self.error(
                             &at,
-                            Diagnostic::new("", "a public good needs `harm_dimension`").expected(
-                                "the interest dimension the threat harms, e.g. \"security\"",
-                            ),
+                            Diagnostic::new("", "a public good needs `harm_dimension`")
+                                .expected("the interest dimension the threat harms, e.g. \"security\""),
                         );
                         None
                     }
                 };
-                let efficacy = self.param_or(
-                    &with(&at, "efficacy"),
-                    f.efficacy.as_ref(),
-                    None,
-                    0.0,
-                    Domain::NonNegative,
-                );
+                let efficacy =
+                    self.param_or(&with(&at, "efficacy"), f.efficacy.as_ref(), None, 0.0, Domain::NonNegative);
                 if f.efficacy.is_none() {
                     self.error(
                         &at,
-                        Diagnostic::new("", "a public good needs `efficacy`").expected(
-                            "per-year threat reduction per unit of capability contributed",
-                        ),
+                        Diagnostic::new("", "a public good needs `efficacy`")
+                            .expected("per-year threat reduction per unit of capability contributed"),
                     );
                 }
                 for e in f.exposure.keys() {
@@ -1239,10 +1163,7 @@ impl Validator {
                         self.error_on_key(
                             &with(&with(&at, "exposure"), e),
                             Diagnostic::new("", format!("`{e}` is not a participant of `{id}`"))
-                                .help_opt(did_you_mean(
-                                    e,
-                                    f.participants.iter().map(String::as_str),
-                                )),
+                                .help_opt(did_you_mean(e, f.participants.iter().map(String::as_str))),
                         );
                     }
                 }
@@ -1250,9 +1171,7 @@ impl Validator {
                     .participants
                     .iter()
                     .map(|p| match f.exposure.get(p) {
-                        Some(pf) => {
-                            self.param(&with(&with(&at, "exposure"), p), pf, Domain::NonNegative)
-                        }
+                        Some(pf) => self.param(&with(&with(&at, "exposure"), p), pf, Domain::NonNegative),
                         None => {
                             self.error(
                                 &with(&at, "exposure"),
@@ -1288,17 +1207,8 @@ impl Validator {
             }
         };
         let salience = match &f.salience {
-            Some(s) => self.linear(
-                &with(&at, "salience"),
-                s.base.as_ref(),
-                &s.drivers,
-                names,
-                Domain::NonNegative,
-            ),
-            None => Linear {
-                base: None,
-                terms: Vec::new(),
-            },
+            Some(s) => self.linear(&with(&at, "salience"), s.base.as_ref(), &s.drivers, names, Domain::NonNegative),
+            None => Linear { base: None, terms: Vec::new() },
         };
         let on_mutual = f
             .on_mutual
@@ -1310,19 +1220,14 @@ impl Validator {
                     _ => {
                         self.error_on_key(
                             &at_m,
-                            Diagnostic::new("", format!("`{m}` is not a state variable"))
-                                .expected("state.NAME"),
+                            Diagnostic::new("", format!("`{m}` is not a state variable")).expected("state.NAME"),
                         );
                         None
                     }
                 }
             })
             .collect();
-        let influence_gain = self.opt_param(
-            &with(&at, "influence_gain"),
-            f.influence_gain.as_ref(),
-            Domain::UNIT,
-        );
+        let influence_gain = self.opt_param(&with(&at, "influence_gain"), f.influence_gain.as_ref(), Domain::UNIT);
         Issue {
             id: id.to_string(),
             label: f.label.clone().unwrap_or_else(|| id.to_string()),
@@ -1336,12 +1241,7 @@ impl Validator {
         }
     }
 
-    fn conditions(
-        &mut self,
-        at: &Path,
-        list: &[ConditionFile],
-        names: &Names<'_>,
-    ) -> Vec<Condition> {
+    fn conditions(&mut self, at: &Path, list: &[ConditionFile], names: &Names<'_>) -> Vec<Condition> {
         list.iter()
             .enumerate()
             .filter_map(|(i, c)| {
@@ -1353,30 +1253,17 @@ impl Validator {
                     _ => {
                         self.error(
                             &at_c,
-                            Diagnostic::new(
-                                "",
-                                "a condition needs exactly one of `above` and `below`",
-                            )
-                            .expected("{ metric = \"...\", above = 0.7 }"),
+                            Diagnostic::new("", "a condition needs exactly one of `above` and `below`")
+                                .expected("{ metric = \"...\", above = 0.7 }"),
                         );
                         return None;
                     }
                 };
                 if !threshold.is_finite() {
-                    self.error(
-                        &at_c,
-                        Diagnostic::new(
-                            "",
-                            format!("threshold {threshold} is not a finite number"),
-                        ),
-                    );
+                    self.error(&at_c, Diagnostic::new("", format!("threshold {threshold} is not a finite number")));
                     return None;
                 }
-                Some(Condition {
-                    metric: metric?,
-                    above,
-                    threshold,
-                })
+                Some(Condition { metric: metric?, above, threshold })
             })
             .collect()
     }
@@ -1385,6 +1272,7 @@ impl Validator {
         &mut self,
         id: &str,
         e: &EventFile,
+        hazard: Option<ParamId>,
         cal: Option<&Calendar>,
         names: &Names<'_>,
         actors: &[Actor],
@@ -1398,13 +1286,7 @@ impl Validator {
                     if t.is_none() {
                         self.error(
                             &with(&at, "at"),
-                            Diagnostic::new(
-                                "",
-                                format!(
-                                    "{p} is outside the scenario ({} to {})",
-                                    cal.start, cal.end
-                                ),
-                            ),
+                            Diagnostic::new("", format!("{p} is outside the scenario ({} to {})", cal.start, cal.end)),
                         );
                     }
                     t
@@ -1412,26 +1294,19 @@ impl Validator {
                 if e.repeat {
                     self.error(
                         &with(&at, "repeat"),
-                        Diagnostic::new(
-                            "",
-                            "`repeat` applies only to stochastic events (with `hazard`)",
-                        ),
+                        Diagnostic::new("", "`repeat` applies only to stochastic events (with `hazard`)"),
                     );
                 }
                 Trigger::At(turn.unwrap_or(0))
             }
-            (None, Some(h)) => Trigger::Hazard {
-                per_year: self.param(&with(&at, "hazard"), h, Domain::UNIT),
-                repeat: e.repeat,
-            },
+            (None, Some(_)) => {
+                Trigger::Hazard { per_year: hazard.expect("registered with the event's hazard"), repeat: e.repeat }
+            }
             _ => {
                 self.error(
                     &at,
-                    Diagnostic::new(
-                        "",
-                        "an event needs exactly one of `at` (scheduled) and `hazard` (stochastic)",
-                    )
-                    .expected("at = \"2014-Q2\" or hazard = 0.1 (probability per year)"),
+                    Diagnostic::new("", "an event needs exactly one of `at` (scheduled) and `hazard` (stochastic)")
+                        .expected("at = \"2014-Q2\" or hazard = 0.1 (probability per year)"),
                 );
                 Trigger::At(0)
             }
@@ -1441,9 +1316,7 @@ impl Validator {
             .effects
             .iter()
             .enumerate()
-            .filter_map(|(i, ef)| {
-                self.effect(&with_index(&with(&at, "effects"), i), ef, names, actors)
-            })
+            .filter_map(|(i, ef)| self.effect(&with_index(&with(&at, "effects"), i), ef, names, actors))
             .collect();
         if e.effects.is_empty() {
             self.error(
@@ -1462,13 +1335,7 @@ impl Validator {
         }
     }
 
-    fn effect(
-        &mut self,
-        at: &Path,
-        ef: &EffectFile,
-        names: &Names<'_>,
-        actors: &[Actor],
-    ) -> Option<Effect> {
+    fn effect(&mut self, at: &Path, ef: &EffectFile, names: &Names<'_>, actors: &[Actor]) -> Option<Effect> {
         let (op, amount) = match (&ef.set, &ef.add, &ef.scale) {
             (Some(v), None, None) => (Op::Set, v),
             (None, Some(v), None) => (Op::Add, v),
@@ -1476,11 +1343,8 @@ impl Validator {
             _ => {
                 self.error(
                     at,
-                    Diagnostic::new(
-                        "",
-                        "an effect needs exactly one of `set`, `add` and `scale`",
-                    )
-                    .expected("{ target = \"...\", add = 0.1 }"),
+                    Diagnostic::new("", "an effect needs exactly one of `set`, `add` and `scale`")
+                        .expected("{ target = \"...\", add = 0.1 }"),
                 );
                 return None;
             }
@@ -1503,36 +1367,30 @@ impl Validator {
         Some(Effect { target, op, amount })
     }
 
-    fn target(
-        &mut self,
-        at: &Path,
-        text: &str,
-        names: &Names<'_>,
-        actors: &[Actor],
-    ) -> Option<Target> {
+    fn target(&mut self, at: &Path, text: &str, names: &Names<'_>, actors: &[Actor]) -> Option<Target> {
         let parts: Vec<&str> = text.split('.').collect();
         let actor = |name: &str| actors.iter().position(|a| a.id == name).map(ActorId);
         let resolved = match parts.as_slice() {
             ["state", ..] | ["influence", ..] => match Metric::parse(text, names) {
                 Ok(Metric::State(v)) => Some(Target::State(v)),
-                Ok(Metric::Influence { client, patron }) => {
-                    Some(Target::Influence { client, patron })
+                Ok(Metric::Influence { client, patron }) => Some(Target::Influence { client, patron }),
+                _ => self.params.find(text).map(Target::Param),
+            },
+            ["trust", a, _] | ["trust_baseline", a, _]
+                if actor(a).is_some_and(|x| actors[x.0].organization.is_some()) =>
+            {
+                let org = actors[actor(a).expect("checked").0].organization.as_ref().expect("checked");
+                let members: Vec<&str> = org.members.iter().map(|m| actors[m.0].id.as_str()).collect();
+                self.error(at, org_trust_error(a, &members));
+                return None;
+            }
+            ["trust", a, b] | ["trust_baseline", a, b] => match (actor(a), actor(b)) {
+                (Some(x), Some(y)) if x != y => {
+                    Some(if parts[0] == "trust" { Target::Trust(x, y) } else { Target::TrustBaseline(x, y) })
                 }
                 _ => None,
             },
-            ["trust", a, b] | ["trust_baseline", a, b] => match (actor(a), actor(b)) {
-                (Some(x), Some(y)) if x != y => Some(if parts[0] == "trust" {
-                    Target::Trust(x, y)
-                } else {
-                    Target::TrustBaseline(x, y)
-                }),
-                _ => None,
-            },
-            ["issues", k, "active"] => names
-                .issues
-                .iter()
-                .position(|i| i == k)
-                .map(Target::IssueActive),
+            ["issues", k, "active"] => names.issues.iter().position(|i| i == k).map(Target::IssueActive),
             _ => self.params.find(text).map(Target::Param),
         };
         if resolved.is_none() {
@@ -1553,17 +1411,20 @@ impl Validator {
     }
 }
 
+fn org_trust_error(org: &str, members: &[&str]) -> Diagnostic {
+    Diagnostic::new("", format!("organization `{org}` has no trust of its own")).help(format!(
+        "an organization's trust in others is its members' weighted mean: give trust to its members ({})",
+        members.join(", ")
+    ))
+}
+
 fn unknown(what: &str, name: &str, pool: &[String]) -> Diagnostic {
     let shown: Vec<&str> = pool.iter().map(String::as_str).take(12).collect();
     Diagnostic::new("", format!("unknown {what} `{name}`"))
         .expected(if shown.is_empty() {
             format!("a defined {what}")
         } else {
-            format!(
-                "one of {}{}",
-                shown.join(", "),
-                if pool.len() > 12 { ", ..." } else { "" }
-            )
+            format!("one of {}{}", shown.join(", "), if pool.len() > 12 { ", ..." } else { "" })
         })
         .help_opt(did_you_mean(name, pool.iter().map(String::as_str)))
 }
@@ -1574,8 +1435,7 @@ fn dotted(p: &Path) -> String {
 
 fn is_identifier(s: &str) -> bool {
     !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !s.starts_with(|c: char| c.is_ascii_digit())
 }
 
@@ -1591,10 +1451,7 @@ fn recorded_metrics(
     let mut out: Vec<Metric> = (0..n_state).map(Metric::State).collect();
     for c in 0..influence.clients.len() {
         for p in 0..influence.patrons.len() {
-            out.push(Metric::Influence {
-                client: c,
-                patron: p,
-            });
+            out.push(Metric::Influence { client: c, patron: p });
         }
     }
     for (k, parts) in participants.iter().enumerate() {
@@ -1621,9 +1478,7 @@ fn recorded_metrics(
     };
     // Public goods are left out: every participant watches every other, which would add
     // O(participants²) series that no chart reads.
-    let dyads = issues
-        .iter()
-        .filter(|i| matches!(i.kind, crate::issue::IssueKind::Dyadic { .. }));
+    let dyads = issues.iter().filter(|i| matches!(i.kind, crate::issue::IssueKind::Dyadic { .. }));
     for issue in dyads.clone() {
         let [a, b] = [issue.participants[0], issue.participants[1]];
         for (x, y) in [(a, b), (b, a)] {
