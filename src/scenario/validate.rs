@@ -1068,6 +1068,9 @@ impl Validator {
                 for (side, table) in &f.payoffs {
                     let at_s = with(&with(&at, "payoffs"), side);
                     let Some(si) = f.sides.iter().position(|s| s == side).filter(|&i| i < 2) else {
+                        if parts.len() != f.sides.len() {
+                            continue; // a side failed to resolve: that error says it all
+                        }
                         self.error_on_key(
                             &at_s,
                             Diagnostic::new("", format!("`{side}` is not a side of `{id}`"))
