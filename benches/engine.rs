@@ -56,9 +56,11 @@ fn engine(c: &mut Criterion) {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         g.bench_function(format!("1000 runs, {threads} thread(s), with aggregation"), |b| {
             b.iter(|| {
-                pool.install(|| montecarlo::run(&sc, Plan { seed: 1, first_run: 0, runs }, |_| Ok::<_, ()>(()), &|_| {}))
-                    .unwrap()
-                    .decisions
+                pool.install(|| {
+                    montecarlo::run(&sc, Plan { seed: 1, first_run: 0, runs }, |_| Ok::<_, ()>(()), &|_| {})
+                })
+                .unwrap()
+                .decisions
             })
         });
     }

@@ -15,6 +15,10 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ParamId(pub u32);
 
+/// Largest magnitude of any parameter: far beyond any meaningful payoff, weight or rate, small
+/// enough that the model's arithmetic cannot overflow.
+pub const MAX_MAGNITUDE: f64 = 1e6;
+
 /// The values a parameter may take.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub enum Domain {
@@ -32,27 +36,21 @@ impl Domain {
     pub const UNIT: Domain = Domain::Range(0.0, 1.0);
 
     pub fn contains(self, x: f64) -> bool {
-        x.is_finite()
-            && match self {
-                Domain::Real => true,
-                Domain::NonNegative => x >= 0.0,
-                Domain::Positive => x > 0.0,
-                Domain::Range(lo, hi) => (lo..=hi).contains(&x),
-            }
+        let (lo, hi) = self.bounds();
+        x.is_finite() && x >= lo && x <= hi && (self != Domain::Positive || x > 0.0)
     }
 
-    /// Whether every value from `lo` to `hi` lies in the domain (open ends may be infinite).
+    /// Whether every value from `lo` to `hi` lies in the domain.
     pub fn covers(self, lo: f64, hi: f64) -> bool {
-        let (dlo, dhi) = self.bounds();
-        let inside = |x: f64| x.is_finite() || (x == f64::INFINITY && dhi == x) || (x == f64::NEG_INFINITY && dlo == x);
-        lo <= hi && inside(lo) && inside(hi) && lo >= dlo && hi <= dhi && (self != Domain::Positive || lo > 0.0)
+        lo <= hi && self.contains(lo) && self.contains(hi)
     }
 
-    /// Lower and upper bounds (infinite where open).
+    /// Lower and upper bounds. Open domains stop at ±[`MAX_MAGNITUDE`], so that products and
+    /// sums of a few parameters over any horizon stay finite.
     pub fn bounds(self) -> (f64, f64) {
         match self {
-            Domain::Real => (f64::NEG_INFINITY, f64::INFINITY),
-            Domain::NonNegative | Domain::Positive => (0.0, f64::INFINITY),
+            Domain::Real => (-MAX_MAGNITUDE, MAX_MAGNITUDE),
+            Domain::NonNegative | Domain::Positive => (0.0, MAX_MAGNITUDE),
             Domain::Range(lo, hi) => (lo, hi),
         }
     }
@@ -60,9 +58,9 @@ impl Domain {
     /// How the domain reads in an error message.
     pub fn describe(self) -> String {
         match self {
-            Domain::Real => "a finite number".into(),
-            Domain::NonNegative => "a number >= 0".into(),
-            Domain::Positive => "a number > 0".into(),
+            Domain::Real => "a number from -1e6 to 1e6".into(),
+            Domain::NonNegative => "a number from 0 to 1e6".into(),
+            Domain::Positive => "a number > 0 and at most 1e6".into(),
             Domain::Range(lo, hi) => format!("a number in [{lo}, {hi}]"),
         }
     }

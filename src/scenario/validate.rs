@@ -288,6 +288,8 @@ impl Validator {
             x
         };
         let (lo, hi) = domain.bounds();
+        // A normal on a positive domain is truncated just above 0, not at it.
+        let lo = if domain == Domain::Positive { f64::MIN_POSITIVE } else { lo };
         let built = match dist_name {
             "fixed" => match p.value {
                 Some(value) => Ok(Distribution::Fixed { value }),
@@ -989,12 +991,12 @@ impl Validator {
     fn state_var(&mut self, id: &str, s: &StateVarFile, names: &Names<'_>) -> StateVar {
         let at = path(&["state", id]);
         let (min, max) = (s.min, s.max);
-        let ok_range = min.is_finite() && max.is_finite() && min < max;
+        let ok_range = Domain::Real.contains(min) && Domain::Real.contains(max) && min < max;
         if !ok_range {
             self.error(
                 &with(&at, "max"),
                 Diagnostic::new("", format!("the range [{min}, {max}] is empty or not finite"))
-                    .expected("finite numbers with min < max"),
+                    .expected("numbers from -1e6 to 1e6 with min < max"),
             );
         }
         let range = if ok_range { Domain::Range(min, max) } else { Domain::Real };
