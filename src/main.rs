@@ -159,7 +159,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let mut writer = RunsWriter::create(&scenario, &runs_path).map_err(|e| Failure::Io(e.to_string()))?;
     let plan = Plan { seed, first_run: 0, runs };
     let summary = pool
-        .install(|| montecarlo::run(&scenario, plan, |records| writer.write(records), &|done| bar.set_position(done)))
+        .install(|| montecarlo::run(&scenario, plan, |records| writer.write(records), &|n| bar.inc(n)))
         .map_err(|e| Failure::Io(e.to_string()))?;
     writer.finish().map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();

@@ -93,8 +93,8 @@ pub fn run_one(sc: &Scenario, seed: u64, run: u64, finals: &[Metric], series: &m
 }
 
 /// Runs the plan on the current rayon pool. `sink` receives the records in run order, a batch
-/// at a time; `progress` is told how many runs have finished. An error from the sink stops
-/// the work and is returned.
+/// at a time; `progress` is called with 1 each time a run finishes (from any worker, in any
+/// order). An error from the sink stops the work and is returned.
 pub fn run<E>(
     sc: &Scenario,
     plan: Plan,
@@ -109,7 +109,6 @@ pub fn run<E>(
         .map(|_| Mutex::new((SeriesAgg::new(ranges.clone(), turns), OutcomeAgg::new(sc.outcomes.len(), turns))))
         .collect();
     let mut decisions = 0u64;
-    let mut done = 0u64;
     let end = plan.first_run + plan.runs;
     let mut start = plan.first_run;
     while start < end {
@@ -122,13 +121,13 @@ pub fn run<E>(
                 let mut agg = partial[slot].lock().expect("no worker panics while holding it");
                 agg.0.add_run(buf);
                 agg.1.add_run(&record.reached);
+                drop(agg);
+                progress(1);
                 record
             })
             .collect();
         decisions += records.iter().map(|r| r.decisions).sum::<u64>();
         sink(&records)?;
-        done += stop - start;
-        progress(done);
         start = stop;
     }
     let mut parts = partial.into_iter().map(|m| m.into_inner().expect("no worker panicked"));
