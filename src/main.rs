@@ -174,6 +174,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         version: env!("CARGO_PKG_VERSION"),
         scenario: ManifestScenario {
             name: scenario.name.clone(),
+            description: scenario.description.clone(),
+            question: scenario.question.clone(),
             file: path.display().to_string(),
             sha256: output::sha256_hex(&bytes),
         },

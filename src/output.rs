@@ -253,6 +253,9 @@ pub struct Manifest {
 #[derive(Debug, Clone, Serialize)]
 pub struct ManifestScenario {
     pub name: String,
+    pub description: String,
+    /// The question the scenario answers, if it states one.
+    pub question: Option<String>,
     pub file: String,
     pub sha256: String,
 }
