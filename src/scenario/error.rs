@@ -20,6 +20,8 @@ pub struct Location {
     pub text: String,
     /// Characters to underline from `column`.
     pub width: usize,
+    /// The file, when it is not the one being loaded (a scenario it extends).
+    pub file: Option<String>,
 }
 
 /// One problem in a scenario file.
@@ -87,7 +89,9 @@ fn render(file: &str, diagnostics: &[Diagnostic]) -> String {
         }
         out.push_str(&format!("error: {}\n", d.message));
         match &d.location {
-            Some(loc) => out.push_str(&format!("  --> {file}:{}:{}\n", loc.line, loc.column)),
+            Some(loc) => {
+                out.push_str(&format!("  --> {}:{}:{}\n", loc.file.as_deref().unwrap_or(file), loc.line, loc.column))
+            }
             None => out.push_str(&format!("  --> {file}\n")),
         }
         if !d.key.is_empty() {
@@ -142,7 +146,7 @@ impl<'a> SourceMap<'a> {
         let end = floor_char_boundary(self.text, span.end.clamp(start, line_end));
         let width = self.text[start..end].chars().count();
         let text = self.text[line_start..line_end].trim_end_matches('\r').to_string();
-        Location { line, column, text, width }
+        Location { line, column, text, width, file: None }
     }
 }
 

@@ -57,6 +57,11 @@ pub struct MetaFile {
     pub runs: Option<u64>,
     /// Master seed when the command line gives none.
     pub seed: Option<u64>,
+    /// The scenario this one starts from, relative to this file (see `inherit`).
+    pub extends: Option<String>,
+    /// Dotted paths of the base's entries to delete, e.g. `events.ukraine_break`.
+    #[serde(default)]
+    pub remove: Vec<String>,
     pub source: Option<String>,
 }
 

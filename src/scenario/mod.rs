@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod file;
+pub mod inherit;
 mod validate;
 
 use std::path::Path;
@@ -48,7 +49,17 @@ pub struct Scenario {
     pub window: u32,
     /// The metrics recorded every turn for `series.csv`.
     pub series: Vec<Metric>,
+    /// The files the scenario was read from, the base of any `extends` chain first.
+    pub files: Vec<SourceDigest>,
     names: NameLists,
+}
+
+/// A file a scenario was read from.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceDigest {
+    pub name: String,
+    /// Hex SHA-256 of its bytes.
+    pub sha256: String,
 }
 
 /// A state variable: relaxes toward `target` at `rate` per year, then is clamped to
@@ -88,6 +99,12 @@ struct NameLists {
     outcomes: Vec<String>,
 }
 
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -106,9 +123,29 @@ impl Scenario {
         Scenario::parse(&text, &display)
     }
 
-    /// Validates scenario text; `file` names it in messages.
+    /// Validates scenario text; `file` names it in messages, and files it `extends` are read
+    /// relative to it.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        validate::parse(text).map_err(|diagnostics| ScenarioError::Invalid { file: file.to_string(), diagnostics })
+        Scenario::parse_with(text, file, &mut |p: &Path| std::fs::read_to_string(p))
+    }
+
+    /// As [`Scenario::parse`], reading extended files with `read`.
+    pub fn parse_with(text: &str, file: &str, read: &mut inherit::Reader<'_>) -> Result<Scenario, ScenarioError> {
+        let invalid = |diagnostics| ScenarioError::Invalid { file: file.to_string(), diagnostics };
+        let files = inherit::SourceFiles::read(text, file, read).map_err(invalid)?;
+        let mut scenario = validate::parse(&files).map_err(invalid)?;
+        scenario.files = files
+            .files
+            .iter()
+            .rev()
+            .map(|f| SourceDigest { name: f.name.clone(), sha256: sha256_hex(f.text.as_bytes()) })
+            .collect();
+        Ok(scenario)
+    }
+
+    /// The scenario this one extends, if any (the file it names, as resolved).
+    pub fn base_file(&self) -> Option<&str> {
+        self.files.get(1).map(|f| f.name.as_str())
     }
 
     pub fn actor_count(&self) -> usize {

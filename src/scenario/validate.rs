@@ -4,8 +4,9 @@
 use serde::Deserialize;
 use toml::de::DeTable;
 
-use super::error::{self, Diagnostic, Seg, SourceMap, did_you_mean, join};
+use super::error::{self, Diagnostic, Seg, did_you_mean, join};
 use super::file::*;
+use super::inherit::SourceFiles;
 use super::{Influence, NameLists, Scenario, StateVar};
 use crate::actor::{Actor, ActorId, ActorKind, Behaviour, DecisionRule, Organization, RuleKind};
 use crate::calendar::{Calendar, Period};
@@ -14,10 +15,6 @@ use crate::issue::{DimPayoff, Issue, IssueKind, Linear, PublicGood};
 use crate::metric::{Metric, Names};
 use crate::outcome::{Condition, Outcome};
 use crate::param::{Distribution, Domain, Param, ParamId, ParamTable};
-
-/// Largest scenario file accepted, in bytes: far above any real scenario, small enough that a
-/// stray binary or log file is refused before it is parsed.
-pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Built-in behaviour where neither the actor nor `[defaults.behaviour]` gives one.
 const BEHAVIOUR_DEFAULTS: [(&str, f64, Domain); 6] = [
@@ -29,20 +26,11 @@ const BEHAVIOUR_DEFAULTS: [(&str, f64, Domain); 6] = [
     ("pressure", 0.0, Domain::NonNegative),
 ];
 
-pub(super) fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
-    let map = SourceMap::new(text);
-    if text.len() > MAX_FILE_BYTES {
-        return Err(vec![
-            Diagnostic::new(
-                "",
-                format!("the file is {} bytes, more than the {} a scenario may have", text.len(), MAX_FILE_BYTES),
-            )
-            .help("is this the right file? scenarios are small TOML files"),
-        ]);
-    }
-    let doc = DeTable::parse(text).map_err(|e| vec![toml_error(&e, &map, None)])?;
-    let file = ScenarioFile::deserialize(toml::de::Deserializer::from(doc.clone()))
-        .map_err(|e| vec![toml_error(&e, &map, Some(doc.get_ref()))])?;
+pub(super) fn parse(files: &SourceFiles) -> Result<Scenario, Vec<Diagnostic>> {
+    let doc = files.merged()?;
+    let total = files.files.last().map_or(0, |f| f.base + f.text.len());
+    let file = ScenarioFile::deserialize(toml::de::Deserializer::from(toml::Spanned::new(0..total, doc.clone())))
+        .map_err(|e| vec![toml_error(&e, files, Some(&doc))])?;
     let mut v = Validator::default();
     let scenario = v.scenario(&file);
     if v.diags.is_empty() {
@@ -61,7 +49,7 @@ pub(super) fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             .into_iter()
             .map(|(path, on_key, mut d)| {
                 d.key = join(&path);
-                d.location = error::span_of(doc.get_ref(), &path, on_key).map(|s| map.locate(s));
+                d.location = error::span_of(&doc, &path, on_key).and_then(|s| files.locate(s));
                 d
             })
             .collect())
@@ -69,11 +57,11 @@ pub(super) fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
 }
 
 /// A TOML syntax error or a serde type error, with a suggestion for unknown keys.
-fn toml_error(e: &toml::de::Error, map: &SourceMap<'_>, doc: Option<&DeTable<'_>>) -> Diagnostic {
+fn toml_error(e: &toml::de::Error, files: &SourceFiles, doc: Option<&DeTable<'_>>) -> Diagnostic {
     let message = e.message().trim().to_string();
     let mut d = Diagnostic::new("", first_line(&message));
     if let Some(span) = e.span() {
-        d.location = Some(map.locate(span.clone()));
+        d.location = files.locate(span.clone());
         if let Some(doc) = doc {
             d.key = join(&error::path_at(doc, &span));
         }
@@ -587,6 +575,7 @@ impl Validator {
             window,
             series,
             names: names_store,
+            files: Vec::new(),
         }
     }
 
