@@ -62,12 +62,14 @@ pub struct DimPayoff {
 pub struct PublicGood {
     /// The state variable (a threat in [0, max]) contributions lower.
     pub threat: usize,
-    /// Per-year threat reduction per unit of capability contributed.
+    /// Per-year threat reduction per unit of capability (times reach) contributed.
     pub efficacy: ParamId,
     /// The interest dimension the threat harms.
     pub harm_dimension: usize,
     /// Per participant: how much the threat hurts it (>= 0).
     pub exposure: Vec<ParamId>,
+    /// Per participant: multiplier on its capability in lowering the threat (>= 0, default 1).
+    pub reach: Vec<ParamId>,
     /// Per-year effect of contributing on the contributor's dimensions (usually negative).
     pub cost: Vec<(usize, ParamId)>,
 }

@@ -12,13 +12,16 @@
 //! - [`actor`], [`issue`], [`events`], [`outcome`], [`metric`]: the model's parts;
 //! - [`simulation`]: one run, stepped turn by turn, with [`decision`] and [`trust`] rules;
 //! - [`montecarlo`]: many runs on rayon with streaming, order-free aggregation in [`stats`];
-//! - [`output`]: the CSV and JSON files, written atomically.
+//! - [`output`]: the CSV and JSON files, written atomically;
+//! - [`sources`]: where every number comes from; [`compare`]: two scenarios on common random
+//!   numbers.
 //!
 //! The engine (everything but [`output`]) does no I/O and holds no global state; randomness
 //! enters only as a ChaCha8 stream built from (seed, run index).
 
 pub mod actor;
 pub mod calendar;
+pub mod compare;
 pub mod decision;
 pub mod events;
 pub mod issue;
@@ -29,6 +32,7 @@ pub mod output;
 pub mod param;
 pub mod scenario;
 pub mod simulation;
+pub mod sources;
 pub mod stats;
 pub mod trust;
 

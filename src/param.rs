@@ -246,6 +246,9 @@ pub struct Param {
     /// assumption with its reason); `None` when the file gives none, or the value is a
     /// default the file did not set.
     pub source: Option<String>,
+    /// When `source` is inherited: the key path of the table (actor, issue, event, state
+    /// variable, outcome) whose `source` covers this value.
+    pub source_from: Option<String>,
     /// True when the file did not set the value and a documented default stands in.
     pub defaulted: bool,
 }

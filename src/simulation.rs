@@ -253,6 +253,8 @@ impl<'s> Simulation<'s> {
         if recompile {
             self.model = Compiled::new(sc, &self.values);
         }
+        // An effect on a member's trust reaches its organizations' trust within the turn.
+        self.model.derive_org_trust(&mut self.state.trust);
     }
 
     fn conditions_hold(&self, conds: &[crate::outcome::Condition]) -> bool {
@@ -671,7 +673,9 @@ fn breakdown(
             })
             .collect(),
         IssueKind::PublicGood(pg) => {
-            let efficacy = values.get(pg.efficacy) * capability(sc, values, sc.issues[issue].participants[local].0);
+            let efficacy = values.get(pg.efficacy)
+                * values.get(pg.reach[local])
+                * capability(sc, values, sc.issues[issue].participants[local].0);
             let harm = w(pg.harm_dimension) * values.get(pg.exposure[local]);
             let mut out = vec![(
                 pg.harm_dimension,
@@ -861,7 +865,7 @@ impl Compiled {
                 let cap = capability(sc, values, a);
                 let (partner, efficacy) = match &issue.kind {
                     IssueKind::Dyadic { .. } => (issue.participants[1 - local].0, 0.0),
-                    IssueKind::PublicGood(pg) => (usize::MAX, v(pg.efficacy) * cap),
+                    IssueKind::PublicGood(pg) => (usize::MAX, v(pg.efficacy) * v(pg.reach[local]) * cap),
                 };
                 for ((&d, &w), &veto) in members.iter().zip(&weights).zip(&vetoes) {
                     let mut ev =

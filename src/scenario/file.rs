@@ -179,6 +179,10 @@ pub struct IssueFile {
     pub harm_dimension: Option<String>,
     #[serde(default)]
     pub exposure: IndexMap<String, ParamFile>,
+    /// Per participant: how much of its capability it can bring to bear on the threat
+    /// (forces on the spot, proximity); 1 when not given.
+    #[serde(default)]
+    pub reach: IndexMap<String, ParamFile>,
     #[serde(default)]
     pub cost: IndexMap<String, ParamFile>,
     // both

@@ -96,7 +96,7 @@ fn first_line(s: &str) -> String {
 const TOP_LEVEL_KEYS: [&str; 1] = ["dimensions"];
 
 /// Every key of every table of the format, to recognise a key written under the wrong header.
-const ALL_KEYS: [&str; 47] = [
+const ALL_KEYS: [&str; 48] = [
     "scenario",
     "dimensions",
     "model",
@@ -144,6 +144,7 @@ const ALL_KEYS: [&str; 47] = [
     "on_mutual",
     "influence_gain",
     "effects",
+    "reach",
 ];
 
 type Path = Vec<Seg>;
@@ -168,6 +169,8 @@ fn with_index(base: &Path, i: usize) -> Path {
 struct Validator {
     diags: Vec<(Path, bool, Diagnostic)>,
     params: ParamTable,
+    /// The key path and `source` of the table being read, which its values inherit.
+    context: Option<(String, String)>,
 }
 
 impl Validator {
@@ -179,10 +182,40 @@ impl Validator {
         self.diags.push((at.clone(), true, d));
     }
 
-    /// Registers a parameter given in the file.
+    /// Registers a parameter given in the file. Without a `source` of its own it inherits the
+    /// enclosing table's.
     fn param(&mut self, at: &Path, p: &ParamFile, domain: Domain) -> ParamId {
         let dist = self.distribution(at, p, domain);
-        self.params.push(Param { path: dotted(at), domain, dist, source: p.source.clone(), defaulted: false })
+        let (source, source_from) = match &p.source {
+            Some(s) => (Some(s.clone()), None),
+            None => self.inherited_source(),
+        };
+        self.params.push(Param { path: dotted(at), domain, dist, source, source_from, defaulted: false })
+    }
+
+    /// Registers a value the file leaves implicit, inheriting the enclosing table's source when
+    /// `inherit` (an interest not listed is covered by the actor's source; a built-in default
+    /// is covered by nothing).
+    fn implicit(&mut self, at: &Path, value: f64, domain: Domain, inherit: bool) -> ParamId {
+        let (source, source_from) = if inherit { self.inherited_source() } else { (None, None) };
+        let dist = Distribution::Fixed { value };
+        self.params.push(Param { path: dotted(at), domain, dist, source, source_from, defaulted: true })
+    }
+
+    fn inherited_source(&self) -> (Option<String>, Option<String>) {
+        match &self.context {
+            Some((path, source)) => (Some(source.clone()), Some(path.clone())),
+            None => (None, None),
+        }
+    }
+
+    /// Runs `f` with `source` (of the table at `at`) as the one its values inherit.
+    fn within<T>(&mut self, at: &[&str], source: &Option<String>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = self.context.take();
+        self.context = source.as_ref().map(|s| (join(&path(at)), s.clone()));
+        let out = f(self);
+        self.context = saved;
+        out
     }
 
     /// Registers a parameter the file may omit: the given value, else `fallback` (from a
@@ -201,15 +234,16 @@ impl Validator {
                 let key = at.last().cloned().into_iter().collect::<Vec<_>>();
                 let defaults_at: Path = path(&["defaults", "behaviour"]).into_iter().chain(key).collect();
                 let dist = self.distribution(&defaults_at, f, domain);
-                self.params.push(Param { path: dotted(at), domain, dist, source: f.source.clone(), defaulted: true })
+                self.params.push(Param {
+                    path: dotted(at),
+                    domain,
+                    dist,
+                    source: f.source.clone(),
+                    source_from: None,
+                    defaulted: true,
+                })
             }
-            (None, None) => self.params.push(Param {
-                path: dotted(at),
-                domain,
-                dist: Distribution::Fixed { value },
-                source: None,
-                defaulted: true,
-            }),
+            (None, None) => self.implicit(at, value, domain, false),
         }
     }
 
@@ -391,8 +425,15 @@ impl Validator {
                 );
             }
         }
-        let actors: Vec<Actor> =
-            f.actors.iter().map(|(id, a)| self.actor(id, a, &f.defaults.behaviour, &dimensions, &actor_ids)).collect();
+        let actors: Vec<Actor> = f
+            .actors
+            .iter()
+            .map(|(id, a)| {
+                self.within(&["actors", id], &a.source, |v| {
+                    v.actor(id, a, &f.defaults.behaviour, &dimensions, &actor_ids)
+                })
+            })
+            .collect();
         let n = actors.len();
         for (a, actor) in actors.iter().enumerate() {
             for (i, m) in actor.organization.iter().flat_map(|o| o.members.iter()).enumerate() {
@@ -496,12 +537,18 @@ impl Validator {
             outcomes: &names_store.outcomes,
         };
 
-        let state: Vec<StateVar> = f.state.iter().map(|(id, s)| self.state_var(id, s, &names)).collect();
+        let state: Vec<StateVar> = f
+            .state
+            .iter()
+            .map(|(id, s)| self.within(&["state", id], &s.source, |v| v.state_var(id, s, &names)))
+            .collect();
         let issues: Vec<Issue> = f
             .issues
             .iter()
             .zip(&participants)
-            .map(|((id, issue), parts)| self.issue(id, issue, parts, &dimensions, &names))
+            .map(|((id, issue), parts)| {
+                self.within(&["issues", id], &issue.source, |v| v.issue(id, issue, parts, &dimensions, &names))
+            })
             .collect();
         let outcomes: Vec<Outcome> = f
             .outcomes
@@ -536,13 +583,18 @@ impl Validator {
         let hazards: Vec<Option<ParamId>> = f
             .events
             .iter()
-            .map(|(id, e)| e.hazard.as_ref().map(|h| self.param(&path(&["events", id, "hazard"]), h, Domain::UNIT)))
+            .map(|(id, e)| {
+                let at = path(&["events", id, "hazard"]);
+                e.hazard.as_ref().map(|h| self.within(&["events", id], &e.source, |v| v.param(&at, h, Domain::UNIT)))
+            })
             .collect();
         let events: Vec<Event> = f
             .events
             .iter()
             .zip(hazards)
-            .map(|((id, e), hazard)| self.event(id, e, hazard, calendar.as_ref(), &names, &actors))
+            .map(|((id, e), hazard)| {
+                self.within(&["events", id], &e.source, |v| v.event(id, e, hazard, calendar.as_ref(), &names, &actors))
+            })
             .collect();
 
         // Only a valid scenario is recorded: with errors, issues may lack their sides.
@@ -686,13 +738,8 @@ impl Validator {
                 for (di, slot) in interests.iter_mut().enumerate() {
                     if slot.is_none() {
                         let at_d = with(&with(&at, "interests"), &dims[di]);
-                        *slot = Some(self.params.push(Param {
-                            path: dotted(&at_d),
-                            domain: Domain::NonNegative,
-                            dist: Distribution::Fixed { value: 0.0 },
-                            source: None,
-                            defaulted: true,
-                        }));
+                        // An interest the actor does not list is none: its source covers that too.
+                        *slot = Some(self.implicit(&at_d, 0.0, Domain::NonNegative, true));
                     }
                 }
             }
@@ -1044,6 +1091,7 @@ impl Validator {
                     ("efficacy", f.efficacy.is_some()),
                     ("harm_dimension", f.harm_dimension.is_some()),
                     ("exposure", !f.exposure.is_empty()),
+                    ("reach", !f.reach.is_empty()),
                     ("cost", !f.cost.is_empty()),
                 ] {
                     wrong_kind(self, key, present, "public_good");
@@ -1172,13 +1220,7 @@ impl Validator {
                                 Diagnostic::new("", format!("participant `{p}` has no exposure"))
                                     .expected(format!("{p} = how much the threat hurts it (>= 0)")),
                             );
-                            self.params.push(Param {
-                                path: String::new(),
-                                domain: Domain::Real,
-                                dist: Distribution::Fixed { value: 0.0 },
-                                source: None,
-                                defaulted: true,
-                            })
+                            self.implicit(&with(&at, "exposure"), 0.0, Domain::Real, false)
                         }
                     })
                     .collect();
@@ -1191,7 +1233,28 @@ impl Validator {
                         Some((di, self.param(&at_c, p, Domain::Real)))
                     })
                     .collect();
+                for e in f.reach.keys() {
+                    if !f.participants.contains(e) {
+                        self.error_on_key(
+                            &with(&with(&at, "reach"), e),
+                            Diagnostic::new("", format!("`{e}` is not a participant of `{id}`"))
+                                .help_opt(did_you_mean(e, f.participants.iter().map(String::as_str))),
+                        );
+                    }
+                }
+                let reach = f
+                    .participants
+                    .iter()
+                    .map(|p| {
+                        let at_r = with(&with(&at, "reach"), p);
+                        match f.reach.get(p) {
+                            Some(pf) => self.param(&at_r, pf, Domain::NonNegative),
+                            None => self.implicit(&at_r, 1.0, Domain::NonNegative, true),
+                        }
+                    })
+                    .collect();
                 IssueKind::PublicGood(PublicGood {
+                    reach,
                     threat: threat.unwrap_or(0),
                     efficacy,
                     harm_dimension: harm.unwrap_or(0),
@@ -1345,6 +1408,19 @@ impl Validator {
         };
         let at_t = with(at, "target");
         let target = self.target(&at_t, &ef.target, names, actors)?;
+        if let Target::Param(id) = target {
+            let p = &self.params.get(id).path;
+            // These are read once, when a run starts: changing them later would do nothing.
+            if p == "model.trust" || (p.starts_with("state.") && p.ends_with(".initial")) {
+                let state = p.strip_suffix(".initial").unwrap_or("trust.A.B").to_string();
+                self.error(
+                    &at_t,
+                    Diagnostic::new("", format!("`{p}` is read only when a run starts, so an event cannot change it"))
+                        .help(format!("target the current value instead, e.g. `{state}`")),
+                );
+                return None;
+            }
+        }
         let key = match op {
             Op::Set => "set",
             Op::Add => "add",

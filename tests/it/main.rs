@@ -3,6 +3,7 @@
 mod cli;
 mod engine;
 mod errors;
+mod pack;
 mod statics;
 
 use std::path::{Path, PathBuf};
