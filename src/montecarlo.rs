@@ -13,10 +13,13 @@ use rayon::prelude::*;
 use crate::metric::Metric;
 use crate::scenario::Scenario;
 use crate::simulation::Simulation;
-use crate::stats::{OutcomeAgg, SeriesAgg};
+use crate::stats::{Batch, OutcomeAgg, SeriesAgg};
 
 /// Runs per batch: enough to keep every core busy, few enough that records stay small.
 const BATCH: u64 = 1024;
+
+/// Runs each worker buffers before adding their series to its aggregate (see `stats::Batch`).
+const AGGREGATION_BATCH: usize = 64;
 
 /// Which runs to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,8 +108,12 @@ pub fn run<E>(
     let ranges: Vec<(f64, f64)> = sc.series.iter().map(|m| metric_range(sc, m)).collect();
     let finals = final_metrics(sc);
     let workers = rayon::current_num_threads();
-    let partial: Vec<Mutex<(SeriesAgg, OutcomeAgg)>> = (0..workers)
-        .map(|_| Mutex::new((SeriesAgg::new(ranges.clone(), turns), OutcomeAgg::new(sc.outcomes.len(), turns))))
+    let cells = turns * sc.series.len();
+    let partial: Vec<Mutex<(SeriesAgg, OutcomeAgg, Batch)>> = (0..workers)
+        .map(|_| {
+            let series = SeriesAgg::new(ranges.clone(), turns);
+            Mutex::new((series, OutcomeAgg::new(sc.outcomes.len(), turns), Batch::new(cells, AGGREGATION_BATCH)))
+        })
         .collect();
     let mut decisions = 0u64;
     let end = plan.first_run + plan.runs;
@@ -118,10 +125,11 @@ pub fn run<E>(
             .map_init(Vec::new, |buf, run| {
                 let record = run_one(sc, plan.seed, run, &finals, buf);
                 let slot = rayon::current_thread_index().unwrap_or(0) % workers;
-                let mut agg = partial[slot].lock().expect("no worker panics while holding it");
-                agg.0.add_run(buf);
-                agg.1.add_run(&record.reached);
-                drop(agg);
+                let mut guard = partial[slot].lock().expect("no worker panics while holding it");
+                let (series, outcomes, batch) = &mut *guard;
+                batch.push(buf, series);
+                outcomes.add_run(&record.reached);
+                drop(guard);
                 progress(1);
                 record
             })
@@ -130,7 +138,11 @@ pub fn run<E>(
         sink(&records)?;
         start = stop;
     }
-    let mut parts = partial.into_iter().map(|m| m.into_inner().expect("no worker panicked"));
+    let mut parts = partial.into_iter().map(|m| {
+        let (mut series, outcomes, mut batch) = m.into_inner().expect("no worker panicked");
+        batch.flush(&mut series);
+        (series, outcomes)
+    });
     let (mut series, mut outcomes) = parts.next().expect("at least one worker");
     for (s, o) in parts {
         series.merge(&s);

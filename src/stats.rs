@@ -14,14 +14,16 @@ pub const BINS: usize = 1001;
 
 const FIXED_SCALE: f64 = 4_294_967_296.0; // 2^32
 
-/// An exact sum of values, each rounded to 2⁻³².
+/// An exact sum of values, each truncated to a multiple of 2⁻³².
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct FixedSum(i128);
 
 impl FixedSum {
+    /// Adds `x` truncated to a multiple of 2⁻³² (|x| < 2³⁰). Through `i64`, because an
+    /// `f64 → i128` cast and `round` are library calls, not instructions, on baseline x86-64.
     #[inline]
     pub fn add(&mut self, x: f64) {
-        self.0 += (x * FIXED_SCALE).round() as i128;
+        self.0 += i128::from((x * FIXED_SCALE) as i64);
     }
 
     pub fn merge(&mut self, other: FixedSum) {
@@ -38,6 +40,8 @@ impl FixedSum {
 pub struct SeriesAgg {
     turns: usize,
     ranges: Vec<(f64, f64)>,
+    /// Per series: bins per unit of value, `(BINS − 1)/(hi − lo)`.
+    scale: Vec<f64>,
     counts: Vec<u32>,
     sums: Vec<FixedSum>,
     runs: u64,
@@ -47,7 +51,15 @@ impl SeriesAgg {
     /// `ranges[i]` bounds series `i`; values outside are counted at the nearest end.
     pub fn new(ranges: Vec<(f64, f64)>, turns: usize) -> SeriesAgg {
         let cells = ranges.len() * turns;
-        SeriesAgg { turns, counts: vec![0; cells * BINS], sums: vec![FixedSum::default(); cells], ranges, runs: 0 }
+        let scale = ranges.iter().map(|(lo, hi)| (BINS - 1) as f64 / (hi - lo)).collect();
+        SeriesAgg {
+            turns,
+            counts: vec![0; cells * BINS],
+            sums: vec![FixedSum::default(); cells],
+            ranges,
+            scale,
+            runs: 0,
+        }
     }
 
     pub fn series(&self) -> usize {
@@ -62,19 +74,25 @@ impl SeriesAgg {
         self.runs
     }
 
-    /// Adds one run: `values[turn * series + i]` is series `i` at `turn`.
+    /// Adds one run: `values[turn * series + i]` is series `i` at `turn`. For many runs,
+    /// [`Batch`] is several times faster.
     pub fn add_run(&mut self, values: &[f64]) {
         let ns = self.ranges.len();
         debug_assert_eq!(values.len(), ns * self.turns);
         for (cell, &x) in values.iter().enumerate() {
-            let (t, i) = (cell / ns, cell % ns);
-            let c = i * self.turns + t;
-            self.sums[c].add(x);
-            let (lo, hi) = self.ranges[i];
-            let b = (((x - lo) / (hi - lo)) * (BINS - 1) as f64).round().clamp(0.0, (BINS - 1) as f64) as usize;
-            self.counts[c * BINS + b] += 1;
+            self.add_value(cell / ns, cell % ns, x);
         }
         self.runs += 1;
+    }
+
+    #[inline]
+    fn add_value(&mut self, turn: usize, series: usize, x: f64) {
+        let c = series * self.turns + turn;
+        self.sums[c].add(x);
+        let lo = self.ranges[series].0;
+        // Rounds to the nearest bin centre: + 0.5 then truncation, on a non-negative value.
+        let b = (((x - lo) * self.scale[series]).clamp(0.0, (BINS - 1) as f64) + 0.5) as usize;
+        self.counts[c * BINS + b] += 1;
     }
 
     pub fn merge(&mut self, other: &SeriesAgg) {
@@ -102,6 +120,54 @@ impl SeriesAgg {
             }
         }
         hi
+    }
+}
+
+/// Runs buffered cell by cell and added to a [`SeriesAgg`] in batches.
+///
+/// Added one run at a time, each value lands on a different cache line of the histograms
+/// (megabytes of them), and memory traffic dominates. Buffered, each cell's values from many
+/// runs are added together; across runs a cell's values concentrate on a few bins, so they
+/// touch a few cache lines. The result is identical: the aggregate is order-free.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    cells: usize,
+    capacity: usize,
+    len: usize,
+    /// `cells × capacity`, cell-major: `values[cell * capacity + run]`.
+    values: Vec<f64>,
+}
+
+impl Batch {
+    /// A buffer for runs of `cells` values (`turns × series`), holding `capacity` runs.
+    pub fn new(cells: usize, capacity: usize) -> Batch {
+        Batch { cells, capacity: capacity.max(1), len: 0, values: vec![0.0; cells * capacity.max(1)] }
+    }
+
+    /// Buffers one run (laid out as for [`SeriesAgg::add_run`]), adding the batch to `agg`
+    /// when it is full.
+    pub fn push(&mut self, run: &[f64], agg: &mut SeriesAgg) {
+        debug_assert_eq!(run.len(), self.cells);
+        for (cell, &x) in run.iter().enumerate() {
+            self.values[cell * self.capacity + self.len] = x;
+        }
+        self.len += 1;
+        if self.len == self.capacity {
+            self.flush(agg);
+        }
+    }
+
+    /// Adds the buffered runs to `agg`.
+    pub fn flush(&mut self, agg: &mut SeriesAgg) {
+        let ns = agg.ranges.len();
+        for cell in 0..self.cells {
+            let (t, i) = (cell / ns, cell % ns);
+            for &x in &self.values[cell * self.capacity..cell * self.capacity + self.len] {
+                agg.add_value(t, i, x);
+            }
+        }
+        agg.runs += self.len as u64;
+        self.len = 0;
     }
 }
 
@@ -226,6 +292,21 @@ mod tests {
             assert_eq!(one.mean(0, t).to_bits(), b.mean(0, t).to_bits());
             assert_eq!(one.quantile(0, t, 0.5), b.quantile(0, t, 0.5));
         }
+    }
+
+    #[test]
+    fn batches_equal_runs_added_one_by_one() {
+        let runs: Vec<Vec<f64>> =
+            (0..37).map(|r| (0..6).map(|c| ((r * 31 + c * 7) % 19) as f64 / 18.0).collect()).collect();
+        let mut one = SeriesAgg::new(vec![(0.0, 1.0), (0.0, 1.0)], 3);
+        runs.iter().for_each(|r| one.add_run(r));
+        let mut batched = SeriesAgg::new(vec![(0.0, 1.0), (0.0, 1.0)], 3);
+        let mut batch = Batch::new(6, 8);
+        runs.iter().for_each(|r| batch.push(r, &mut batched));
+        batch.flush(&mut batched);
+        assert_eq!(batched.runs(), 37);
+        assert_eq!(one.counts, batched.counts);
+        assert_eq!(one.sums, batched.sums);
     }
 
     #[test]
