@@ -13,14 +13,16 @@
 //! - [`simulation`]: one run, stepped turn by turn, with [`decision`] and [`trust`] rules;
 //! - [`montecarlo`]: many runs on rayon with streaming, order-free aggregation in [`stats`];
 //! - [`output`]: the CSV and JSON files, written atomically;
+//! - [`results`]: those files read back as typed tables; [`charts`]: charts drawn from them;
 //! - [`sources`]: where every number comes from; [`compare`]: two scenarios on common random
 //!   numbers.
 //!
-//! The engine (everything but [`output`]) does no I/O and holds no global state; randomness
-//! enters only as a ChaCha8 stream built from (seed, run index).
+//! The engine (everything but [`output`], [`results`] and [`charts`]) does no I/O and holds no
+//! global state; randomness enters only as a ChaCha8 stream built from (seed, run index).
 
 pub mod actor;
 pub mod calendar;
+pub mod charts;
 pub mod compare;
 pub mod decision;
 pub mod events;
@@ -30,6 +32,7 @@ pub mod montecarlo;
 pub mod outcome;
 pub mod output;
 pub mod param;
+pub mod results;
 pub mod scenario;
 pub mod simulation;
 pub mod sources;

@@ -1,0 +1,1063 @@
+//! Charts of a run, drawn with plotters from the result tables ([`crate::results`]).
+//!
+//! Every chart is drawn twice from the same description, as PNG and as SVG. Text uses DejaVu
+//! Sans, embedded in the binary, so charts render the same on a machine without fonts. Colours
+//! come from the Okabe–Ito palette, which stays distinguishable with the common forms of
+//! colour blindness; each actor keeps one colour in every chart ([`actor_colour`]), and
+//! quantities that belong to no actor are drawn in black and grey.
+//!
+//! Nothing here knows the baseline's names: the charts are built from whatever metric paths
+//! the tables contain, and a kind of chart with no data is left out.
+
+use std::error::Error;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::colors::colormaps::ViridisRGB;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::results::{Band, Date, Results};
+
+/// The embedded font: DejaVu Sans (see `assets/fonts/LICENSE-DejaVu.txt`).
+static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+
+/// The family name the charts use. It is written verbatim into SVG `font-family` attributes,
+/// so a browser uses DejaVu Sans if installed, else a font of similar width.
+const FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
+
+/// Registers the embedded font with plotters (once per process).
+pub fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        for name in [FAMILY, "sans-serif"] {
+            if plotters::style::register_font(name, FontStyle::Normal, FONT_BYTES).is_err() {
+                unreachable!("the embedded font is a valid TrueType file");
+            }
+        }
+    });
+}
+
+fn font(size: f64) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&INK)
+}
+
+/// Width and height of `text` in `style`, from the embedded font's metrics.
+fn text_size(text: &str, style: &TextStyle<'_>) -> (i32, i32) {
+    style.font.box_size(text).map(|(w, h)| (w as i32, h as i32)).unwrap_or((text.len() as i32 * 8, 14))
+}
+
+/// The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design").
+pub mod palette {
+    use plotters::style::RGBColor;
+    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
+    pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+    pub const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+    /// For series that are not actors (outcomes), in order of contrast on white.
+    pub const SERIES: [RGBColor; 8] = [BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, ORANGE, SKY_BLUE, BLACK, YELLOW];
+}
+
+const INK: RGBColor = RGBColor(34, 34, 34);
+const GRID: RGBColor = RGBColor(225, 225, 225);
+const MUTED: RGBColor = RGBColor(95, 95, 95);
+const EMPTY_CELL: RGBColor = RGBColor(242, 242, 242);
+
+/// One colour per actor, the same in every chart: the West (NATO, the US, its allies) blue,
+/// Russia and the CSTO vermillion, China and the SCO reddish purple; any other actor gets one
+/// of the remaining Okabe–Ito colours, chosen by a hash of its id, so it never depends on
+/// which other actors a chart shows.
+pub fn actor_colour(id: &str) -> RGBColor {
+    use palette::*;
+    match id.to_ascii_lowercase().as_str() {
+        "nato" | "usa" | "us" | "allies" | "west" | "eu" => BLUE,
+        "russia" | "csto" | "eaeu" => VERMILLION,
+        "china" | "sco" => REDDISH_PURPLE,
+        other => {
+            const REST: [RGBColor; 5] = [ORANGE, SKY_BLUE, BLUISH_GREEN, BLACK, YELLOW];
+            // FNV-1a: stable across platforms and releases, unlike std's hasher.
+            let h = other.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+            REST[(h % REST.len() as u64) as usize]
+        }
+    }
+}
+
+/// Words written in capitals in labels.
+const ACRONYMS: [&str; 12] = ["nato", "csto", "sco", "usa", "us", "eu", "un", "isaf", "cis", "eaeu", "osce", "nrc"];
+
+/// A person's name for an id: `kazakhstan` → `Kazakhstan`, `nato_csto_info` → `NATO CSTO info`,
+/// `afghan_threat` → `Afghan threat`. Acronyms are capitalized, and so are `proper` names.
+pub fn humanize(id: &str, proper: &[String]) -> String {
+    let cap = |w: &str| {
+        let mut c = w.chars();
+        c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+    };
+    id.split(['_', '-'])
+        .filter(|w| !w.is_empty())
+        .enumerate()
+        .map(|(i, w)| {
+            if ACRONYMS.contains(&w.to_ascii_lowercase().as_str()) {
+                w.to_uppercase()
+            } else if i == 0 || proper.iter().any(|p| p == w) {
+                cap(w)
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A chart drawn both ways.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// File stem, e.g. `cooperation` for `cooperation.png` and `cooperation.svg`.
+    pub name: &'static str,
+    pub title: String,
+    /// What the chart shows, in a sentence or two, for the report.
+    pub caption: String,
+    pub png: Vec<u8>,
+    pub svg: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw the chart `{chart}`: {message}")]
+pub struct ChartError {
+    pub chart: String,
+    pub message: String,
+}
+
+type Res = Result<(), Box<dyn Error>>;
+
+/// A line with an optional shaded band, over the time axis.
+struct Line<'a> {
+    colour: RGBColor,
+    values: &'a [f64],
+    band: Option<(&'a [f64], &'a [f64])>,
+}
+
+struct Panel<'a> {
+    title: String,
+    lines: Vec<Line<'a>>,
+    y: (f64, f64),
+    percent: bool,
+}
+
+/// Small multiples over time, one panel per subject, with a shared legend.
+struct Grid<'a> {
+    legend: Vec<(String, RGBColor, Mark)>,
+    panels: Vec<Panel<'a>>,
+    cols: usize,
+    panel_height: u32,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    Line,
+    Band,
+    Dashed,
+}
+
+struct Bars {
+    /// Label, probability, interval; in drawing order (top first).
+    rows: Vec<(String, f64, f64, f64)>,
+    runs: u64,
+}
+
+struct Cumulative<'a> {
+    lines: Vec<(String, RGBColor, bool, Vec<f64>)>,
+    never: Vec<&'a str>,
+}
+
+struct HeatMaps {
+    /// Who trusts (rows) and who is trusted (columns), as labels.
+    rows: Vec<String>,
+    cols: Vec<String>,
+    /// (date, rows = truster, columns = trusted).
+    snapshots: Vec<(Date, Vec<Vec<Option<f64>>>)>,
+}
+
+enum Body<'a> {
+    Grid(Grid<'a>),
+    Bars(Bars),
+    Cumulative(Cumulative<'a>),
+    HeatMaps(HeatMaps),
+}
+
+struct Chart<'a> {
+    name: &'static str,
+    title: String,
+    subtitle: String,
+    caption: String,
+    body: Body<'a>,
+}
+
+const WIDTH: u32 = 1200;
+const TITLE_SIZE: f64 = 26.0;
+const SUBTITLE_SIZE: f64 = 15.0;
+const LABEL_SIZE: f64 = 13.0;
+const LEGEND_SIZE: f64 = 14.0;
+
+/// The x-axis: each date as a fractional year, and round years to label.
+struct TimeAxis {
+    xs: Vec<f64>,
+    ticks: Vec<f64>,
+}
+
+impl TimeAxis {
+    fn new(dates: &[Date], max_labels: usize) -> TimeAxis {
+        let xs: Vec<f64> = dates.iter().map(|d| d.year_fraction()).collect();
+        let (lo, hi) = (xs[0], *xs.last().expect("non-empty"));
+        let first = lo.ceil() as i32;
+        let last = hi.floor() as i32;
+        let span = (last - first).max(0) as usize + 1;
+        let step = [1, 2, 5, 10, 20, 50].into_iter().find(|s| span.div_ceil(*s) <= max_labels).unwrap_or(100) as i32;
+        let start = first + (step - first.rem_euclid(step)) % step;
+        let ticks = (start..=last).step_by(step as usize).map(f64::from).collect();
+        TimeAxis { xs, ticks }
+    }
+
+    fn range(&self) -> (f64, f64) {
+        let (lo, hi) = (self.xs[0], *self.xs.last().expect("non-empty"));
+        if hi > lo { (lo, hi) } else { (lo - 0.5, hi + 0.5) }
+    }
+
+    fn coord(&self) -> Years {
+        let (lo, hi) = self.range();
+        Years { lo, hi, ticks: self.ticks.clone() }
+    }
+}
+
+/// A linear time axis in fractional years whose labels and grid lines are round years.
+struct Years {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for Years {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, (a, b): (i32, i32)) -> i32 {
+        a + ((value - self.lo) / (self.hi - self.lo) * (b - a) as f64).round() as i32
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// Draws every chart the tables allow.
+pub fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
+    register_font();
+    build(r).iter().map(|c| render(c, &r.series.dates)).collect()
+}
+
+/// The names of every actor the tables mention, for capitalizing labels.
+fn actor_names(r: &Results) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |n: &str| {
+        if !names.iter().any(|x| x == n) {
+            names.push(n.to_string());
+        }
+    };
+    for (parts, _) in r.series.of("trust").chain(r.series.of("influence")) {
+        parts.iter().for_each(|p| add(p));
+    }
+    for (parts, _) in r.series.of("coop_rate") {
+        if let Some(a) = parts.get(1) {
+            add(a);
+        }
+    }
+    names
+}
+
+fn data_range(bands: &[&Band]) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for b in bands {
+        for v in b.p05.iter().chain(&b.p95).chain(&b.mean).filter(|v| v.is_finite()) {
+            lo = lo.min(*v);
+            hi = hi.max(*v);
+        }
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if lo >= 0.0 && hi <= 1.0 {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.05).max(1e-9);
+    (if lo >= 0.0 { 0.0 } else { lo - pad }, hi + pad)
+}
+
+fn build(r: &Results) -> Vec<Chart<'_>> {
+    let names = actor_names(r);
+    let human = |id: &str| humanize(id, &names);
+    let mut charts = Vec::new();
+    let series = &r.series;
+    let dated = !series.dates.is_empty();
+
+    // Cooperation per issue: the mean of coop.ISSUE (the probability that the issue's parties
+    // cooperate at that date), with the 5–95% band of the windowed rate coop_rate.ISSUE.
+    let mut issues: Vec<&str> = Vec::new();
+    for (parts, _) in series.of("coop").chain(series.of("coop_rate")) {
+        if parts.len() == 1 && !issues.contains(&parts[0]) {
+            issues.push(parts[0]);
+        }
+    }
+    if dated && !issues.is_empty() {
+        let panels = issues
+            .iter()
+            .map(|issue| {
+                let mut lines = Vec::new();
+                if let Some(rate) = series.get(&format!("coop_rate.{issue}")) {
+                    lines.push(Line { colour: MUTED, values: &[], band: Some((&rate.p05, &rate.p95)) });
+                }
+                if let Some(coop) = series.get(&format!("coop.{issue}")) {
+                    lines.push(Line { colour: palette::BLACK, values: &coop.mean, band: None });
+                } else if let Some(rate) = series.get(&format!("coop_rate.{issue}")) {
+                    lines.push(Line { colour: palette::BLACK, values: &rate.mean, band: None });
+                }
+                Panel { title: human(issue), lines, y: (0.0, 1.0), percent: true }
+            })
+            .collect::<Vec<_>>();
+        let cols = if panels.len() <= 4 { panels.len().max(1) } else { 4 };
+        charts.push(Chart {
+            name: "cooperation",
+            title: "Cooperation on each issue".into(),
+            subtitle: "Probability of cooperation at each date, across runs".into(),
+            caption: "Black line: the share of runs in which the issue's parties cooperate at that date (for a \
+                      public good, the mean share of participants contributing). Grey band: 90% of runs' \
+                      recent cooperation rates (averaged over the cooperation window) lie inside it."
+                .into(),
+            body: Body::Grid(Grid {
+                legend: vec![
+                    ("probability of cooperation".into(), palette::BLACK, Mark::Line),
+                    ("5–95% of runs, windowed rate".into(), MUTED, Mark::Band),
+                ],
+                panels,
+                cols,
+                panel_height: 250,
+            }),
+        });
+    }
+
+    // Outcomes, most likely first.
+    if !r.outcomes.is_empty() {
+        let mut rows: Vec<_> =
+            r.outcomes.iter().map(|o| (o.label.clone(), o.probability, o.ci_low, o.ci_high)).collect();
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let runs = r.outcomes.iter().map(|o| o.runs).max().unwrap_or(0);
+        charts.push(Chart {
+            name: "outcomes",
+            title: "How likely is each outcome?".into(),
+            subtitle: format!("Share of {runs} runs reaching the outcome by the end, with its 95% interval"),
+            caption: "Each bar is the probability that the outcome is reached at some point of the run; the \
+                      whisker is its 95% Wilson confidence interval from the number of runs."
+                .into(),
+            body: Body::Bars(Bars { rows, runs }),
+        });
+    }
+
+    // Cumulative probability of each outcome by date.
+    if dated && !r.outcomes.is_empty() && r.reached.runs > 0 {
+        let mut lines = Vec::new();
+        let mut never = Vec::new();
+        for (o, row) in r.outcomes.iter().enumerate() {
+            let cum = r.reached.cumulative(o, &series.dates);
+            if cum.last().copied().unwrap_or(0.0) > 0.0 {
+                let k = lines.len();
+                let label = format!("{} ({})", row.label, percent(row.probability));
+                lines.push((label, palette::SERIES[k % 8], k >= 8, cum));
+            } else {
+                never.push(row.label.as_str());
+            }
+        }
+        lines.sort_by(|a, b| b.3.last().unwrap_or(&0.0).total_cmp(a.3.last().unwrap_or(&0.0)));
+        for (k, l) in lines.iter_mut().enumerate() {
+            l.1 = palette::SERIES[k % 8];
+            l.2 = k >= 8;
+        }
+        charts.push(Chart {
+            name: "outcomes_over_time",
+            title: "When are the outcomes reached?".into(),
+            subtitle: "Cumulative probability that each outcome has been reached by each date".into(),
+            caption: "Each line rises as more runs reach the outcome for the first time; its end is the \
+                      outcome's probability in the bar chart."
+                .into(),
+            body: Body::Cumulative(Cumulative { lines, never }),
+        });
+    }
+
+    // Trust between the main actors, as heat maps at a few dates.
+    let trust: Vec<(Vec<&str>, &Band)> = series.of("trust").filter(|(p, _)| p.len() == 2).collect();
+    if dated && !trust.is_empty() {
+        let mut actors: Vec<String> = Vec::new();
+        for (p, _) in &trust {
+            for a in p {
+                if !actors.iter().any(|x| x == a) && actors.len() < 12 {
+                    actors.push(a.to_string());
+                }
+            }
+        }
+        // Rows: the actors that trust someone; columns: those trusted; both in actor order.
+        let pairs: Vec<&(Vec<&str>, &Band)> = trust
+            .iter()
+            .filter(|(p, _)| actors.iter().any(|a| a == p[0]) && actors.iter().any(|a| a == p[1]))
+            .collect();
+        let rows: Vec<&String> = actors.iter().filter(|a| pairs.iter().any(|(p, _)| p[0] == a.as_str())).collect();
+        let cols: Vec<&String> = actors.iter().filter(|a| pairs.iter().any(|(p, _)| p[1] == a.as_str())).collect();
+        let snapshots = snapshot_dates(&series.dates)
+            .into_iter()
+            .map(|t| {
+                let mut m = vec![vec![None; cols.len()]; rows.len()];
+                for (p, band) in &pairs {
+                    let i = rows.iter().position(|a| a.as_str() == p[0]).expect("a row");
+                    let j = cols.iter().position(|a| a.as_str() == p[1]).expect("a column");
+                    m[i][j] = Some(band.mean[t]).filter(|v| v.is_finite());
+                }
+                (series.dates[t], m)
+            })
+            .collect();
+        let (rows, cols) = (rows.iter().map(|a| human(a)).collect(), cols.iter().map(|a| human(a)).collect());
+        charts.push(Chart {
+            name: "trust",
+            title: "Trust between the main actors".into(),
+            subtitle: "Mean trust of the row actor in the column actor (0 = none, 1 = full), across runs".into(),
+            caption: "Each square is how much the actor on the left trusts the actor on top, averaged over runs, \
+                      at the date above the map. Blank squares are pairs the scenario does not record."
+                .into(),
+            body: Body::HeatMaps(HeatMaps { rows, cols, snapshots }),
+        });
+    }
+
+    // State variables (the Afghan threat…), one panel each.
+    let state: Vec<(Vec<&str>, &Band)> = series.of("state").collect();
+    if dated && !state.is_empty() {
+        let panels: Vec<Panel<'_>> = state
+            .iter()
+            .map(|(p, band)| Panel {
+                title: human(&p.join("_")),
+                lines: vec![
+                    Line { colour: MUTED, values: &[], band: Some((&band.p05, &band.p95)) },
+                    Line { colour: palette::BLACK, values: &band.mean, band: None },
+                ],
+                y: data_range(&[band]),
+                percent: false,
+            })
+            .collect();
+        let cols = panels.len().clamp(1, 3);
+        charts.push(Chart {
+            name: "state",
+            title: "The state of the region".into(),
+            subtitle: "Mean across runs, with the band holding 90% of runs".into(),
+            caption: "The state variables of the scenario (such as the Afghan threat level) over time: black \
+                      line the mean across runs, grey band from the 5th to the 95th percentile."
+                .into(),
+            body: Body::Grid(Grid {
+                legend: vec![("mean".into(), palette::BLACK, Mark::Line), ("5–95% of runs".into(), MUTED, Mark::Band)],
+                panels,
+                cols,
+                panel_height: 280,
+            }),
+        });
+    }
+
+    // Influence shares: one panel per client, one line per patron in the patron's colour.
+    let influence: Vec<(Vec<&str>, &Band)> = series.of("influence").filter(|(p, _)| p.len() == 2).collect();
+    if dated && !influence.is_empty() {
+        let mut clients: Vec<&str> = Vec::new();
+        let mut patrons: Vec<&str> = Vec::new();
+        for (p, _) in &influence {
+            if !clients.contains(&p[0]) {
+                clients.push(p[0]);
+            }
+            if !patrons.contains(&p[1]) {
+                patrons.push(p[1]);
+            }
+        }
+        let panels: Vec<Panel<'_>> = clients
+            .iter()
+            .map(|c| Panel {
+                title: human(c),
+                lines: influence
+                    .iter()
+                    .filter(|(p, _)| p[0] == *c)
+                    .map(|(p, band)| Line {
+                        colour: actor_colour(p[1]),
+                        values: &band.mean,
+                        band: Some((&band.p05, &band.p95)),
+                    })
+                    .collect(),
+                y: (0.0, 1.0),
+                percent: true,
+            })
+            .collect();
+        let cols = panels.len().clamp(1, 3);
+        charts.push(Chart {
+            name: "influence",
+            title: "Who holds influence in each state?".into(),
+            subtitle: "Each patron's share of influence: mean across runs, band holding 90% of runs".into(),
+            caption: "The shares of influence that each outside power holds over each state; they sum to 100% \
+                      in each state. Lines are means across runs, shaded bands the 5th to 95th percentiles."
+                .into(),
+            body: Body::Grid(Grid {
+                legend: patrons.iter().map(|p| (human(p), actor_colour(p), Mark::Line)).collect(),
+                panels,
+                cols,
+                panel_height: 280,
+            }),
+        });
+    }
+    charts
+}
+
+/// The dates of the trust heat maps: the start, two years on, the middle year and the end,
+/// leaving out any too close to one already chosen.
+fn snapshot_dates(dates: &[Date]) -> Vec<usize> {
+    let n = dates.len();
+    let xs: Vec<f64> = dates.iter().map(|d| d.year_fraction()).collect();
+    let nearest = |x: f64| (0..n).min_by(|&a, &b| (xs[a] - x).abs().total_cmp(&(xs[b] - x).abs())).unwrap_or(0);
+    let targets = [xs[0], xs[n - 1], xs[0].floor() + 2.0, ((xs[0] + xs[n - 1]) / 2.0).round()];
+    let mut chosen: Vec<usize> = Vec::new();
+    let gap = n as f64 / 10.0;
+    for x in targets {
+        let t = nearest(x);
+        if chosen.iter().all(|&c| (c as f64 - t as f64).abs() >= gap.max(1.0)) {
+            chosen.push(t);
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+/// `0.0123` → `1.2%`; tiny non-zero shares are not rounded to zero.
+pub fn percent(p: f64) -> String {
+    if p <= 0.0 {
+        "0%".into()
+    } else if p < 0.001 {
+        "<0.1%".into()
+    } else if p > 0.999 && p < 1.0 {
+        ">99.9%".into()
+    } else if p >= 0.995 && p < 1.0 {
+        format!("{:.1}%", p * 100.0)
+    } else if p >= 0.1 {
+        format!("{:.0}%", p * 100.0)
+    } else {
+        format!("{:.1}%", p * 100.0)
+    }
+}
+
+/// How tall the chart is, given its contents.
+fn height(c: &Chart<'_>) -> u32 {
+    let header = header_height(c);
+    header
+        + match &c.body {
+            Body::Grid(g) => g.panels.len().div_ceil(g.cols) as u32 * g.panel_height,
+            Body::Bars(b) => 60 + 42 * b.rows.len().max(1) as u32,
+            Body::Cumulative(cu) => 520 + legend_rows(&legend_of(cu), WIDTH - 80) * 24 + 30,
+            Body::HeatMaps(h) => {
+                let (cols, cell, top, _) = heat_layout(h);
+                let rows = h.snapshots.len().div_ceil(cols) as u32;
+                rows * (top + cell * h.rows.len() as u32 + 24)
+            }
+        }
+}
+
+fn legend_of(cu: &Cumulative<'_>) -> Vec<(String, RGBColor, Mark)> {
+    cu.lines.iter().map(|(l, c, dashed, _)| (l.clone(), *c, if *dashed { Mark::Dashed } else { Mark::Line })).collect()
+}
+
+fn header_height(c: &Chart<'_>) -> u32 {
+    let legend = match &c.body {
+        Body::Grid(g) => legend_rows(&g.legend, WIDTH - 80) * 24,
+        Body::HeatMaps(_) => 34,
+        _ => 0,
+    };
+    18 + 34 + 26 + legend + 10
+}
+
+fn legend_item_width(label: &str) -> i32 {
+    28 + text_size(label, &font(LEGEND_SIZE)).0 + 24
+}
+
+fn legend_rows(items: &[(String, RGBColor, Mark)], width: u32) -> u32 {
+    let mut rows = if items.is_empty() { 0 } else { 1 };
+    let mut x = 0;
+    for (label, _, _) in items {
+        let w = legend_item_width(label);
+        if x > 0 && x + w > width as i32 {
+            rows += 1;
+            x = 0;
+        }
+        x += w;
+    }
+    rows
+}
+
+/// Draws a legend starting at `(x0, y0)`, wrapping at `width`; returns the y below it.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    items: &[(String, RGBColor, Mark)],
+    (x0, y0): (i32, i32),
+    width: i32,
+) -> Result<i32, Box<dyn Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let (mut x, mut y) = (x0, y0);
+    let style = font(LEGEND_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+    for (label, colour, mark) in items {
+        let w = legend_item_width(label);
+        if x > x0 && x + w > x0 + width {
+            x = x0;
+            y += 24;
+        }
+        let cy = y + 10;
+        match mark {
+            Mark::Line => area.draw(&PathElement::new(vec![(x, cy), (x + 22, cy)], colour.stroke_width(3)))?,
+            Mark::Dashed => {
+                area.draw(&PathElement::new(vec![(x, cy), (x + 8, cy)], colour.stroke_width(3)))?;
+                area.draw(&PathElement::new(vec![(x + 14, cy), (x + 22, cy)], colour.stroke_width(3)))?;
+            }
+            Mark::Band => area.draw(&Rectangle::new([(x, cy - 7), (x + 22, cy + 7)], colour.mix(0.3).filled()))?,
+        }
+        area.draw(&Text::new(label.clone(), (x + 28, cy), style.clone()))?;
+        x += w;
+    }
+    Ok(y + 24)
+}
+
+fn render(c: &Chart<'_>, dates: &[Date]) -> Result<Drawn, ChartError> {
+    let size = (WIDTH, height(c));
+    // As many year labels as fit without crowding: about one per 60 pixels of plot.
+    let plot_width = match &c.body {
+        Body::Grid(g) => WIDTH / g.cols as u32 - 90,
+        _ => WIDTH - 140,
+    };
+    let axis = (!dates.is_empty()).then(|| TimeAxis::new(dates, (plot_width / 60).max(2) as usize));
+    let axis = axis.as_ref();
+    let fail = |e: Box<dyn Error>| ChartError { chart: c.name.to_string(), message: e.to_string() };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root, c, axis).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
+        draw(&root, c, axis).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    let mut png = Vec::new();
+    {
+        use image::ImageEncoder;
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(&rgb, size.0, size.1, image::ColorType::Rgb8)
+            .map_err(|e| fail(e.into()))?;
+    }
+    Ok(Drawn { name: c.name, title: c.title.clone(), caption: c.caption.clone(), png, svg })
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart<'_>, axis: Option<&TimeAxis>) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (w, _) = root.dim_in_pixel();
+    root.draw(&Text::new(c.title.clone(), (40, 18), font(TITLE_SIZE)))?;
+    root.draw(&Text::new(c.subtitle.clone(), (40, 18 + 36), font(SUBTITLE_SIZE).color(&MUTED)))?;
+    let top = 18 + 34 + 26;
+    let body_top = header_height(c) as i32;
+    match &c.body {
+        Body::Grid(g) => {
+            draw_legend(root, &g.legend, (40, top), w as i32 - 80)?;
+            let axis = axis.expect("grids are built only with dates");
+            let (_, body) = root.split_vertically(body_top);
+            let rows = g.panels.len().div_ceil(g.cols);
+            let areas = body.split_evenly((rows, g.cols));
+            for (area, panel) in areas.iter().zip(&g.panels) {
+                draw_panel(area, panel, axis)?;
+            }
+        }
+        Body::Bars(b) => draw_bars(&root.split_vertically(body_top).1, b)?,
+        Body::Cumulative(cu) => draw_cumulative(&root.split_vertically(body_top).1, cu, axis.expect("dated"))?,
+        Body::HeatMaps(h) => {
+            draw_colour_bar(root, (40, top))?;
+            draw_heat_maps(&root.split_vertically(body_top).1, h)?;
+        }
+    }
+    Ok(())
+}
+
+/// Points of a line, leaving out dates without a value.
+fn points(xs: &[f64], ys: &[f64]) -> Vec<(f64, f64)> {
+    xs.iter().zip(ys).filter(|(_, y)| y.is_finite()).map(|(x, y)| (*x, *y)).collect()
+}
+
+fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel<'_>, axis: &TimeAxis) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let percent_fmt = |y: &f64| format!("{:.0}%", y * 100.0);
+    let plain_fmt = |y: &f64| {
+        let s = format!("{y:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    let year_fmt = |x: &f64| format!("{x:.0}");
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, font(16.0))
+        .margin(8)
+        .margin_right(22)
+        .x_label_area_size(26)
+        .y_label_area_size(48)
+        .build_cartesian_2d(axis.coord(), p.y.0..p.y.1)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&year_fmt)
+        .y_label_formatter(if p.percent { &percent_fmt } else { &plain_fmt })
+        .y_labels(5)
+        .label_style(font(LABEL_SIZE))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(WHITE.mix(0.0))
+        .axis_style(MUTED.stroke_width(1))
+        .draw()?;
+    let xs = &axis.xs;
+    for line in &p.lines {
+        if let Some((lo, hi)) = line.band {
+            let mut poly = points(xs, hi);
+            let mut lower = points(xs, lo);
+            lower.reverse();
+            poly.extend(lower);
+            if poly.len() >= 3 {
+                chart.draw_series(std::iter::once(Polygon::new(poly, line.colour.mix(0.22).filled())))?;
+            }
+        }
+    }
+    for line in &p.lines {
+        if !line.values.is_empty() {
+            chart.draw_series(LineSeries::new(points(xs, line.values), line.colour.stroke_width(2)))?;
+        }
+    }
+    Ok(())
+}
+
+fn draw_bars<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, b: &Bars) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let n = b.rows.len();
+    let label_w = b.rows.iter().map(|r| text_size(&r.0, &font(LEGEND_SIZE)).0).max().unwrap_or(100) + 24;
+    let labels: Vec<String> = b.rows.iter().map(|r| r.0.clone()).collect();
+    let y_fmt = |v: &SegmentValue<usize>| match v {
+        SegmentValue::CenterOf(i) if *i < n => labels[n - 1 - *i].clone(),
+        _ => String::new(),
+    };
+    let x_fmt = |x: &f64| format!("{:.0}%", x * 100.0);
+    let mut chart = ChartBuilder::on(area)
+        .margin(10)
+        .margin_left(30)
+        .margin_right(200)
+        .x_label_area_size(40)
+        .y_label_area_size(label_w as u32)
+        .build_cartesian_2d(0.0..1.0, (0..n.max(1) - 1).into_segmented())?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_labels(11)
+        .disable_y_mesh()
+        .label_style(font(LEGEND_SIZE))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(WHITE.mix(0.0))
+        .axis_style(MUTED.stroke_width(1))
+        .x_desc(format!("probability over {} runs", b.runs))
+        .axis_desc_style(font(LABEL_SIZE))
+        .draw()?;
+    for (k, (_, p, lo, hi)) in b.rows.iter().enumerate() {
+        let i = n - 1 - k;
+        let mut bar = Rectangle::new(
+            [(0.0, SegmentValue::Exact(i)), (*p, SegmentValue::Exact(i + 1))],
+            palette::SKY_BLUE.mix(0.9).filled(),
+        );
+        bar.set_margin(7, 7, 0, 0);
+        chart.draw_series(std::iter::once(bar))?;
+        // The whisker, in the area's pixels (backend coordinates are the root's).
+        let (bx, by) = area.get_base_pixel();
+        let at = |x: f64| {
+            let (px, py) = chart.backend_coord(&(x, SegmentValue::CenterOf(i)));
+            (px - bx, py - by)
+        };
+        let ((xl, y), (xh, _)) = (at(*lo), at(*hi));
+        let whisker = INK.stroke_width(2);
+        area.draw(&PathElement::new(vec![(xl, y), (xh, y)], whisker))?;
+        area.draw(&PathElement::new(vec![(xl, y - 6), (xl, y + 6)], whisker))?;
+        area.draw(&PathElement::new(vec![(xh, y - 6), (xh, y + 6)], whisker))?;
+        let (px, py) = (xh, y);
+        let text = format!("{}  [{}–{}]", percent(*p), percent(*lo), percent(*hi));
+        area.draw(&Text::new(text, (px + 10, py), font(LEGEND_SIZE).pos(Pos::new(HPos::Left, VPos::Center))))?;
+    }
+    Ok(())
+}
+
+fn draw_cumulative<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, cu: &Cumulative<'_>, axis: &TimeAxis) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let (plot, below) = area.split_vertically(520);
+    let year_fmt = |x: &f64| format!("{x:.0}");
+    let pct = |y: &f64| format!("{:.0}%", y * 100.0);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(10)
+        .margin_left(30)
+        .margin_right(40)
+        .x_label_area_size(30)
+        .y_label_area_size(56)
+        .build_cartesian_2d(axis.coord(), 0.0..1.0)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&year_fmt)
+        .y_label_formatter(&pct)
+        .y_labels(11)
+        .label_style(font(LEGEND_SIZE))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(WHITE.mix(0.0))
+        .axis_style(MUTED.stroke_width(1))
+        .draw()?;
+    for (_, colour, dashed, cum) in &cu.lines {
+        // A step: the share reached by a date holds until the next date.
+        let mut pts = Vec::with_capacity(cum.len() * 2);
+        for (t, y) in cum.iter().enumerate() {
+            if t > 0 {
+                pts.push((axis.xs[t], cum[t - 1]));
+            }
+            pts.push((axis.xs[t], *y));
+        }
+        if *dashed {
+            chart.draw_series(DashedLineSeries::new(pts, 8, 6, colour.stroke_width(3)))?;
+        } else {
+            chart.draw_series(LineSeries::new(pts, colour.stroke_width(3)))?;
+        }
+    }
+    let (w, _) = below.dim_in_pixel();
+    let y = draw_legend(&below, &legend_of(cu), (40, 10), w as i32 - 80)?;
+    if !cu.never.is_empty() {
+        let text = format!("Never reached in any run: {}", cu.never.join("; "));
+        below.draw(&Text::new(text, (40, y + 2), font(LEGEND_SIZE).color(&MUTED)))?;
+    }
+    Ok(())
+}
+
+/// Heat-map layout: columns of maps, cell size, space above the cells, space left of them.
+fn heat_layout(h: &HeatMaps) -> (usize, u32, u32, u32) {
+    let cols = if h.snapshots.len() <= 2 { h.snapshots.len().max(1) } else { 2 };
+    let width = |labels: &[String]| labels.iter().map(|l| text_size(l, &font(LABEL_SIZE)).0).max().unwrap_or(60) as u32;
+    let label_w = width(&h.rows) + 14;
+    let n = h.cols.len().max(1) as u32;
+    let panel_w = WIDTH / cols as u32;
+    let cell = ((panel_w - label_w - 40) / n).clamp(20, 46);
+    let top = 46 + width(&h.cols);
+    (cols, cell, top, label_w)
+}
+
+fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, (x, y): (i32, i32)) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let style = font(LABEL_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
+    area.draw(&Text::new("trust:  0", (x, y + 10), style.clone()))?;
+    let x0 = x + text_size("trust:  0", &font(LABEL_SIZE)).0 + 8;
+    let w = 240;
+    for k in 0..w {
+        let c = ViridisRGB::get_color(k as f32 / (w - 1) as f32);
+        area.draw(&Rectangle::new([(x0 + k, y + 2), (x0 + k + 1, y + 18)], c.filled()))?;
+    }
+    area.draw(&Text::new("1", (x0 + w + 8, y + 10), style.clone()))?;
+    let x1 = x0 + w + 40;
+    area.draw(&Rectangle::new([(x1, y + 2), (x1 + 16, y + 18)], EMPTY_CELL.filled()))?;
+    area.draw(&Rectangle::new([(x1, y + 2), (x1 + 16, y + 18)], GRID.stroke_width(1)))?;
+    area.draw(&Text::new("not recorded", (x1 + 24, y + 10), style))?;
+    Ok(())
+}
+
+fn draw_heat_maps<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &HeatMaps) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let (cols, cell, top, label_w) = heat_layout(h);
+    let n = h.cols.len();
+    let rows = h.snapshots.len().div_ceil(cols);
+    let panels = area.split_evenly((rows, cols));
+    let cell_i = cell as i32;
+    let value_size = (cell as f64 * 0.34).clamp(9.0, 13.0);
+    for (panel, (date, m)) in panels.iter().zip(&h.snapshots) {
+        let x0 = 20 + label_w as i32;
+        let y0 = top as i32;
+        panel.draw(&Text::new(format!("{date}"), (x0, 8), font(17.0)))?;
+        for (j, label) in h.cols.iter().enumerate() {
+            // Column labels, rotated to read upwards, ending just above the cells.
+            let style = font(LABEL_SIZE).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Left, VPos::Center));
+            panel.draw(&Text::new(label.clone(), (x0 + j as i32 * cell_i + cell_i / 2, y0 - 6), style))?;
+        }
+        for (i, label) in h.rows.iter().enumerate() {
+            let style = font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
+            panel.draw(&Text::new(label.clone(), (x0 - 8, y0 + i as i32 * cell_i + cell_i / 2), style))?;
+            for j in 0..n {
+                let (cx, cy) = (x0 + j as i32 * cell_i, y0 + i as i32 * cell_i);
+                let rect = [(cx, cy), (cx + cell_i, cy + cell_i)];
+                match m[i][j] {
+                    Some(v) => {
+                        let c = ViridisRGB::get_color(v.clamp(0.0, 1.0) as f32);
+                        panel.draw(&Rectangle::new(rect, c.filled()))?;
+                        let ink = if v < 0.55 { WHITE } else { palette::BLACK };
+                        let style =
+                            (FAMILY, value_size).into_font().color(&ink).pos(Pos::new(HPos::Center, VPos::Center));
+                        let text = format!("{:.2}", v).trim_start_matches('0').to_string();
+                        panel.draw(&Text::new(text, (cx + cell_i / 2, cy + cell_i / 2), style))?;
+                    }
+                    None => panel.draw(&Rectangle::new(rect, EMPTY_CELL.filled()))?,
+                }
+                panel.draw(&Rectangle::new(rect, WHITE.stroke_width(1)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actors_keep_their_colours() {
+        assert_eq!(actor_colour("nato"), palette::BLUE);
+        assert_eq!(actor_colour("russia"), actor_colour("csto"));
+        assert_eq!(actor_colour("China"), palette::REDDISH_PURPLE);
+        // Others: deterministic, and never one of the pinned colours.
+        let k = actor_colour("kazakhstan");
+        assert_eq!(k, actor_colour("kazakhstan"));
+        assert!(![palette::BLUE, palette::VERMILLION, palette::REDDISH_PURPLE].contains(&k));
+    }
+
+    #[test]
+    fn ids_become_labels() {
+        let proper = vec!["kazakhstan".to_string()];
+        assert_eq!(humanize("nato_csto_info", &proper), "NATO CSTO info");
+        assert_eq!(humanize("transit_kazakhstan", &proper), "Transit Kazakhstan");
+        assert_eq!(humanize("afghan_threat", &proper), "Afghan threat");
+        assert_eq!(humanize("usa", &proper), "USA");
+    }
+
+    #[test]
+    fn percentages_keep_rare_events_visible() {
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.0004), "<0.1%");
+        assert_eq!(percent(0.0123), "1.2%");
+        assert_eq!(percent(0.4567), "46%");
+        assert_eq!(percent(0.9996), ">99.9%");
+        assert_eq!(percent(0.9962), "99.6%");
+        assert_eq!(percent(1.0), "100%");
+    }
+
+    #[test]
+    fn time_axes_label_round_years() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let q: Vec<Date> = (0..68).map(|t| d(&format!("{}-{:02}-01", 2014 + t / 4, 1 + 3 * (t % 4)))).collect();
+        assert_eq!(
+            TimeAxis::new(&q, 9).ticks,
+            [2014.0, 2016.0, 2018.0, 2020.0, 2022.0, 2024.0, 2026.0, 2028.0, 2030.0]
+        );
+        assert_eq!(TimeAxis::new(&q[..20], 9).ticks, [2014.0, 2015.0, 2016.0, 2017.0, 2018.0]);
+        let picked: Vec<String> = snapshot_dates(&q).iter().map(|&t| q[t].to_string()).collect();
+        assert_eq!(picked, ["2014-01-01", "2016-01-01", "2022-01-01", "2030-10-01"]);
+        let picked: Vec<String> = snapshot_dates(&q[..20]).iter().map(|&t| q[t].to_string()).collect();
+        assert_eq!(picked, ["2014-01-01", "2016-01-01", "2018-10-01"]);
+        assert_eq!(snapshot_dates(&q[..1]), [0]);
+    }
+
+    /// A small made-up result set with every kind of series.
+    fn results() -> Results {
+        use crate::output::OutcomeRow;
+        use crate::results::{Reached, RunInfo, Series};
+        let dates: Vec<Date> =
+            (0..12).map(|t| Date { year: 2014 + t / 4, month: 1 + 3 * (t as u32 % 4), day: 1 }).collect();
+        let band = |f: &dyn Fn(f64) -> f64| {
+            let mean: Vec<f64> = (0..12).map(|t| f(t as f64 / 11.0)).collect();
+            Band {
+                p05: mean.iter().map(|m| m * 0.8).collect(),
+                p50: mean.clone(),
+                p95: mean.iter().map(|m| (m * 1.2).min(1.0)).collect(),
+                mean,
+            }
+        };
+        let mut series = Series { dates, ..Default::default() };
+        for (path, f) in [
+            ("state.threat", &(|x: f64| 0.3 + 0.4 * x) as &dyn Fn(f64) -> f64),
+            ("influence.kazakhstan.russia", &|x| 0.6 - 0.2 * x),
+            ("influence.kazakhstan.china", &|x| 0.3 + 0.1 * x),
+            ("influence.kazakhstan.nato", &|x| 0.1 + 0.1 * x),
+            ("coop.transit", &|x| 0.8 - 0.5 * x),
+            ("coop_rate.transit", &|x| 0.8 - 0.5 * x),
+            ("trust.russia.china", &|x| 0.5 + 0.3 * x),
+            ("trust.china.russia", &|x| 0.5 + 0.2 * x),
+            ("trust.nato.russia", &|x| 0.4 - 0.3 * x),
+        ] {
+            series.paths.insert(path.to_string(), band(f));
+        }
+        let row = |id: &str, p: f64| OutcomeRow {
+            outcome: id.into(),
+            label: format!("{id} <&> happens"),
+            runs: 10,
+            reached: (p * 10.0) as u64,
+            probability: p,
+            ci_low: p * 0.5,
+            ci_high: (p * 1.5).min(1.0),
+            median_first_date: String::new(),
+        };
+        let mut reached = Reached { runs: 10, by_date: vec![Default::default(), Default::default()] };
+        reached.by_date[0].insert(series.dates[3], 4);
+        reached.by_date[0].insert(series.dates[7], 2);
+        Results { info: RunInfo::default(), series, outcomes: vec![row("deal", 0.6), row("war", 0.0)], reached }
+    }
+
+    #[test]
+    fn every_chart_renders_with_text_on_a_bare_machine() {
+        let drawn = draw_all(&results()).unwrap();
+        let names: Vec<&str> = drawn.iter().map(|d| d.name).collect();
+        assert_eq!(names, ["cooperation", "outcomes", "outcomes_over_time", "trust", "state", "influence"]);
+        for d in &drawn {
+            let img = image::load_from_memory(&d.png).unwrap().to_rgb8();
+            assert_eq!(img.width(), WIDTH);
+            // Text was rasterized: many distinct grey levels from anti-aliased glyphs.
+            let greys: std::collections::BTreeSet<u8> =
+                img.pixels().filter(|p| p[0] == p[1] && p[1] == p[2]).map(|p| p[0]).collect();
+            assert!(greys.len() > 20, "{}: {} grey levels", d.name, greys.len());
+            assert!(d.svg.starts_with("<svg") && d.svg.contains("<text") && d.svg.trim_end().ends_with("</svg>"));
+            assert!(d.svg.contains(&d.title), "{}", d.name);
+        }
+        // Labels are escaped in SVG.
+        assert!(drawn[1].svg.contains("deal &lt;&amp;&gt; happens"));
+        // The same data draws the same bytes.
+        assert_eq!(draw_all(&results()).unwrap()[0].png, drawn[0].png);
+    }
+
+    #[test]
+    fn charts_without_data_are_left_out() {
+        let mut r = results();
+        r.series.paths.retain(|p, _| p.starts_with("state."));
+        r.outcomes.clear();
+        r.reached.by_date.clear();
+        let names: Vec<&str> = draw_all(&r).unwrap().iter().map(|d| d.name).collect();
+        assert_eq!(names, ["state"]);
+    }
+}
