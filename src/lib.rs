@@ -34,6 +34,7 @@ pub mod output;
 pub mod param;
 pub mod results;
 pub mod scenario;
+pub mod sensitivity;
 pub mod simulation;
 pub mod sources;
 pub mod stats;
