@@ -9,6 +9,8 @@
 //!   second-order indices) from a [`SobolSequence`]; [`sobol_indices`] estimates the first-order
 //!   S_i and total-order S_Ti (and optionally S_ij) with bootstrap intervals, with SALib's
 //!   estimators and layout so results compare one to one.
+//! - [`morris`]: elementary effects for screening. [`MorrisDesign`] gives r trajectories of k+1
+//!   points on a p-level grid; [`morris_effects`] gives μ, μ* (with a bootstrap interval) and σ.
 //!
 //! [`Bootstrap`] sets replicates and confidence level; every interval is an [`Estimate`].
 //!
@@ -19,11 +21,13 @@
 
 pub mod bootstrap;
 mod joe_kuo;
+pub mod morris;
 pub mod sequence;
 pub mod sobol;
 pub mod space;
 
 pub use bootstrap::{Bootstrap, Estimate};
+pub use morris::{MorrisDesign, MorrisEffect, morris_effects};
 pub use sequence::SobolSequence;
 pub use sobol::{Role, SaltelliDesign, SaltelliOptions, SobolIndices, sobol_indices};
 pub use space::{Marginal, ParamSpace};
