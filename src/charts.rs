@@ -548,7 +548,7 @@ pub fn percent(p: f64) -> String {
         "<0.1%".into()
     } else if p > 0.999 && p < 1.0 {
         ">99.9%".into()
-    } else if p >= 0.995 && p < 1.0 {
+    } else if p >= 0.99 && p < 1.0 {
         format!("{:.1}%", p * 100.0)
     } else if p >= 0.1 {
         format!("{:.0}%", p * 100.0)
@@ -563,7 +563,7 @@ fn height(c: &Chart<'_>) -> u32 {
     header
         + match &c.body {
             Body::Grid(g) => g.panels.len().div_ceil(g.cols) as u32 * g.panel_height,
-            Body::Bars(b) => 60 + 42 * b.rows.len().max(1) as u32,
+            Body::Bars(b) => 70 + 44 * b.rows.len().max(3) as u32,
             Body::Cumulative(cu) => 520 + legend_rows(&legend_of(cu), WIDTH - 80) * 24 + 30,
             Body::HeatMaps(h) => {
                 let (cols, cell, top, _) = heat_layout(h);
@@ -639,12 +639,12 @@ where
 
 fn render(c: &Chart<'_>, dates: &[Date]) -> Result<Drawn, ChartError> {
     let size = (WIDTH, height(c));
-    // As many year labels as fit without crowding: about one per 60 pixels of plot.
+    // As many year labels as fit without crowding: about one per 50 pixels of plot.
     let plot_width = match &c.body {
         Body::Grid(g) => WIDTH / g.cols as u32 - 90,
         _ => WIDTH - 140,
     };
-    let axis = (!dates.is_empty()).then(|| TimeAxis::new(dates, (plot_width / 60).max(2) as usize));
+    let axis = (!dates.is_empty()).then(|| TimeAxis::new(dates, (plot_width / 50).max(2) as usize));
     let axis = axis.as_ref();
     let fail = |e: Box<dyn Error>| ChartError { chart: c.name.to_string(), message: e.to_string() };
     let mut svg = String::new();
@@ -966,6 +966,7 @@ mod tests {
         assert_eq!(percent(0.4567), "46%");
         assert_eq!(percent(0.9996), ">99.9%");
         assert_eq!(percent(0.9962), "99.6%");
+        assert_eq!(percent(0.9929), "99.3%");
         assert_eq!(percent(1.0), "100%");
     }
 

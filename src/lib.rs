@@ -13,12 +13,14 @@
 //! - [`simulation`]: one run, stepped turn by turn, with [`decision`] and [`trust`] rules;
 //! - [`montecarlo`]: many runs on rayon with streaming, order-free aggregation in [`stats`];
 //! - [`output`]: the CSV and JSON files, written atomically;
-//! - [`results`]: those files read back as typed tables; [`charts`]: charts drawn from them;
+//! - [`results`]: those files read back as typed tables; [`charts`] and [`report`]: the charts
+//!   and the HTML report drawn from them;
 //! - [`sources`]: where every number comes from; [`compare`]: two scenarios on common random
 //!   numbers.
 //!
-//! The engine (everything but [`output`], [`results`] and [`charts`]) does no I/O and holds no
-//! global state; randomness enters only as a ChaCha8 stream built from (seed, run index).
+//! The engine (everything but [`output`], [`results`], [`charts`] and [`report`]) does no I/O
+//! and holds no global state; randomness enters only as a ChaCha8 stream built from (seed, run
+//! index). Nothing in the engine depends on the charts.
 
 pub mod actor;
 pub mod calendar;
@@ -32,6 +34,7 @@ pub mod montecarlo;
 pub mod outcome;
 pub mod output;
 pub mod param;
+pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod sensitivity;

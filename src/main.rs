@@ -1,6 +1,7 @@
 //! The `heartland` command: thin glue over the library. It parses flags, loads and validates
-//! the scenario before touching the disk, runs the Monte Carlo with a progress bar, and
-//! writes the result files. Exit codes: 0 success, 1 I/O failure, 2 bad input.
+//! the scenario before touching the disk, runs the Monte Carlo with a progress bar, writes the
+//! result files, then draws the charts and the report from them. Exit codes: 0 success, 1 I/O
+//! failure, 2 bad input.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use heartland::montecarlo::{self, Plan};
 use heartland::output::{self, Manifest, ManifestScenario, RunsWriter};
+use heartland::report::{self, PublishError};
+use heartland::results::ReadError;
 use heartland::scenario::{Scenario, ScenarioError};
 
 const BASELINE: &str = "baseline_2014.toml";
@@ -32,8 +35,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a scenario's Monte Carlo and write runs.csv, series.csv, outcomes.csv and manifest.json.
+    /// Run a scenario's Monte Carlo; write runs.csv, series.csv, outcomes.csv, manifest.json,
+    /// then charts/ and report.html.
     Run(RunArgs),
+    /// Redraw charts/ and report.html from the result files of an output directory.
+    Plot {
+        /// The output directory of a run (holding series.csv, outcomes.csv, runs.csv, manifest.json).
+        dir: PathBuf,
+        /// Print nothing on success.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Check a scenario file and print what it defines.
     Validate {
         /// The scenario file.
@@ -77,6 +89,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => run(RunArgs::default()),
         Some(Command::Run(args)) => run(args),
+        Some(Command::Plot { dir, quiet }) => plot(&dir, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
         Some(Command::List) => list(),
     };
@@ -190,6 +203,11 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         files: vec!["runs.csv", "series.csv", "outcomes.csv", "manifest.json"],
     };
     output::write_manifest(&manifest, &out.join("manifest.json")).map_err(fail)?;
+    // The charts and the report are drawn from the files just written, as `heartland plot`
+    // would. They are our own files, so any failure here is an I/O-class failure.
+    let drawing = Instant::now();
+    report::publish(&out).map_err(|e| Failure::Io(e.to_string()))?;
+    let drawing = drawing.elapsed().as_secs_f64();
 
     if !args.quiet {
         println!(
@@ -200,7 +218,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             scenario.calendar.end,
             summary.decisions as f64 / wall.max(1e-9)
         );
-        println!("results in {}/", out.display());
+        println!("results in {}/ (charts and report.html drawn in {drawing:.2} s)", out.display());
         if !rows.is_empty() {
             println!("\n{:<48} {:>11}  {:<17} {}", "outcome", "probability", "95% interval", "median first date");
             for r in &rows {
@@ -220,6 +238,22 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+}
+
+fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
+    let published = report::publish(dir).map_err(|e| match e {
+        PublishError::Read(e @ ReadError::Invalid { .. }) => Failure::Input(format!("error: {e}")),
+        e => Failure::Io(e.to_string()),
+    })?;
+    if !quiet {
+        println!(
+            "{} ({} chart files in {})",
+            published.report.display(),
+            published.charts.len(),
+            dir.join("charts").display()
+        );
+    }
+    Ok(())
 }
 
 fn validate(path: &Path) -> Result<(), Failure> {

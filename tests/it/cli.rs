@@ -26,14 +26,14 @@ fn run_tiny(out: &Path, threads: &str) -> Output {
 }
 
 #[test]
-fn run_writes_four_files_without_a_progress_bar_off_terminal() {
+fn run_writes_its_files_without_a_progress_bar_off_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let o = run_tiny(dir.path(), "2");
     assert!(o.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&o.stderr));
     let mut names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    assert_eq!(names, ["manifest.json", "outcomes.csv", "runs.csv", "series.csv"]);
+    assert_eq!(names, ["charts", "manifest.json", "outcomes.csv", "report.html", "runs.csv", "series.csv"]);
     let runs = std::fs::read_to_string(dir.path().join("runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 121);
     assert!(runs.starts_with("run,actors.kazakhstan.capability,"));

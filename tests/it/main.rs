@@ -1,5 +1,6 @@
 //! Behaviour tests: the public API and the built binary, on small fixtures.
 
+mod charts;
 mod cli;
 mod engine;
 mod errors;
