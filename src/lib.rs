@@ -34,6 +34,7 @@ pub mod montecarlo;
 pub mod outcome;
 pub mod output;
 pub mod param;
+pub mod prim;
 pub mod report;
 pub mod results;
 pub mod scenario;
