@@ -15,9 +15,19 @@
 //! [`Bootstrap`] sets replicates and confidence level; every interval is an [`Estimate`].
 //!
 //! Randomness comes only from a `ChaCha8Rng` the caller passes in; bootstrap replicate `r` draws
-//! from its own stream, so results are the same on any number of threads. Designs compute their
-//! points on demand and analyses read outputs in place: memory is O(N·k) at most, never
-//! O(N·k²), and no hot loop allocates.
+//! from its own stream, so results are the same on any number of threads. A Saltelli design
+//! computes each point on demand from O(k) words, so a sweep can generate, shard or resume its
+//! runs in any order; a Morris design stores its r(k+1) points. Analyses read the outputs in
+//! place: memory is O(N·k) at most (never the O(N·k²) of a materialised Saltelli design), and
+//! no hot loop allocates.
+//!
+//! For the sweep runner, per output and in design order:
+//!
+//! ```text
+//! let design = SaltelliDesign::scrambled(k, n, SaltelliOptions::default(), &mut rng)?;
+//! for run in 0..design.len() { design.point(run, &space, &mut x); y[run] = model(&x); }
+//! let si = sobol_indices(&design, &y, &Bootstrap::default(), &mut rng)?;
+//! ```
 
 pub mod bootstrap;
 mod joe_kuo;

@@ -17,7 +17,7 @@ use rand_chacha::ChaCha8Rng;
 use super::SensitivityError;
 use super::joe_kuo::DIRECTIONS;
 
-/// Most dimensions a sequence can have: those tabulated in [`super::joe_kuo`].
+/// Most dimensions a sequence can have: those of the embedded Joe–Kuo table.
 pub const MAX_DIMENSIONS: usize = DIRECTIONS.len() + 1;
 
 /// Bits per coordinate: the sequence has 2³² distinct points.
