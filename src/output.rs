@@ -90,6 +90,22 @@ fn date(sc: &Scenario, turn: Option<usize>) -> String {
     turn.map(|t| sc.calendar.period(t).iso_date()).unwrap_or_default()
 }
 
+/// Deletes temporary files that an interrupted run (killed before it could rename them)
+/// left in `dir`: hidden files named `.<file>.<pid>.tmp`. Returns how many it removed.
+pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, OutputError> {
+    let io = |source| OutputError::Io { path: dir.to_path_buf(), source };
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".tmp") && entry.file_type().map_err(io)?.is_file() {
+            std::fs::remove_file(entry.path()).map_err(io)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Streams `runs.csv`: one row per run.
 pub struct RunsWriter<'s> {
     sc: &'s Scenario,

@@ -227,3 +227,26 @@ fn mutated_scenarios_are_rejected_or_run_cleanly() {
     }
     assert!(valid > 100 && invalid > 100, "valid {valid}, invalid {invalid}");
 }
+
+/// Replays the fuzzing corpus (fuzz/corpus/scenario): every input the fuzzer kept, including
+/// any crash turned into a regression, loads or fails cleanly, and runs if it loads.
+#[test]
+fn the_fuzz_corpus_never_panics() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/scenario");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+        let mut no_files = |_: &std::path::Path| Err(std::io::Error::other("no files"));
+        if let Ok(sc) = Scenario::parse_with(text, "corpus.toml", &mut no_files) {
+            let mut sim = heartland::simulation::Simulation::new(&sc, 0, 0);
+            for _ in 0..8 {
+                if !sim.is_done() {
+                    sim.step();
+                }
+            }
+        }
+        seen += 1;
+    }
+    assert!(seen >= 8, "the corpus has {seen} inputs");
+}
