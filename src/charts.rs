@@ -1001,10 +1001,12 @@ where
 
 /// Heat-map layout: columns of maps, cell size, space above the cells, space left of them.
 fn heat_layout(h: &HeatMaps) -> (usize, u32, u32, u32) {
-    let cols = if h.snapshots.len() <= 2 { h.snapshots.len().max(1) } else { 2 };
     let width = |labels: &[String]| labels.iter().map(|l| text_size(l, &font(LABEL_SIZE)).0).max().unwrap_or(60) as u32;
     let label_w = width(&h.rows) + 14;
     let n = h.cols.len().max(1) as u32;
+    // As many maps side by side as fit with cells of at least 34 pixels.
+    let fits = (WIDTH / (label_w + 40 + 34 * n)).max(1) as usize;
+    let cols = h.snapshots.len().clamp(1, fits);
     let panel_w = WIDTH / cols as u32;
     let cell = ((panel_w - label_w - 40) / n).clamp(20, 46);
     let top = 46 + width(&h.cols);
