@@ -548,7 +548,7 @@ pub fn percent(p: f64) -> String {
         "<0.1%".into()
     } else if p > 0.999 && p < 1.0 {
         ">99.9%".into()
-    } else if p >= 0.99 && p < 1.0 {
+    } else if (0.99..1.0).contains(&p) {
         format!("{:.1}%", p * 100.0)
     } else if p >= 0.1 {
         format!("{:.0}%", p * 100.0)
@@ -1038,7 +1038,6 @@ where
     DB::ErrorType: 'static,
 {
     let (cols, cell, top, label_w) = heat_layout(h);
-    let n = h.cols.len();
     let rows = h.snapshots.len().div_ceil(cols);
     let panels = area.split_evenly((rows, cols));
     let cell_i = cell as i32;
@@ -1052,13 +1051,13 @@ where
             let style = font(LABEL_SIZE).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Left, VPos::Center));
             panel.draw(&Text::new(label.clone(), (x0 + j as i32 * cell_i + cell_i / 2, y0 - 6), style))?;
         }
-        for (i, label) in h.rows.iter().enumerate() {
+        for (i, (label, row)) in h.rows.iter().zip(m).enumerate() {
             let style = font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
             panel.draw(&Text::new(label.clone(), (x0 - 8, y0 + i as i32 * cell_i + cell_i / 2), style))?;
-            for j in 0..n {
+            for (j, cell) in row.iter().enumerate() {
                 let (cx, cy) = (x0 + j as i32 * cell_i, y0 + i as i32 * cell_i);
                 let rect = [(cx, cy), (cx + cell_i, cy + cell_i)];
-                match m[i][j] {
+                match *cell {
                     Some(v) => {
                         let c = ViridisRGB::get_color(v.clamp(0.0, 1.0) as f32);
                         panel.draw(&Rectangle::new(rect, c.filled()))?;
