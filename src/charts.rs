@@ -327,7 +327,7 @@ fn build(r: &Results) -> Vec<Chart<'_>> {
                 } else if let Some(rate) = series.get(&format!("coop_rate.{issue}")) {
                     lines.push(Line { colour: palette::BLACK, values: &rate.mean, band: None });
                 }
-                Panel { title: human(issue), lines, y: (0.0, 1.0), percent: true }
+                Panel { title: clip(&human(issue), 36), lines, y: (0.0, 1.0), percent: true }
             })
             .collect::<Vec<_>>();
         let cols = if panels.len() <= 4 { panels.len().max(1) } else { 4 };
@@ -354,7 +354,7 @@ fn build(r: &Results) -> Vec<Chart<'_>> {
     // Outcomes, most likely first.
     if !r.outcomes.is_empty() {
         let mut rows: Vec<_> =
-            r.outcomes.iter().map(|o| (o.label.clone(), o.probability, o.ci_low, o.ci_high)).collect();
+            r.outcomes.iter().map(|o| (clip(&o.label, 60), o.probability, o.ci_low, o.ci_high)).collect();
         rows.sort_by(|a, b| b.1.total_cmp(&a.1));
         let runs = r.outcomes.iter().map(|o| o.runs).max().unwrap_or(0);
         charts.push(Chart {
@@ -376,7 +376,7 @@ fn build(r: &Results) -> Vec<Chart<'_>> {
             let cum = r.reached.cumulative(o, &series.dates);
             if cum.last().copied().unwrap_or(0.0) > 0.0 {
                 let k = lines.len();
-                let label = format!("{} ({})", row.label, percent(row.probability));
+                let label = format!("{} ({})", clip(&row.label, 70), percent(row.probability));
                 lines.push((label, palette::SERIES[k % 8], k >= 8, cum));
             } else {
                 never.push(row.label.as_str());
@@ -428,7 +428,8 @@ fn build(r: &Results) -> Vec<Chart<'_>> {
                 (series.dates[t], m)
             })
             .collect();
-        let (rows, cols) = (rows.iter().map(|a| human(a)).collect(), cols.iter().map(|a| human(a)).collect());
+        let (rows, cols) =
+            (rows.iter().map(|a| clip(&human(a), 24)).collect(), cols.iter().map(|a| clip(&human(a), 24)).collect());
         charts.push(Chart {
             name: "trust",
             title: "Trust between the main actors".into(),
@@ -538,6 +539,11 @@ fn snapshot_dates(dates: &[Date]) -> Vec<usize> {
     }
     chosen.sort_unstable();
     chosen
+}
+
+/// `s`, cut to at most `n` characters with an ellipsis, so that no label can crowd out a plot.
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
 }
 
 /// `0.0123` → `1.2%`; tiny non-zero shares are not rounded to zero.
@@ -1008,7 +1014,7 @@ fn heat_layout(h: &HeatMaps) -> (usize, u32, u32, u32) {
     let fits = (WIDTH / (label_w + 40 + 34 * n)).max(1) as usize;
     let cols = h.snapshots.len().clamp(1, fits);
     let panel_w = WIDTH / cols as u32;
-    let cell = ((panel_w - label_w - 40) / n).clamp(20, 46);
+    let cell = (panel_w.saturating_sub(label_w + 40) / n).clamp(20, 46);
     let top = 46 + width(&h.cols);
     (cols, cell, top, label_w)
 }
@@ -1222,6 +1228,17 @@ mod tests {
         for (a, b) in [(ours.0, theirs.0), (ours.1, theirs.1), (ours.2, theirs.2), (ours.3, theirs.3)] {
             assert!(a.abs_diff(b) <= 3, "ours {ours:?}, plotters' {theirs:?}");
         }
+    }
+
+    #[test]
+    fn long_names_do_not_break_the_layout() {
+        let mut r = results();
+        r.outcomes[0].label = "an outcome whose label goes on and on ".repeat(10);
+        let band = r.series.paths["trust.russia.china"].clone();
+        r.series.paths.insert(format!("trust.{}.russia", "x".repeat(300)), band.clone());
+        r.series.paths.insert(format!("coop.{}", "y_".repeat(200)), band);
+        assert_eq!(draw_all(&r).unwrap().len(), 6);
+        assert_eq!(clip("abcdef", 4), "abc…");
     }
 
     #[test]

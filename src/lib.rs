@@ -42,6 +42,7 @@ pub mod sensitivity;
 pub mod simulation;
 pub mod sources;
 pub mod stats;
+pub mod sweep;
 pub mod trust;
 
 pub use scenario::Scenario;

@@ -11,13 +11,28 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use heartland::compare;
 use heartland::montecarlo::{self, Plan};
 use heartland::output::{self, Manifest, ManifestScenario, RunsWriter};
 use heartland::report::{self, PublishError};
 use heartland::results::ReadError;
 use heartland::scenario::{Scenario, ScenarioError};
+use heartland::sweep::Sweep;
 
 const BASELINE: &str = "baseline_2014.toml";
+
+/// Prints a line to standard output; a closed pipe (`heartland list | head`) ends the program
+/// quietly instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+        }
+    }};
+}
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +58,44 @@ enum Command {
         /// The output directory of a run (holding series.csv, outcomes.csv, runs.csv, manifest.json).
         dir: PathBuf,
         /// Print nothing on success.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Print every value of a scenario with its source; exit 1 if any has none.
+    Sources {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// List only the values without a source.
+        #[arg(long)]
+        missing: bool,
+    },
+    /// Compare two scenarios' outcome probabilities on the same random numbers.
+    Compare {
+        /// The base scenario.
+        base: PathBuf,
+        /// The scenario compared with it.
+        variant: PathBuf,
+        /// Runs of each [default: the variant's, at most 4000].
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+        runs: Option<u64>,
+        /// Master seed [default: the variant's].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads [default: all cores].
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
+    },
+    /// Run a parameter sweep: points.csv, sensitivity.csv, discovery.csv, manifest.json.
+    Sweep {
+        /// The sweep file (it names its scenario).
+        file: PathBuf,
+        /// Worker threads [default: all cores]. Results do not depend on it.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        threads: Option<u16>,
+        /// Output directory [default: outputs/sweeps/<sweep file stem>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// No progress bar and no summary.
         #[arg(long, short)]
         quiet: bool,
     },
@@ -82,6 +135,8 @@ enum Failure {
     Input(String),
     /// Could not read or write: exit code 1.
     Io(String),
+    /// `sources` found values without a source: exit code 1, after the listing.
+    Unsourced,
 }
 
 fn main() -> ExitCode {
@@ -91,6 +146,9 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => run(args),
         Some(Command::Plot { dir, quiet }) => plot(&dir, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
+        Some(Command::Sources { scenario, missing }) => sources(&scenario, missing),
+        Some(Command::Compare { base, variant, runs, seed, threads }) => compare(&base, &variant, runs, seed, threads),
+        Some(Command::Sweep { file, threads, out, quiet }) => sweep(&file, threads, out, quiet),
         Some(Command::List) => list(),
     };
     match result {
@@ -103,6 +161,7 @@ fn main() -> ExitCode {
             eprintln!("error: {msg}");
             ExitCode::from(1)
         }
+        Err(Failure::Unsourced) => ExitCode::from(1),
     }
 }
 
@@ -150,6 +209,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         return Err(Failure::Io(format!("the output path {} exists and is not a directory", out.display())));
     }
     std::fs::create_dir_all(&out).map_err(io(&out))?;
+    // A run killed mid-way leaves hidden temporaries, never half a result file: clear them.
+    output::remove_stale_temporaries(&out).map_err(|e| Failure::Io(e.to_string()))?;
 
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr());
@@ -191,6 +252,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             question: scenario.question.clone(),
             file: path.display().to_string(),
             sha256: output::sha256_hex(&bytes),
+            sources: scenario.files.clone(),
         },
         seed,
         first_run: 0,
@@ -210,7 +272,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let drawing = drawing.elapsed().as_secs_f64();
 
     if !args.quiet {
-        println!(
+        say!(
             "{}: {runs} runs of {} turns ({} to {}) in {wall:.2} s on {threads} threads, {:.3e} actor-decisions/s",
             scenario.name,
             summary.turns_per_run,
@@ -218,11 +280,11 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             scenario.calendar.end,
             summary.decisions as f64 / wall.max(1e-9)
         );
-        println!("results in {}/ (charts and report.html drawn in {drawing:.2} s)", out.display());
+        say!("results in {}/ (charts and report.html drawn in {drawing:.2} s)", out.display());
         if !rows.is_empty() {
-            println!("\n{:<48} {:>11}  {:<17} {}", "outcome", "probability", "95% interval", "median first date");
+            say!("\n{:<48} {:>11}  {:<17} {}", "outcome", "probability", "95% interval", "median first date");
             for r in &rows {
-                println!(
+                say!(
                     "{:<48} {:>11.3}  [{:.3}, {:.3}]    {}",
                     truncate(&r.label, 48),
                     r.probability,
@@ -232,8 +294,33 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                 );
             }
         }
+        // A variant is read against the scenario it extends.
+        if let Some(base_file) = scenario.base_file() {
+            let (base, _) = load(Path::new(base_file))?;
+            let plan = Plan { seed, first_run: 0, runs: runs.min(COMPARE_RUNS) };
+            let diffs = pool.install(|| compare::compare(&base, &scenario, plan));
+            say!("\ncompared with {} ({} paired runs), the outcomes that differ most:", base_file, plan.runs);
+            print_diffs(&diffs[..diffs.len().min(3)]);
+        }
     }
     Ok(())
+}
+
+/// Runs of each scenario when a comparison is made for a reader.
+const COMPARE_RUNS: u64 = 4000;
+
+fn print_diffs(diffs: &[compare::OutcomeDiff]) {
+    say!("{:<48} {:>6} {:>8}  {:>7}  {}", "outcome", "base", "variant", "change", "95% interval");
+    for d in diffs {
+        let p = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{x:.3}"));
+        let (change, interval) = match d.difference {
+            Some((x, lo, hi)) => {
+                (format!("{x:+.3}"), format!("[{lo:+.3}, {hi:+.3}]{}", if d.is_clear() { "" } else { " (not clear)" }))
+            }
+            None => ("—".into(), String::new()),
+        };
+        say!("{:<48} {:>6} {:>8}  {:>7}  {}", truncate(&d.label, 48), p(d.base), p(d.variant), change, interval);
+    }
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -246,7 +333,7 @@ fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
         e => Failure::Io(e.to_string()),
     })?;
     if !quiet {
-        println!(
+        say!(
             "{} ({} chart files in {})",
             published.report.display(),
             published.charts.len(),
@@ -259,12 +346,12 @@ fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
 fn validate(path: &Path) -> Result<(), Failure> {
     let (s, _) = load(path)?;
     let cal = &s.calendar;
-    println!("{}: valid", path.display());
-    println!("  {}: {}", s.name, s.description.trim());
+    say!("{}: valid", path.display());
+    say!("  {}: {}", s.name, s.description.trim());
     if let Some(q) = &s.question {
-        println!("  question: {q}");
+        say!("  question: {q}");
     }
-    println!(
+    say!(
         "  time: {} to {} by {:?}, {} turns; default {} runs, seed {}",
         cal.start,
         cal.end,
@@ -274,23 +361,23 @@ fn validate(path: &Path) -> Result<(), Failure> {
         s.seed
     );
     let list = |v: Vec<&str>| v.join(", ");
-    println!("  dimensions ({}): {}", s.dimensions.len(), list(s.dimensions.iter().map(String::as_str).collect()));
-    println!("  actors ({}): {}", s.actors.len(), list(s.actors.iter().map(|a| a.id.as_str()).collect()));
+    say!("  dimensions ({}): {}", s.dimensions.len(), list(s.dimensions.iter().map(String::as_str).collect()));
+    say!("  actors ({}): {}", s.actors.len(), list(s.actors.iter().map(|a| a.id.as_str()).collect()));
     for a in s.actors.iter().filter(|a| a.organization.is_some()) {
         let org = a.organization.as_ref().expect("filtered");
-        println!(
+        say!(
             "    {} ({:?} rule): {}",
             a.id,
             org.rule.kind,
             list(org.members.iter().map(|m| s.actors[m.0].id.as_str()).collect())
         );
     }
-    println!("  issues ({}): {}", s.issues.len(), list(s.issues.iter().map(|i| i.id.as_str()).collect()));
-    println!("  state ({}): {}", s.state.len(), list(s.state.iter().map(|v| v.id.as_str()).collect()));
-    println!("  events ({}): {}", s.events.len(), list(s.events.iter().map(|e| e.id.as_str()).collect()));
-    println!("  outcomes ({}): {}", s.outcomes.len(), list(s.outcomes.iter().map(|o| o.id.as_str()).collect()));
+    say!("  issues ({}): {}", s.issues.len(), list(s.issues.iter().map(|i| i.id.as_str()).collect()));
+    say!("  state ({}): {}", s.state.len(), list(s.state.iter().map(|v| v.id.as_str()).collect()));
+    say!("  events ({}): {}", s.events.len(), list(s.events.iter().map(|e| e.id.as_str()).collect()));
+    say!("  outcomes ({}): {}", s.outcomes.len(), list(s.outcomes.iter().map(|o| o.id.as_str()).collect()));
     let uncertain = s.params.uncertain().len();
-    println!("  parameters: {} ({} uncertain), {} series recorded", s.params.len(), uncertain, s.series.len());
+    say!("  parameters: {} ({} uncertain), {} series recorded", s.params.len(), uncertain, s.series.len());
     Ok(())
 }
 
@@ -305,8 +392,152 @@ fn list() -> Result<(), Failure> {
     for f in files {
         let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         match Scenario::load(&f) {
-            Ok(s) => println!("{name:<32} {}", s.question.as_deref().unwrap_or(&s.name)),
-            Err(_) => println!("{name:<32} (invalid: run `heartland validate {}`)", f.display()),
+            Ok(s) => say!("{name:<32} {}", s.question.as_deref().unwrap_or(&s.name)),
+            Err(_) => say!("{name:<32} (invalid: run `heartland validate {}`)", f.display()),
+        }
+    }
+    Ok(())
+}
+
+fn sources(path: &Path, missing_only: bool) -> Result<(), Failure> {
+    let (scenario, _) = load(path)?;
+    let entries = heartland::sources::listing(&scenario);
+    let missing = entries.iter().filter(|e| !e.is_sourced()).count();
+    for e in entries.iter().filter(|e| !missing_only || !e.is_sourced()) {
+        let value = if e.value.is_empty() { String::new() } else { format!(" = {}", e.value) };
+        match (&e.source, &e.inherited_from) {
+            (Some(s), None) if e.is_sourced() => say!("{}{value}\n    {s}", e.path),
+            (Some(s), Some(from)) if e.is_sourced() => say!("{}{value}\n    (from {from}) {s}", e.path),
+            _ => say!("{}{value}\n    NO SOURCE", e.path),
+        }
+    }
+    say!("\n{} values and elements, {missing} without a source", entries.len());
+    if missing > 0 { Err(Failure::Unsourced) } else { Ok(()) }
+}
+
+fn compare(
+    base: &Path,
+    variant: &Path,
+    runs: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<u16>,
+) -> Result<(), Failure> {
+    let (base_sc, _) = load(base)?;
+    let (variant_sc, _) = load(variant)?;
+    let plan = Plan {
+        seed: seed.unwrap_or(variant_sc.seed),
+        first_run: 0,
+        runs: runs.unwrap_or(variant_sc.runs.min(COMPARE_RUNS)),
+    };
+    let pool = pool(threads)?;
+    let diffs = pool.install(|| compare::compare(&base_sc, &variant_sc, plan));
+    say!("{} against {}: {} paired runs, seed {}", variant_sc.name, base_sc.name, plan.runs, plan.seed);
+    print_diffs(&diffs);
+    Ok(())
+}
+
+fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
+    let threads = threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::Io(format!("cannot start {threads} threads: {e}")))
+}
+
+fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, quiet: bool) -> Result<(), Failure> {
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::Input(format!("error: no sweep file at {}", file.display())),
+        _ => Failure::Io(format!("cannot read {}: {e}", file.display())),
+    })?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|_| Failure::Input(format!("error: {} is not UTF-8 text", file.display())))?;
+    let sweep = Sweep::parse(&text, &file.display().to_string()).map_err(|e| match e {
+        e @ ScenarioError::Invalid { .. } => Failure::Input(e.to_string()),
+        e => Failure::Io(e.to_string()),
+    })?;
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sweep".into());
+    let out = out.unwrap_or_else(|| Path::new("outputs").join("sweeps").join(&stem));
+    if out.exists() && !out.is_dir() {
+        return Err(Failure::Io(format!("the output path {} exists and is not a directory", out.display())));
+    }
+    std::fs::create_dir_all(&out).map_err(|e| Failure::Io(format!("cannot write {}: {e}", out.display())))?;
+    output::remove_stale_temporaries(&out).map_err(|e| Failure::Io(e.to_string()))?;
+    let pool = pool(threads)?;
+    let bar = if !quiet && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(Some(sweep.points as u64), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} points, eta {eta}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(sweep.name.clone());
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let started = Instant::now();
+    let fail = |e: output::OutputError| Failure::Io(e.to_string());
+    let mut points = output::PointsWriter::create(&sweep, &out.join("points.csv")).map_err(fail)?;
+    let results =
+        pool.install(|| heartland::sweep::run(&sweep, |batch| points.write(batch), &|n| bar.inc(n))).map_err(fail)?;
+    points.finish().map_err(fail)?;
+    bar.finish_and_clear();
+    let (sensitivity, discovery) = pool
+        .install(|| (heartland::sweep::sensitivity(&sweep, &results), heartland::sweep::discovery(&sweep, &results)));
+    let mut files = vec!["points.csv", "manifest.json"];
+    if !sensitivity.is_empty() {
+        output::write_sensitivity(&sensitivity, &out.join("sensitivity.csv")).map_err(fail)?;
+        files.push("sensitivity.csv");
+    }
+    if let Some((trajectory, chosen)) = &discovery {
+        output::write_discovery(&sweep, trajectory, *chosen, &out.join("discovery.csv")).map_err(fail)?;
+        files.push("discovery.csv");
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let sc = &sweep.scenario;
+    let manifest = output::SweepManifest {
+        tool: "heartland",
+        version: env!("CARGO_PKG_VERSION"),
+        sweep: sweep.name.clone(),
+        sweep_file: file.display().to_string(),
+        sweep_sha256: output::sha256_hex(&bytes),
+        scenario: ManifestScenario {
+            name: sc.name.clone(),
+            description: sc.description.clone(),
+            question: sc.question.clone(),
+            file: sweep.scenario_file.clone(),
+            sha256: sc.files.first().map(|f| f.sha256.clone()).unwrap_or_default(),
+            sources: sc.files.clone(),
+        },
+        design: format!("{:?}", sweep.kind).to_lowercase(),
+        parameters: sweep.params.iter().map(|p| p.path.clone()).collect(),
+        points: sweep.points,
+        replications: sweep.replications,
+        runs: sweep.runs(),
+        seed: sweep.seed,
+        threads: pool.current_num_threads(),
+        wall_seconds: (wall * 1000.0).round() / 1000.0,
+        files,
+    };
+    output::write_sweep_manifest(&manifest, &out.join("manifest.json")).map_err(fail)?;
+    if !quiet {
+        say!(
+            "{}: {} points × {} runs = {} runs in {wall:.2} s",
+            sweep.name,
+            sweep.points,
+            sweep.replications,
+            sweep.runs()
+        );
+        say!("results in {}/", out.display());
+        if let Some((trajectory, Some(c))) = &discovery {
+            let names: Vec<&str> = sweep.params.iter().map(|p| p.path.as_str()).collect();
+            let b = &trajectory.boxes[*c];
+            say!(
+                "\nwhere the discovery outcome is likely (coverage {:.2}, density {:.2}):\n{}",
+                b.coverage,
+                b.density,
+                b.describe(&names)
+            );
         }
     }
     Ok(())

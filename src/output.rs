@@ -268,6 +268,8 @@ pub struct Manifest {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ManifestScenario {
+    /// Every file the scenario was read from (the base of any `extends` chain first).
+    pub sources: Vec<crate::scenario::SourceDigest>,
     pub name: String,
     pub description: String,
     /// The question the scenario answers, if it states one.
@@ -317,4 +319,129 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&dest).unwrap(), "whole");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
+}
+
+// ----------------------------------------------------------------------------------- sweeps
+
+/// Streams `points.csv`: one row per design point, with the swept values, each outcome's
+/// probability and 95% interval, and each output's mean.
+pub struct PointsWriter<'s> {
+    sweep: &'s crate::sweep::Sweep,
+    path: PathBuf,
+    csv: csv::Writer<AtomicFile>,
+}
+
+impl<'s> PointsWriter<'s> {
+    pub fn create(sweep: &'s crate::sweep::Sweep, path: &Path) -> Result<PointsWriter<'s>, OutputError> {
+        let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+        let mut header = vec!["point".to_string()];
+        header.extend(sweep.params.iter().map(|p| p.path.clone()));
+        for &o in &sweep.outcomes {
+            let id = &sweep.scenario.outcomes[o].id;
+            header.extend(["probability", "ci_low", "ci_high"].iter().map(|s| format!("outcome.{id}.{s}")));
+        }
+        header.extend(sweep.outputs.iter().map(|m| format!("output.{}.mean", sweep.scenario.metric_path(m))));
+        csv.write_record(&header).map_err(csv_err(path))?;
+        Ok(PointsWriter { sweep, path: path.to_path_buf(), csv })
+    }
+
+    pub fn write(&mut self, points: &[crate::sweep::PointResult]) -> Result<(), OutputError> {
+        let n = self.sweep.replications;
+        for p in points {
+            let mut row = vec![p.point.to_string()];
+            row.extend(p.values.iter().map(|x| num(*x)));
+            for &k in &p.reached {
+                let (lo, hi) = wilson(k, n);
+                row.extend([num(k as f64 / n as f64), num(lo), num(hi)]);
+            }
+            row.extend(p.outputs.iter().map(|x| num(*x)));
+            self.csv.write_record(&row).map_err(csv_err(&self.path))?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<(), OutputError> {
+        let path = self.path.clone();
+        let file = self.csv.into_inner().map_err(|e| OutputError::Io { path, source: e.into_error() })?;
+        file.commit()
+    }
+}
+
+/// Writes `sensitivity.csv`: `output, parameter, statistic, value, low, high`.
+pub fn write_sensitivity(rows: &[crate::sweep::SensitivityRow], path: &Path) -> Result<(), OutputError> {
+    let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+    let err = csv_err(path);
+    csv.write_record(["output", "parameter", "statistic", "value", "low", "high"]).map_err(&err)?;
+    for r in rows {
+        let opt = |x: Option<f64>| x.map(num).unwrap_or_default();
+        csv.write_record([
+            r.output.clone(),
+            r.parameter.clone(),
+            r.statistic.to_string(),
+            num(r.value),
+            opt(r.low),
+            opt(r.high),
+        ])
+        .map_err(&err)?;
+    }
+    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
+    file.commit()
+}
+
+/// Writes `discovery.csv`: the PRIM peeling trajectory, one row per box, with its coverage,
+/// density, mass, bounds per swept parameter, and whether it is the chosen box.
+pub fn write_discovery(
+    sweep: &crate::sweep::Sweep,
+    trajectory: &crate::prim::Trajectory,
+    chosen: Option<usize>,
+    path: &Path,
+) -> Result<(), OutputError> {
+    let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+    let err = csv_err(path);
+    let mut header: Vec<String> =
+        ["box", "chosen", "coverage", "density", "mass"].iter().map(|s| s.to_string()).collect();
+    for p in &sweep.params {
+        header.push(format!("{}.low", p.path));
+        header.push(format!("{}.high", p.path));
+    }
+    csv.write_record(&header).map_err(&err)?;
+    for (i, b) in trajectory.boxes.iter().enumerate() {
+        let mut row =
+            vec![i.to_string(), (chosen == Some(i)).to_string(), num(b.coverage), num(b.density), num(b.mass)];
+        for d in 0..sweep.params.len() {
+            row.push(num(b.lower[d]));
+            row.push(num(b.upper[d]));
+        }
+        csv.write_record(&row).map_err(&err)?;
+    }
+    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
+    file.commit()
+}
+
+/// `manifest.json` of a sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepManifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub sweep: String,
+    pub sweep_file: String,
+    pub sweep_sha256: String,
+    pub scenario: ManifestScenario,
+    pub design: String,
+    pub parameters: Vec<String>,
+    pub points: usize,
+    pub replications: u64,
+    pub runs: u64,
+    pub seed: u64,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    pub files: Vec<&'static str>,
+}
+
+pub fn write_sweep_manifest(manifest: &SweepManifest, path: &Path) -> Result<(), OutputError> {
+    let mut f = AtomicFile::create(path)?;
+    let io = |source| OutputError::Io { path: path.to_path_buf(), source };
+    serde_json::to_writer_pretty(f.writer(), manifest).map_err(|e| io(e.into()))?;
+    f.writer().write_all(b"\n").map_err(io)?;
+    f.commit()
 }

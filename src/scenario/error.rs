@@ -128,7 +128,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Turns byte spans into line and column.
-pub(crate) struct SourceMap<'a> {
+pub struct SourceMap<'a> {
     text: &'a str,
 }
 
@@ -188,7 +188,7 @@ pub fn join(path: &[Seg]) -> String {
 /// The span of the value at `path` in the document, or of the deepest part of the path that
 /// exists (so a missing key points at the table that lacks it). With `key_span`, the span of
 /// the last key itself rather than its value (for names used as keys).
-pub(crate) fn span_of(doc: &DeTable<'_>, path: &[Seg], key_span: bool) -> Option<std::ops::Range<usize>> {
+pub fn span_of(doc: &DeTable<'_>, path: &[Seg], key_span: bool) -> Option<std::ops::Range<usize>> {
     let mut best = None;
     let mut table = Some(doc);
     let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
