@@ -6,6 +6,7 @@ mod engine;
 mod errors;
 mod pack;
 mod statics;
+mod sweep;
 
 use std::path::{Path, PathBuf};
 
