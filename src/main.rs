@@ -200,7 +200,6 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let out = args.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
     let runs = args.runs.unwrap_or(scenario.runs);
     let seed = args.seed.unwrap_or(scenario.seed);
-    let threads = args.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     let io = |what: &Path| {
         let what = what.display().to_string();
         move |e: std::io::Error| Failure::Io(format!("cannot write {what}: {e}"))
@@ -212,22 +211,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     // A run killed mid-way leaves hidden temporaries, never half a result file: clear them.
     output::remove_stale_temporaries(&out).map_err(|e| Failure::Io(e.to_string()))?;
 
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} runs, {per_sec}, eta {eta}")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_message(scenario.name.clone());
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Failure::Io(format!("cannot start {threads} threads: {e}")))?;
+    let bar = progress_bar(runs, "runs, {per_sec}", &scenario.name, args.quiet);
+    let pool = pool(args.threads)?;
+    let threads = pool.current_num_threads();
     let started = Instant::now();
     let runs_path = out.join("runs.csv");
     let mut writer = RunsWriter::create(&scenario, &runs_path).map_err(|e| Failure::Io(e.to_string()))?;
@@ -436,6 +422,19 @@ fn compare(
     Ok(())
 }
 
+/// A progress bar on a terminal; a hidden one otherwise or when `quiet`.
+fn progress_bar(len: u64, unit: &str, message: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    let template = format!("{{spinner}} {{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit}, eta {{eta}}");
+    bar.set_style(ProgressStyle::with_template(&template).expect("valid template").progress_chars("=> "));
+    bar.set_message(message.to_string());
+    bar
+}
+
+/// A worker pool of `threads` threads, all cores by default.
 fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
     let threads = threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     rayon::ThreadPoolBuilder::new()
@@ -463,18 +462,7 @@ fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, quiet: bool) -
     std::fs::create_dir_all(&out).map_err(|e| Failure::Io(format!("cannot write {}: {e}", out.display())))?;
     output::remove_stale_temporaries(&out).map_err(|e| Failure::Io(e.to_string()))?;
     let pool = pool(threads)?;
-    let bar = if !quiet && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::with_draw_target(Some(sweep.points as u64), ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} points, eta {eta}")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_message(sweep.name.clone());
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
     let started = Instant::now();
     let fail = |e: output::OutputError| Failure::Io(e.to_string());
     let mut points = output::PointsWriter::create(&sweep, &out.join("points.csv")).map_err(fail)?;

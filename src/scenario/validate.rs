@@ -1200,30 +1200,7 @@ impl Validator {
                             .expected("per-year threat reduction per unit of capability contributed"),
                     );
                 }
-                for e in f.exposure.keys() {
-                    if !f.participants.contains(e) {
-                        self.error_on_key(
-                            &with(&with(&at, "exposure"), e),
-                            Diagnostic::new("", format!("`{e}` is not a participant of `{id}`"))
-                                .help_opt(did_you_mean(e, f.participants.iter().map(String::as_str))),
-                        );
-                    }
-                }
-                let exposure = f
-                    .participants
-                    .iter()
-                    .map(|p| match f.exposure.get(p) {
-                        Some(pf) => self.param(&with(&with(&at, "exposure"), p), pf, Domain::NonNegative),
-                        None => {
-                            self.error(
-                                &with(&at, "exposure"),
-                                Diagnostic::new("", format!("participant `{p}` has no exposure"))
-                                    .expected(format!("{p} = how much the threat hurts it (>= 0)")),
-                            );
-                            self.implicit(&with(&at, "exposure"), 0.0, Domain::Real, false)
-                        }
-                    })
-                    .collect();
+                let exposure = self.per_participant(&at, id, "exposure", &f.exposure, &f.participants, None);
                 let cost = f
                     .cost
                     .iter()
@@ -1233,26 +1210,7 @@ impl Validator {
                         Some((di, self.param(&at_c, p, Domain::Real)))
                     })
                     .collect();
-                for e in f.reach.keys() {
-                    if !f.participants.contains(e) {
-                        self.error_on_key(
-                            &with(&with(&at, "reach"), e),
-                            Diagnostic::new("", format!("`{e}` is not a participant of `{id}`"))
-                                .help_opt(did_you_mean(e, f.participants.iter().map(String::as_str))),
-                        );
-                    }
-                }
-                let reach = f
-                    .participants
-                    .iter()
-                    .map(|p| {
-                        let at_r = with(&with(&at, "reach"), p);
-                        match f.reach.get(p) {
-                            Some(pf) => self.param(&at_r, pf, Domain::NonNegative),
-                            None => self.implicit(&at_r, 1.0, Domain::NonNegative, true),
-                        }
-                    })
-                    .collect();
+                let reach = self.per_participant(&at, id, "reach", &f.reach, &f.participants, Some(1.0));
                 IssueKind::PublicGood(PublicGood {
                     reach,
                     threat: threat.unwrap_or(0),
@@ -1296,6 +1254,44 @@ impl Validator {
             influence_gain,
             source: f.source.clone(),
         }
+    }
+
+    /// A public good's `PARTICIPANT = value` table (exposure, reach): keys must be
+    /// participants; a participant it omits takes `default`, or is an error without one.
+    fn per_participant(
+        &mut self,
+        at: &Path,
+        issue: &str,
+        key: &str,
+        table: &indexmap::IndexMap<String, ParamFile>,
+        participants: &[String],
+        default: Option<f64>,
+    ) -> Vec<ParamId> {
+        let at_t = with(at, key);
+        for e in table.keys() {
+            if !participants.contains(e) {
+                self.error_on_key(
+                    &with(&at_t, e),
+                    Diagnostic::new("", format!("`{e}` is not a participant of `{issue}`"))
+                        .help_opt(did_you_mean(e, participants.iter().map(String::as_str))),
+                );
+            }
+        }
+        participants
+            .iter()
+            .map(|p| match (table.get(p), default) {
+                (Some(pf), _) => self.param(&with(&at_t, p), pf, Domain::NonNegative),
+                (None, Some(value)) => self.implicit(&with(&at_t, p), value, Domain::NonNegative, true),
+                (None, None) => {
+                    self.error(
+                        &at_t,
+                        Diagnostic::new("", format!("participant `{p}` has no {key}"))
+                            .expected(format!("{p} = a number >= 0 in the `{key}` table")),
+                    );
+                    self.implicit(&at_t, 0.0, Domain::NonNegative, false)
+                }
+            })
+            .collect()
     }
 
     fn conditions(&mut self, at: &Path, list: &[ConditionFile], names: &Names<'_>) -> Vec<Condition> {
