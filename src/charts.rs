@@ -17,7 +17,7 @@ use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::results::{Band, Date, Results};
+use crate::results::{Band, Date, Results, SweepResults};
 
 /// The embedded font: DejaVu Sans (see `assets/fonts/LICENSE-DejaVu.txt`).
 static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
@@ -160,6 +160,7 @@ enum Mark {
     Line,
     Band,
     Dashed,
+    Bar,
 }
 
 struct Bars {
@@ -174,11 +175,46 @@ struct Cumulative<'a> {
 }
 
 struct HeatMaps {
-    /// Who trusts (rows) and who is trusted (columns), as labels.
+    /// Row and column labels (for trust: who trusts, and who is trusted).
     rows: Vec<String>,
     cols: Vec<String>,
-    /// (date, rows = truster, columns = trusted).
-    snapshots: Vec<(Date, Vec<Vec<Option<f64>>>)>,
+    /// (title, values by row and column), one map each.
+    snapshots: Vec<(String, Vec<Vec<Option<f64>>>)>,
+    /// What the colour bar says the colours are.
+    scale: &'static str,
+    /// Cell values as percentages rather than `.xx`.
+    percent: bool,
+    /// The value drawn in the brightest colour (the scale runs from 0 to it).
+    max: f64,
+}
+
+/// Small multiples of points: one panel per (outcome, parameter).
+struct Scatter {
+    panels: Vec<ScatterPanel>,
+    cols: usize,
+}
+
+struct ScatterPanel {
+    title: String,
+    x: (f64, f64),
+    points: Vec<(f64, f64)>,
+}
+
+/// Per parameter, per statistic: the index and its interval, if computed.
+type SensitivityValues = Vec<Vec<Option<(f64, Option<f64>, Option<f64>)>>>;
+
+/// Sensitivity indices: one panel per output, bars per parameter and statistic.
+struct SensitivityBars {
+    statistics: Vec<String>,
+    parameters: Vec<String>,
+    /// (output label, per parameter, per statistic: value and interval).
+    panels: Vec<(String, SensitivityValues)>,
+}
+
+/// The PRIM peeling trajectory: coverage against density, the chosen box marked.
+struct Trajectory {
+    boxes: Vec<(f64, f64, bool)>,
+    notes: Vec<String>,
 }
 
 enum Body<'a> {
@@ -186,6 +222,9 @@ enum Body<'a> {
     Bars(Bars),
     Cumulative(Cumulative<'a>),
     HeatMaps(HeatMaps),
+    Scatter(Scatter),
+    Sensitivity(SensitivityBars),
+    Trajectory(Trajectory),
 }
 
 struct Chart<'a> {
@@ -260,6 +299,200 @@ impl Ranged for Years {
 pub fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     build(r).iter().map(|c| render(c, &r.series.dates)).collect()
+}
+
+/// Draws every chart a sweep's tables allow.
+pub fn draw_sweep(r: &SweepResults) -> Result<Vec<Drawn>, ChartError> {
+    register_font();
+    build_sweep(r).iter().map(|c| render(c, &[])).collect()
+}
+
+/// A number for a label: at most four significant decimals, no trailing zeros.
+fn short(x: f64) -> String {
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}
+
+/// A person's name for a sweep output column: `outcome.X` or `output.PATH`.
+pub fn output_label(output: &str) -> String {
+    match output.split_once('.') {
+        Some(("outcome", id)) => format!("P({})", humanize(id, &[])),
+        Some(("output", path)) => format!("mean {path}"),
+        _ => output.to_string(),
+    }
+}
+
+fn build_sweep(r: &SweepResults) -> Vec<Chart<'static>> {
+    let mut charts = Vec::new();
+    let params = &r.info.parameters;
+    let outcomes: Vec<(usize, &String)> = r.outcomes.iter().enumerate().take(6).collect();
+    let grid2 = r.info.design == "grid" && params.len() == 2;
+
+    if grid2 && !outcomes.is_empty() && !r.points.is_empty() {
+        let values = |d: usize| {
+            let mut v: Vec<f64> = r.points.iter().map(|p| p.params[d]).collect();
+            v.sort_by(f64::total_cmp);
+            v.dedup();
+            v
+        };
+        let (xs, ys) = (values(0), values(1));
+        let snapshots: Vec<(String, Vec<Vec<Option<f64>>>)> = outcomes
+            .iter()
+            .map(|&(o, id)| {
+                let mut m = vec![vec![None; xs.len()]; ys.len()];
+                for p in &r.points {
+                    let j = xs.iter().position(|x| *x == p.params[0]).expect("a value");
+                    let i = ys.iter().position(|y| *y == p.params[1]).expect("a value");
+                    m[i][j] = Some(p.outcomes[o].0);
+                }
+                (clip(&humanize(id, &[]), 40), m)
+            })
+            .collect();
+        // The colours span 0 to the largest probability (rounded up), so that small
+        // probabilities stay distinguishable; the colour bar says where the scale ends.
+        let top = snapshots.iter().flat_map(|(_, m)| m.iter().flatten().flatten()).fold(0.0f64, |a, b| a.max(*b));
+        let max = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0].into_iter().find(|m| top <= *m).unwrap_or(1.0);
+        charts.push(Chart {
+            name: "sweep_grid",
+            title: "Outcome probability over the grid".into(),
+            subtitle: clip(&format!("Rows: {} · columns: {}", params[1], params[0]), 120),
+            caption: format!(
+                "Each square is the probability of the outcome (in percent) at one point of the grid, from {} runs.",
+                r.info.replications
+            ),
+            body: Body::HeatMaps(HeatMaps {
+                rows: ys.iter().map(|y| short(*y)).collect(),
+                cols: xs.iter().map(|x| short(*x)).collect(),
+                snapshots,
+                scale: "probability",
+                percent: true,
+                max,
+            }),
+        });
+    } else if !outcomes.is_empty() && !r.points.is_empty() && !params.is_empty() {
+        let mut panels = Vec::new();
+        for &(o, id) in &outcomes[..outcomes.len().min(4)] {
+            for (d, param) in params.iter().enumerate().take(6) {
+                let points: Vec<(f64, f64)> = r.points.iter().map(|p| (p.params[d], p.outcomes[o].0)).collect();
+                let (lo, hi) =
+                    points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+                let pad = ((hi - lo) * 0.05).max(1e-9);
+                let title =
+                    if outcomes.len() == 1 { param.clone() } else { format!("{} · {}", humanize(id, &[]), param) };
+                panels.push(ScatterPanel { title: clip(&title, 52), x: (lo - pad, hi + pad), points });
+            }
+        }
+        let cols = params.len().clamp(1, 6).min(3);
+        charts.push(Chart {
+            name: "sweep_points",
+            title: "Outcome probability at each design point".into(),
+            subtitle: if outcomes.len() == 1 {
+                format!(
+                    "Probability of “{}” at each design point, against each swept parameter",
+                    humanize(outcomes[0].1, &[])
+                )
+            } else {
+                "One dot per design point: the swept parameter's value and the outcome's probability".into()
+            },
+            caption: format!(
+                "Each dot is one point of the {} design, from {} runs; a trend along a parameter shows its effect, \
+                 the vertical spread the effect of the others.",
+                r.info.design, r.info.replications
+            ),
+            body: Body::Scatter(Scatter { panels, cols }),
+        });
+    }
+
+    if !r.sensitivity.is_empty() {
+        let mut statistics: Vec<String> = Vec::new();
+        let mut parameters: Vec<String> = Vec::new();
+        let mut outputs: Vec<String> = Vec::new();
+        for row in &r.sensitivity {
+            for (list, v) in
+                [(&mut statistics, &row.statistic), (&mut parameters, &row.parameter), (&mut outputs, &row.output)]
+            {
+                if !list.contains(v) {
+                    list.push(v.clone());
+                }
+            }
+        }
+        outputs.truncate(8);
+        let panels = outputs
+            .iter()
+            .map(|out| {
+                let values = parameters
+                    .iter()
+                    .map(|p| {
+                        statistics
+                            .iter()
+                            .map(|st| {
+                                r.sensitivity
+                                    .iter()
+                                    .find(|x| &x.output == out && &x.parameter == p && &x.statistic == st)
+                                    .map(|x| (x.value, x.low, x.high))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                (clip(&output_label(out), 60), values)
+            })
+            .collect();
+        charts.push(Chart {
+            name: "sensitivity",
+            title: "Which parameters matter?".into(),
+            subtitle: format!(
+                "Sensitivity indices of each output ({} design), with bootstrap intervals",
+                r.info.design
+            ),
+            caption: "For each output, how much of its variation each swept parameter explains: for Sobol, S1 its \
+                      share alone and ST with its interactions; for Morris, mu* its mean absolute effect and sigma \
+                      the spread of that effect. Whiskers: bootstrap 95% intervals."
+                .into(),
+            body: Body::Sensitivity(SensitivityBars {
+                statistics,
+                parameters: parameters.iter().map(|p| clip(p, 56)).collect(),
+                panels,
+            }),
+        });
+    }
+
+    if !r.discovery.is_empty() {
+        let boxes = r.discovery.iter().map(|b| (b.coverage, b.density, b.chosen)).collect();
+        let chosen = r.discovery.iter().find(|b| b.chosen).or(r.discovery.last()).expect("non-empty");
+        let whole = &r.discovery[0];
+        let mut notes = vec![format!(
+            "{} box: coverage {}, density {}, mass {}",
+            if chosen.chosen { "Chosen" } else { "Last" },
+            short(chosen.coverage),
+            short(chosen.density),
+            short(chosen.mass)
+        )];
+        for (d, param) in params.iter().enumerate() {
+            let ((lo, hi), (a, b)) = (chosen.bounds[d], whole.bounds[d]);
+            if lo > a || hi < b {
+                notes.push(clip(
+                    &format!("{param} in [{}, {}]  (swept: [{}, {}])", short(lo), short(hi), short(a), short(b)),
+                    130,
+                ));
+            }
+        }
+        charts.push(Chart {
+            name: "discovery",
+            title: "Where is the outcome likely? (PRIM)".into(),
+            subtitle: "Peeling trajectory: each box trades coverage of the outcome's cases for density".into(),
+            caption: "Each dot is a box of parameter values found by PRIM's peeling: coverage is the share of all \
+                      the cases where the outcome happens that fall in the box, density the share of the box's \
+                      cases where it happens. The marked box and its ranges are the one chosen."
+                .into(),
+            body: Body::Trajectory(Trajectory { boxes, notes }),
+        });
+    }
+    charts
+}
+
+fn sensitivity_legend(sb: &SensitivityBars) -> Vec<(String, RGBColor, Mark)> {
+    sb.statistics.iter().enumerate().map(|(k, st)| (st.clone(), palette::SERIES[k % 8], Mark::Bar)).collect()
 }
 
 /// The names of every actor the tables mention, for capitalizing labels.
@@ -425,7 +658,7 @@ fn build(r: &Results) -> Vec<Chart<'_>> {
                     let j = cols.iter().position(|a| a.as_str() == p[1]).expect("a column");
                     m[i][j] = Some(band.mean[t]).filter(|v| v.is_finite());
                 }
-                (series.dates[t], m)
+                (series.dates[t].to_string(), m)
             })
             .collect();
         let (rows, cols) =
@@ -437,7 +670,7 @@ fn build(r: &Results) -> Vec<Chart<'_>> {
             caption: "Each square is how much the actor on the left trusts the actor on top, averaged over runs, \
                       at the date above the map. Blank squares are pairs the scenario does not record."
                 .into(),
-            body: Body::HeatMaps(HeatMaps { rows, cols, snapshots }),
+            body: Body::HeatMaps(HeatMaps { rows, cols, snapshots, scale: "trust", percent: false, max: 1.0 }),
         });
     }
 
@@ -576,6 +809,12 @@ fn height(c: &Chart<'_>) -> u32 {
                 let rows = h.snapshots.len().div_ceil(cols) as u32;
                 rows * (top + cell * h.rows.len() as u32 + 24)
             }
+            Body::Scatter(sc) => sc.panels.len().div_ceil(sc.cols) as u32 * 250,
+            Body::Sensitivity(sb) => {
+                let per_panel = 60 + sb.parameters.len() as u32 * (10 + 14 * sb.statistics.len() as u32);
+                sb.panels.len().div_ceil(2) as u32 * per_panel.max(200)
+            }
+            Body::Trajectory(t) => 520 + 24 * t.notes.len() as u32 + 20,
         }
 }
 
@@ -587,6 +826,7 @@ fn header_height(c: &Chart<'_>) -> u32 {
     let legend = match &c.body {
         Body::Grid(g) => legend_rows(&g.legend, WIDTH - 80) * 24,
         Body::HeatMaps(_) => 34,
+        Body::Sensitivity(sb) => legend_rows(&sensitivity_legend(sb), WIDTH - 80) * 24,
         _ => 0,
     };
     18 + 34 + 26 + legend + 10
@@ -636,6 +876,7 @@ where
                 area.draw(&PathElement::new(vec![(x + 14, cy), (x + 22, cy)], colour.stroke_width(3)))?;
             }
             Mark::Band => area.draw(&Rectangle::new([(x, cy - 7), (x + 22, cy + 7)], colour.mix(0.3).filled()))?,
+            Mark::Bar => area.draw(&Rectangle::new([(x, cy - 7), (x + 22, cy + 7)], colour.mix(0.85).filled()))?,
         }
         area.draw(&Text::new(label.clone(), (x + 28, cy), style.clone()))?;
         x += w;
@@ -840,9 +1081,157 @@ where
         Body::Bars(b) => draw_bars(&root.split_vertically(body_top).1, b)?,
         Body::Cumulative(cu) => draw_cumulative(&root.split_vertically(body_top).1, cu, axis.expect("dated"))?,
         Body::HeatMaps(h) => {
-            draw_colour_bar(root, (40, top))?;
+            draw_colour_bar(root, (40, top), h)?;
             draw_heat_maps(&root.split_vertically(body_top).1, h)?;
         }
+        Body::Scatter(sc) => {
+            let (_, body) = root.split_vertically(body_top);
+            let areas = body.split_evenly((sc.panels.len().div_ceil(sc.cols), sc.cols));
+            for (area, panel) in areas.iter().zip(&sc.panels) {
+                draw_scatter(area, panel)?;
+            }
+        }
+        Body::Sensitivity(sb) => {
+            draw_legend(root, &sensitivity_legend(sb), (40, top), w as i32 - 80)?;
+            let (_, body) = root.split_vertically(body_top);
+            let cols = sb.panels.len().clamp(1, 2);
+            let areas = body.split_evenly((sb.panels.len().div_ceil(cols), cols));
+            for (area, (title, values)) in areas.iter().zip(&sb.panels) {
+                draw_sensitivity(area, sb, title, values)?;
+            }
+        }
+        Body::Trajectory(t) => draw_trajectory(&root.split_vertically(body_top).1, t)?,
+    }
+    Ok(())
+}
+
+fn draw_scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &ScatterPanel) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let pct = |y: &f64| format!("{:.0}%", y * 100.0);
+    let num = |x: &f64| short(*x);
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, font(14.0))
+        .margin(8)
+        .margin_right(18)
+        .x_label_area_size(26)
+        .y_label_area_size(48)
+        .build_cartesian_2d(p.x.0..p.x.1, 0.0..1.0)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&num)
+        .y_label_formatter(&pct)
+        .x_labels(5)
+        .y_labels(5)
+        .label_style(font(LABEL_SIZE))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(WHITE.mix(0.0))
+        .axis_style(MUTED.stroke_width(1))
+        .draw()?;
+    chart.draw_series(p.points.iter().map(|&(x, y)| Circle::new((x, y), 3, palette::BLUE.mix(0.55).filled())))?;
+    Ok(())
+}
+
+fn draw_sensitivity<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    sb: &SensitivityBars,
+    title: &str,
+    values: &SensitivityValues,
+) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let n = sb.parameters.len().max(1);
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for (v, l, h) in values.iter().flatten().flatten() {
+        for x in [Some(*v), *l, *h].into_iter().flatten().filter(|x| x.is_finite()) {
+            lo = lo.min(x);
+            hi = hi.max(x);
+        }
+    }
+    if hi - lo < 1e-9 {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.05;
+    let label_w = sb.parameters.iter().map(|p| text_size(p, &font(LABEL_SIZE)).0).max().unwrap_or(60).min(300) + 16;
+    let num = |x: &f64| short(*x);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, font(15.0))
+        .margin(8)
+        .margin_right(20)
+        .x_label_area_size(26)
+        .y_label_area_size(label_w as u32)
+        .build_cartesian_2d((lo - if lo < 0.0 { pad } else { 0.0 })..(hi + pad), 0.0..n as f64)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&num)
+        .x_labels(6)
+        .y_labels(0)
+        .disable_y_mesh()
+        .label_style(font(LABEL_SIZE))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(WHITE.mix(0.0))
+        .axis_style(MUTED.stroke_width(1))
+        .draw()?;
+    let k = sb.statistics.len().max(1) as f64;
+    let bar = 0.76 / k;
+    let (bx, by) = area.get_base_pixel();
+    for (i, (param, stats)) in sb.parameters.iter().zip(values).enumerate() {
+        let top = (n - i) as f64 - 0.12;
+        for (s, v) in stats.iter().enumerate() {
+            let Some((v, l, h)) = v else { continue };
+            let (y1, y0) = (top - s as f64 * bar, top - (s + 1) as f64 * bar);
+            let colour = palette::SERIES[s % 8];
+            chart.draw_series(std::iter::once(Rectangle::new([(0.0, y0), (*v, y1)], colour.mix(0.85).filled())))?;
+            if let (Some(l), Some(h)) = (l, h) {
+                let ym = (y0 + y1) / 2.0;
+                chart.draw_series(std::iter::once(PathElement::new(vec![(*l, ym), (*h, ym)], INK.stroke_width(1))))?;
+            }
+        }
+        let (px, py) = chart.backend_coord(&(lo.min(0.0), (n - i) as f64 - 0.5));
+        let style = font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
+        area.draw(&Text::new(param.clone(), (px - bx - 8, py - by), style))?;
+    }
+    chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, n as f64)], MUTED.stroke_width(1))))?;
+    Ok(())
+}
+
+fn draw_trajectory<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, t: &Trajectory) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    let (plot, below) = area.split_vertically(520);
+    let pct = |y: &f64| format!("{:.0}%", y * 100.0);
+    let mut chart = ChartBuilder::on(&plot)
+        .margin(10)
+        .margin_left(30)
+        .margin_right(40)
+        .x_label_area_size(44)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..1.0, 0.0..1.0)?;
+    chart
+        .configure_mesh()
+        .x_label_formatter(&pct)
+        .y_label_formatter(&pct)
+        .x_labels(11)
+        .y_labels(11)
+        .x_desc("coverage: share of the outcome's cases inside the box")
+        .y_desc("density: share of the box's cases with the outcome")
+        .axis_desc_style(font(LABEL_SIZE))
+        .label_style(font(LEGEND_SIZE))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(WHITE.mix(0.0))
+        .axis_style(MUTED.stroke_width(1))
+        .draw()?;
+    chart.draw_series(LineSeries::new(t.boxes.iter().map(|b| (b.0, b.1)), MUTED.stroke_width(2)))?;
+    chart.draw_series(t.boxes.iter().map(|b| Circle::new((b.0, b.1), 4, palette::BLUE.filled())))?;
+    for b in t.boxes.iter().filter(|b| b.2) {
+        chart.draw_series(std::iter::once(Circle::new((b.0, b.1), 9, palette::VERMILLION.stroke_width(3))))?;
+    }
+    for (k, note) in t.notes.iter().enumerate() {
+        let style = if k == 0 { font(LEGEND_SIZE) } else { font(LEGEND_SIZE).color(&MUTED) };
+        below.draw(&Text::new(note.clone(), (40, 10 + 24 * k as i32), style))?;
     }
     Ok(())
 }
@@ -1019,20 +1408,22 @@ fn heat_layout(h: &HeatMaps) -> (usize, u32, u32, u32) {
     (cols, cell, top, label_w)
 }
 
-fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, (x, y): (i32, i32)) -> Res
+fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, (x, y): (i32, i32), h: &HeatMaps) -> Res
 where
     DB::ErrorType: 'static,
 {
     let style = font(LABEL_SIZE).pos(Pos::new(HPos::Left, VPos::Center));
-    area.draw(&Text::new("trust:  0", (x, y + 10), style.clone()))?;
-    let x0 = x + text_size("trust:  0", &font(LABEL_SIZE)).0 + 8;
+    let start = format!("{}:  0", h.scale);
+    area.draw(&Text::new(start.clone(), (x, y + 10), style.clone()))?;
+    let x0 = x + text_size(&start, &font(LABEL_SIZE)).0 + 8;
     let w = 240;
     for k in 0..w {
         let c = ViridisRGB::get_color(k as f32 / (w - 1) as f32);
         area.draw(&Rectangle::new([(x0 + k, y + 2), (x0 + k + 1, y + 18)], c.filled()))?;
     }
-    area.draw(&Text::new("1", (x0 + w + 8, y + 10), style.clone()))?;
-    let x1 = x0 + w + 40;
+    let end = if h.percent { percent(h.max) } else { short(h.max) };
+    area.draw(&Text::new(end.clone(), (x0 + w + 8, y + 10), style.clone()))?;
+    let x1 = x0 + w + 24 + text_size(&end, &font(LABEL_SIZE)).0;
     area.draw(&Rectangle::new([(x1, y + 2), (x1 + 16, y + 18)], EMPTY_CELL.filled()))?;
     area.draw(&Rectangle::new([(x1, y + 2), (x1 + 16, y + 18)], GRID.stroke_width(1)))?;
     area.draw(&Text::new("not recorded", (x1 + 24, y + 10), style))?;
@@ -1048,10 +1439,10 @@ where
     let panels = area.split_evenly((rows, cols));
     let cell_i = cell as i32;
     let value_size = (cell as f64 * 0.34).clamp(9.0, 13.0);
-    for (panel, (date, m)) in panels.iter().zip(&h.snapshots) {
+    for (panel, (title, m)) in panels.iter().zip(&h.snapshots) {
         let x0 = 20 + label_w as i32;
         let y0 = top as i32;
-        panel.draw(&Text::new(format!("{date}"), (x0, 8), font(17.0)))?;
+        panel.draw(&Text::new(title.clone(), (x0, 8), font(17.0)))?;
         for (j, label) in h.cols.iter().enumerate() {
             // Column labels, rotated to read upwards, ending just above the cells.
             let style = font(LABEL_SIZE).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Left, VPos::Center));
@@ -1060,18 +1451,25 @@ where
         for (i, (label, row)) in h.rows.iter().zip(m).enumerate() {
             let style = font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
             panel.draw(&Text::new(label.clone(), (x0 - 8, y0 + i as i32 * cell_i + cell_i / 2), style))?;
-            for (j, cell) in row.iter().enumerate() {
+            for (j, value) in row.iter().enumerate() {
                 let (cx, cy) = (x0 + j as i32 * cell_i, y0 + i as i32 * cell_i);
                 let rect = [(cx, cy), (cx + cell_i, cy + cell_i)];
-                match *cell {
+                match *value {
                     Some(v) => {
-                        let c = ViridisRGB::get_color(v.clamp(0.0, 1.0) as f32);
+                        let shade = (v / h.max).clamp(0.0, 1.0);
+                        let c = ViridisRGB::get_color(shade as f32);
                         panel.draw(&Rectangle::new(rect, c.filled()))?;
-                        let ink = if v < 0.55 { WHITE } else { palette::BLACK };
+                        let ink = if shade < 0.55 { WHITE } else { palette::BLACK };
                         let style =
                             (FAMILY, value_size).into_font().color(&ink).pos(Pos::new(HPos::Center, VPos::Center));
-                        let text = format!("{:.2}", v).trim_start_matches('0').to_string();
-                        panel.draw(&Text::new(text, (cx + cell_i / 2, cy + cell_i / 2), style))?;
+                        let text = if h.percent {
+                            format!("{:.0}", v * 100.0)
+                        } else {
+                            format!("{:.2}", v).trim_start_matches('0').to_string()
+                        };
+                        if cell >= 26 {
+                            panel.draw(&Text::new(text, (cx + cell_i / 2, cy + cell_i / 2), style))?;
+                        }
                     }
                     None => panel.draw(&Rectangle::new(rect, EMPTY_CELL.filled()))?,
                 }
@@ -1239,6 +1637,56 @@ mod tests {
         r.series.paths.insert(format!("coop.{}", "y_".repeat(200)), band);
         assert_eq!(draw_all(&r).unwrap().len(), 6);
         assert_eq!(clip("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn a_sweep_draws_points_sensitivity_and_discovery() {
+        use crate::results::{Point, PrimBox, Sensitivity, SweepInfo, SweepResults};
+        let info =
+            SweepInfo { design: "sobol".into(), parameters: vec!["a.x".into(), "b.y".into()], ..Default::default() };
+        let points = (0..30)
+            .map(|i| {
+                let (x, y) = (i as f64 / 30.0, (i * 7 % 30) as f64 / 30.0);
+                Point { params: vec![x, y], outcomes: vec![(x * 0.8, 0.0, 1.0)], outputs: vec![y] }
+            })
+            .collect();
+        let sens = |output: &str, parameter: &str, statistic: &str, value: f64| Sensitivity {
+            output: output.into(),
+            parameter: parameter.into(),
+            statistic: statistic.into(),
+            value,
+            low: Some(value - 0.1),
+            high: Some(value + 0.1),
+        };
+        let sensitivity = vec![
+            sens("outcome.deal", "a.x", "S1", 0.7),
+            sens("outcome.deal", "a.x", "ST", 0.8),
+            sens("outcome.deal", "b.y", "S1", -0.02),
+            sens("outcome.deal", "b.y", "ST", 0.1),
+        ];
+        let boxed = |chosen, coverage, density, hi| PrimBox {
+            chosen,
+            coverage,
+            density,
+            mass: 0.5,
+            bounds: vec![(0.0, hi), (0.0, 1.0)],
+        };
+        let r = SweepResults {
+            info,
+            outcomes: vec!["deal".into()],
+            outputs: vec!["state.t".into()],
+            points,
+            sensitivity,
+            discovery: vec![boxed(false, 1.0, 0.4, 1.0), boxed(true, 0.8, 0.7, 0.5)],
+        };
+        let drawn = draw_sweep(&r).unwrap();
+        let names: Vec<&str> = drawn.iter().map(|d| d.name).collect();
+        assert_eq!(names, ["sweep_points", "sensitivity", "discovery"]);
+        assert!(drawn[1].svg.contains("P(Deal)") && drawn[1].svg.contains("ST"));
+        assert!(drawn[2].svg.contains("a.x in [0, 0.5]"));
+        for d in &drawn {
+            image::load_from_memory(&d.png).unwrap();
+        }
     }
 
     #[test]

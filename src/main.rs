@@ -55,7 +55,8 @@ enum Command {
     Run(RunArgs),
     /// Redraw charts/ and report.html from the result files of an output directory.
     Plot {
-        /// The output directory of a run (holding series.csv, outcomes.csv, runs.csv, manifest.json).
+        /// The output directory of a run (series.csv, outcomes.csv, runs.csv, manifest.json) or of a
+        /// sweep (points.csv, manifest.json, and sensitivity.csv, discovery.csv if written).
         dir: PathBuf,
         /// Print nothing on success.
         #[arg(long, short)]
@@ -508,6 +509,8 @@ fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, quiet: bool) -
         files,
     };
     output::write_sweep_manifest(&manifest, &out.join("manifest.json")).map_err(fail)?;
+    // Charts and report from the files just written, as `heartland plot` would draw them.
+    report::publish(&out).map_err(|e| Failure::Io(e.to_string()))?;
     if !quiet {
         say!(
             "{}: {} points × {} runs = {} runs in {wall:.2} s",

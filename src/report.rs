@@ -15,10 +15,22 @@ use std::path::{Path, PathBuf};
 
 use crate::charts::{self, ChartError, Drawn, humanize, percent};
 use crate::output::{AtomicFile, OutputError};
-use crate::results::{Band, Date, ReadError, Results};
+use crate::results::{Band, Date, ReadError, Results, SweepResults};
 
-/// Every chart file name [`charts::draw_all`] may write, so stale ones can be removed.
-const CHART_NAMES: [&str; 6] = ["cooperation", "outcomes", "outcomes_over_time", "trust", "state", "influence"];
+/// Every chart file name [`charts::draw_all`] and [`charts::draw_sweep`] may write, so stale
+/// ones can be removed.
+const CHART_NAMES: [&str; 10] = [
+    "cooperation",
+    "outcomes",
+    "outcomes_over_time",
+    "trust",
+    "state",
+    "influence",
+    "sweep_grid",
+    "sweep_points",
+    "sensitivity",
+    "discovery",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -38,14 +50,25 @@ pub struct Published {
     pub charts: Vec<PathBuf>,
 }
 
-/// Draws the charts and the report of the output directory `dir` from its result files.
+/// Draws the charts and the report of the output directory `dir` from its result files: a
+/// run's, or a sweep's (whose manifest names the sweep).
 pub fn publish(dir: &Path) -> Result<Published, PublishError> {
+    if crate::results::is_sweep(dir) {
+        let results = SweepResults::load(dir)?;
+        let drawn = charts::draw_sweep(&results)?;
+        return write_all(dir, &drawn, &sweep_html(&results, &drawn));
+    }
     let results = Results::load(dir)?;
     let drawn = charts::draw_all(&results)?;
+    write_all(dir, &drawn, &html(&results, &drawn))
+}
+
+/// Writes the charts into `dir/charts/` and the page into `dir/report.html`.
+fn write_all(dir: &Path, drawn: &[Drawn], page: &str) -> Result<Published, PublishError> {
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|source| OutputError::Io { path: chart_dir.clone(), source })?;
     let mut files = Vec::new();
-    for d in &drawn {
+    for d in drawn {
         let png = chart_dir.join(format!("{}.png", d.name));
         write_atomic(&png, &d.png)?;
         let svg = chart_dir.join(format!("{}.svg", d.name));
@@ -62,7 +85,7 @@ pub fn publish(dir: &Path) -> Result<Published, PublishError> {
         }
     }
     let report = dir.join("report.html");
-    write_atomic(&report, html(&results, &drawn).as_bytes())?;
+    write_atomic(&report, page.as_bytes())?;
     Ok(Published { report, charts: files })
 }
 
@@ -448,6 +471,176 @@ pub fn html(r: &Results, charts: &[Drawn]) -> String {
          <code>outcomes.csv</code>, <code>runs.csv</code>, <code>manifest.json</code>). Results depend \
          only on the scenario, the seed and the number of runs. Colours: Okabe–Ito palette; each actor \
          keeps one colour in every chart.</footer>\n</body>\n</html>",
+        e(env!("CARGO_PKG_VERSION"))
+    );
+    h
+}
+
+/// The summary of a sweep in words: plain text, not yet escaped.
+pub fn sweep_summary(r: &SweepResults) -> Vec<String> {
+    let mut out = Vec::new();
+    let info = &r.info;
+    out.push(format!(
+        "{} design points ({} design) over {} parameter{}, {} runs each: {} runs in all.",
+        r.points.len(),
+        info.design,
+        info.parameters.len(),
+        if info.parameters.len() == 1 { "" } else { "s" },
+        info.replications,
+        info.runs
+    ));
+    for (o, id) in r.outcomes.iter().enumerate() {
+        let ps: Vec<f64> = r.points.iter().map(|p| p.outcomes[o].0).filter(|p| p.is_finite()).collect();
+        if ps.is_empty() {
+            continue;
+        }
+        let (lo, hi) = ps.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(*p), b.max(*p)));
+        let mean = ps.iter().sum::<f64>() / ps.len() as f64;
+        let name = humanize(id, &[]);
+        if percent(lo) == percent(hi) {
+            out.push(format!("The probability of “{name}” is {} at every design point.", percent(lo)));
+        } else {
+            out.push(format!(
+                "The probability of “{name}” ranges from {} to {} across the design points (mean {}).",
+                percent(lo),
+                percent(hi),
+                percent(mean)
+            ));
+        }
+    }
+    // The most influential parameters on each output, by total effect when there is one.
+    let mut outputs: Vec<&str> = Vec::new();
+    for row in &r.sensitivity {
+        if !outputs.contains(&row.output.as_str()) {
+            outputs.push(&row.output);
+        }
+    }
+    for output in outputs {
+        let rows: Vec<_> = r.sensitivity.iter().filter(|x| x.output == output).collect();
+        let stat = ["ST", "mu_star", "mu*"]
+            .into_iter()
+            .find(|s| rows.iter().any(|x| x.statistic == *s))
+            .unwrap_or(rows[0].statistic.as_str());
+        let mut ranked: Vec<_> = rows.iter().filter(|x| x.statistic == stat && x.value.is_finite()).collect();
+        ranked.sort_by(|a, b| b.value.total_cmp(&a.value));
+        let described: Vec<String> = ranked
+            .iter()
+            .take(2)
+            .map(|x| match (x.low, x.high) {
+                (Some(l), Some(h)) => {
+                    format!("{} ({stat} {} [{}, {}])", x.parameter, number(x.value), number(l), number(h))
+                }
+                _ => format!("{} ({stat} {})", x.parameter, number(x.value)),
+            })
+            .collect();
+        if !described.is_empty() {
+            out.push(format!("{}: most influenced by {}.", charts::output_label(output), described.join(", then ")));
+        }
+    }
+    if let Some(chosen) = r.discovery.iter().find(|b| b.chosen) {
+        let whole = &r.discovery[0];
+        let ranges: Vec<String> = info
+            .parameters
+            .iter()
+            .enumerate()
+            .filter(|(d, _)| chosen.bounds[*d].0 > whole.bounds[*d].0 || chosen.bounds[*d].1 < whole.bounds[*d].1)
+            .map(|(d, p)| format!("{p} between {} and {}", number(chosen.bounds[d].0), number(chosen.bounds[d].1)))
+            .collect();
+        if !ranges.is_empty() {
+            out.push(format!(
+                "Scenario discovery (PRIM): the outcome is concentrated where {} (the box holds {} of the cases where it \
+                 happens, and it happens in {} of the box's cases).",
+                and_list(&ranges),
+                percent(chosen.coverage),
+                percent(chosen.density)
+            ));
+        }
+    }
+    out
+}
+
+/// The report page of a sweep.
+pub fn sweep_html(r: &SweepResults, charts: &[Drawn]) -> String {
+    let info = &r.info;
+    let sc = &info.scenario;
+    let name = if info.sweep.is_empty() { "heartland sweep" } else { info.sweep.as_str() };
+    let e = escape;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{} — heartland sweep report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        e(name)
+    );
+    let _ = writeln!(h, "<header>\n<h1>{}</h1>", e(name));
+    let _ = writeln!(h, "<p class=\"question\">A sweep of the scenario “{}”.</p>", e(&sc.name));
+    if let Some(q) = sc.question.as_deref().filter(|q| !q.trim().is_empty()) {
+        let _ = writeln!(h, "<p class=\"description\">The scenario asks: {}</p>", e(q.trim()));
+    }
+    h.push_str("</header>\n<section>\n<h2>In short</h2>\n<ul class=\"summary\">\n");
+    for s in sweep_summary(r) {
+        let _ = writeln!(h, "<li>{}</li>", e(&s));
+    }
+    h.push_str("</ul>\n</section>\n");
+
+    h.push_str(
+        "<section>\n<h2>Parameters swept</h2>\n<table class=\"outcomes\">\n<thead><tr><th>parameter</th>\
+         <th class=\"num\">lowest</th><th class=\"num\">highest</th><th class=\"num\">distinct values</th>\
+         </tr></thead>\n<tbody>\n",
+    );
+    for (d, p) in info.parameters.iter().enumerate() {
+        let mut v: Vec<f64> = r.points.iter().map(|x| x.params[d]).collect();
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        let (lo, hi) = (v.first().copied().unwrap_or(f64::NAN), v.last().copied().unwrap_or(f64::NAN));
+        let _ = writeln!(
+            h,
+            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            e(p),
+            e(&number(lo)),
+            e(&number(hi)),
+            v.len()
+        );
+    }
+    h.push_str("</tbody>\n</table>\n</section>\n");
+
+    if !charts.is_empty() {
+        h.push_str("<section>\n<h2>Charts</h2>\n");
+        for c in charts {
+            let _ = writeln!(
+                h,
+                "<figure id=\"{}\">\n{}\n<figcaption>{} <span class=\"files\">(<code>charts/{}.png</code>, \
+                 <code>charts/{}.svg</code>)</span></figcaption>\n</figure>",
+                e(c.name),
+                inline_svg(&c.svg, &c.title),
+                e(&c.caption),
+                e(c.name),
+                e(c.name)
+            );
+        }
+        h.push_str("</section>\n");
+    }
+
+    h.push_str("<section>\n<h2>Sweep settings</h2>\n<table class=\"settings\">\n");
+    let mut row = |k: &str, v: String| {
+        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", e(k), e(&v));
+    };
+    row("sweep file", info.sweep_file.clone());
+    row("scenario file", sc.file.clone());
+    row("design", info.design.clone());
+    row("points", info.points.to_string());
+    row("runs per point", info.replications.to_string());
+    row("runs", info.runs.to_string());
+    row("seed", info.seed.to_string());
+    row("tool", format!("heartland {}", info.version));
+    row("threads", info.threads.to_string());
+    row("wall time", format!("{:.2} s", info.wall_seconds));
+    h.push_str("</table>\n</section>\n");
+    let _ = writeln!(
+        h,
+        "<footer>Written by heartland {} from the files beside this page (<code>points.csv</code>, \
+         <code>sensitivity.csv</code>, <code>discovery.csv</code>, <code>manifest.json</code>).</footer>\n</body>\n</html>",
         e(env!("CARGO_PKG_VERSION"))
     );
     h

@@ -311,6 +311,197 @@ impl Results {
     }
 }
 
+/// `manifest.json` of a sweep, the fields the report shows.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct SweepInfo {
+    pub version: String,
+    /// The sweep's name.
+    pub sweep: String,
+    pub sweep_file: String,
+    pub scenario: ScenarioInfo,
+    pub design: String,
+    /// The swept parameters' paths, in `points.csv` order.
+    pub parameters: Vec<String>,
+    pub points: u64,
+    pub replications: u64,
+    pub runs: u64,
+    pub seed: u64,
+    pub threads: u64,
+    pub wall_seconds: f64,
+}
+
+/// One design point of `points.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    /// Value of each swept parameter.
+    pub params: Vec<f64>,
+    /// Per outcome: probability and its 95% interval.
+    pub outcomes: Vec<(f64, f64, f64)>,
+    /// Mean of each recorded output.
+    pub outputs: Vec<f64>,
+}
+
+/// One row of `sensitivity.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    /// `outcome.ID` or `output.PATH`.
+    pub output: String,
+    pub parameter: String,
+    /// `S1`, `ST`, `mu_star`…
+    pub statistic: String,
+    pub value: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// One box of the PRIM peeling trajectory in `discovery.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrimBox {
+    pub chosen: bool,
+    pub coverage: f64,
+    pub density: f64,
+    pub mass: f64,
+    /// Per swept parameter: the box's bounds.
+    pub bounds: Vec<(f64, f64)>,
+}
+
+/// Everything the charts and the report need from a sweep's output directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepResults {
+    pub info: SweepInfo,
+    /// Outcome ids and output paths, in `points.csv` order.
+    pub outcomes: Vec<String>,
+    pub outputs: Vec<String>,
+    pub points: Vec<Point>,
+    /// Empty when the sweep wrote no `sensitivity.csv`.
+    pub sensitivity: Vec<Sensitivity>,
+    /// Empty when the sweep wrote no `discovery.csv`.
+    pub discovery: Vec<PrimBox>,
+}
+
+/// Is `dir` the output of a sweep (its manifest names one)?
+pub fn is_sweep(dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else { return false };
+    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("sweep").is_some_and(|s| s.is_string()))
+}
+
+fn optional_number(path: &Path, line: u64, column: &str, s: &str) -> Result<Option<f64>, ReadError> {
+    if s.trim().is_empty() { Ok(None) } else { number(path, line, column, s).map(Some) }
+}
+
+/// What `points.csv` holds: outcome ids, output paths, and the points.
+pub type PointsTable = (Vec<String>, Vec<String>, Vec<Point>);
+
+/// Reads `points.csv` given the swept parameters' paths.
+pub fn read_points(path: &Path, params: &[String]) -> Result<PointsTable, ReadError> {
+    let mut rdr = open_csv(path)?;
+    let header = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
+    let param_at = columns(path, &header, &params.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let outcomes: Vec<String> = header
+        .iter()
+        .filter_map(|h| h.strip_prefix("outcome.").and_then(|h| h.strip_suffix(".probability")).map(str::to_string))
+        .collect();
+    let outputs: Vec<String> = header
+        .iter()
+        .filter_map(|h| h.strip_prefix("output.").and_then(|h| h.strip_suffix(".mean")).map(str::to_string))
+        .collect();
+    let names: Vec<String> = outcomes
+        .iter()
+        .flat_map(|o| ["probability", "ci_low", "ci_high"].map(|k| format!("outcome.{o}.{k}")))
+        .chain(outputs.iter().map(|o| format!("output.{o}.mean")))
+        .collect();
+    let at = columns(path, &header, &names.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let mut points = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(path, e))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |i: usize, name: &str| number(path, line, name, rec.get(i).unwrap_or(""));
+        let params = param_at.iter().zip(params).map(|(&i, n)| get(i, n)).collect::<Result<Vec<_>, _>>()?;
+        let values = at.iter().zip(&names).map(|(&i, n)| get(i, n)).collect::<Result<Vec<_>, _>>()?;
+        let k = outcomes.len() * 3;
+        let outcomes = values[..k].chunks(3).map(|c| (c[0], c[1], c[2])).collect();
+        points.push(Point { params, outcomes, outputs: values[k..].to_vec() });
+    }
+    Ok((outcomes, outputs, points))
+}
+
+/// Reads `sensitivity.csv`.
+pub fn read_sensitivity(path: &Path) -> Result<Vec<Sensitivity>, ReadError> {
+    const COLS: [&str; 6] = ["output", "parameter", "statistic", "value", "low", "high"];
+    let mut rdr = open_csv(path)?;
+    let header = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
+    let at = columns(path, &header, &COLS)?;
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(path, e))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let field = |i: usize| rec.get(at[i]).unwrap_or("");
+        rows.push(Sensitivity {
+            output: field(0).to_string(),
+            parameter: field(1).to_string(),
+            statistic: field(2).to_string(),
+            value: number(path, line, COLS[3], field(3))?,
+            low: optional_number(path, line, COLS[4], field(4))?,
+            high: optional_number(path, line, COLS[5], field(5))?,
+        });
+    }
+    Ok(rows)
+}
+
+/// Reads `discovery.csv` given the swept parameters' paths.
+pub fn read_discovery(path: &Path, params: &[String]) -> Result<Vec<PrimBox>, ReadError> {
+    let mut names: Vec<String> = ["chosen", "coverage", "density", "mass"].iter().map(|s| s.to_string()).collect();
+    for p in params {
+        names.push(format!("{p}.low"));
+        names.push(format!("{p}.high"));
+    }
+    let mut rdr = open_csv(path)?;
+    let header = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
+    let at = columns(path, &header, &names.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let mut boxes = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(path, e))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let field = |i: usize| rec.get(at[i]).unwrap_or("");
+        let chosen = match field(0) {
+            "true" => true,
+            "false" => false,
+            other => {
+                return Err(invalid(path, Some(line), format!("`{other}` in column `chosen` is not true or false")));
+            }
+        };
+        let num = |i: usize| number(path, line, &names[i], field(i));
+        let bounds =
+            (0..params.len()).map(|d| Ok((num(4 + 2 * d)?, num(5 + 2 * d)?))).collect::<Result<Vec<_>, _>>()?;
+        boxes.push(PrimBox { chosen, coverage: num(1)?, density: num(2)?, mass: num(3)?, bounds });
+    }
+    Ok(boxes)
+}
+
+impl SweepResults {
+    /// Reads `manifest.json` and `points.csv` from `dir`, and `sensitivity.csv` and
+    /// `discovery.csv` when present.
+    pub fn load(dir: &Path) -> Result<SweepResults, ReadError> {
+        if !dir.is_dir() {
+            return Err(invalid(dir, None, "no such directory"));
+        }
+        let path = dir.join("manifest.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => invalid(&path, None, "no such file (run `heartland sweep` to write it)"),
+            _ => ReadError::Io { path: path.clone(), source: e },
+        })?;
+        let info: SweepInfo = serde_json::from_str(&text)
+            .map_err(|e| invalid(&path, Some(e.line() as u64), format!("not a heartland sweep manifest: {e}")))?;
+        let (outcomes, outputs, points) = read_points(&dir.join("points.csv"), &info.parameters)?;
+        let optional = |name: &str| dir.join(name).exists().then(|| dir.join(name));
+        let sensitivity = optional("sensitivity.csv").map(|p| read_sensitivity(&p)).transpose()?.unwrap_or_default();
+        let discovery =
+            optional("discovery.csv").map(|p| read_discovery(&p, &info.parameters)).transpose()?.unwrap_or_default();
+        Ok(SweepResults { info, outcomes, outputs, points, sensitivity, discovery })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +554,43 @@ mod tests {
         assert!(e.to_string().contains("nothing.csv: no such file"), "{e}");
         let p = write(dir.path(), "manifest.json", "{\"runs\": \"many\"}");
         assert!(read_manifest(&p).unwrap_err().to_string().contains("manifest.json:1: not a heartland manifest"));
+    }
+
+    #[test]
+    fn sweep_files_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "manifest.json",
+            r#"{"sweep": "S", "design": "grid", "parameters": ["a.x", "b.y"], "points": 2, "runs": 20}"#,
+        );
+        write(
+            dir.path(),
+            "points.csv",
+            "point,a.x,b.y,outcome.o.probability,outcome.o.ci_low,outcome.o.ci_high,output.state.t.mean\n\
+             0,1,2,0.5,0.3,0.7,0.25\n1,3,4,0.1,0,0.2,0.5\n",
+        );
+        write(
+            dir.path(),
+            "discovery.csv",
+            "box,chosen,coverage,density,mass,a.x.low,a.x.high,b.y.low,b.y.high\n0,false,1,0.3,1,1,3,2,4\n1,true,0.8,0.6,0.5,1,2,2,4\n",
+        );
+        assert!(is_sweep(dir.path()));
+        let r = SweepResults::load(dir.path()).unwrap();
+        assert_eq!(
+            (r.outcomes.as_slice(), r.outputs.as_slice()),
+            (&["o".to_string()][..], &["state.t".to_string()][..])
+        );
+        assert_eq!(r.points[1], Point { params: vec![3.0, 4.0], outcomes: vec![(0.1, 0.0, 0.2)], outputs: vec![0.5] });
+        assert!(r.sensitivity.is_empty());
+        assert_eq!(r.discovery[1].bounds, [(1.0, 2.0), (2.0, 4.0)]);
+        assert!(r.discovery[1].chosen);
+        write(dir.path(), "sensitivity.csv", "output,parameter,statistic,value,low,high\noutcome.o,a.x,ST,0.5,,\n");
+        let r = SweepResults::load(dir.path()).unwrap();
+        assert_eq!(r.sensitivity[0].low, None);
+        write(dir.path(), "points.csv", "point,a.x\n");
+        let e = SweepResults::load(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("points.csv:1: no column `b.y`"), "{e}");
     }
 
     #[test]

@@ -153,3 +153,35 @@ fn every_shipped_scenario_gets_its_charts_and_report() {
         }
     }
 }
+
+#[test]
+fn a_sweep_gets_its_charts_and_report_and_plot_redraws_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = heartland(&["sweep", fixture("tiny_sweep.toml").to_str().unwrap(), "--out", d, "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let files: Vec<PathBuf> = ["sweep_grid", "discovery"]
+        .iter()
+        .flat_map(|c| ["png", "svg"].map(|ext| dir.path().join("charts").join(format!("{c}.{ext}"))))
+        .chain([dir.path().join("report.html")])
+        .collect();
+    let before: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    let png = image::load_from_memory_with_format(&before[0], image::ImageFormat::Png).unwrap();
+    assert!(png.width() >= 1000);
+    let html = String::from_utf8(before[4].clone()).unwrap();
+    assert!(html.contains("<h1>Tiny sweep</h1>") && html.contains("design points (grid design)"), "{html}");
+    assert!(html.contains("actors.russia.behaviour.pressure"));
+    assert_eq!(html.matches("<svg").count(), 2);
+    assert_self_contained(&html);
+
+    std::fs::remove_dir_all(dir.path().join("charts")).unwrap();
+    let o = heartland(&["plot", d, "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (f, old) in files.iter().zip(&before) {
+        assert_eq!(&std::fs::read(f).unwrap(), old, "{} differs when redrawn", f.display());
+    }
+    std::fs::write(dir.path().join("points.csv"), "point\n").unwrap();
+    let o = heartland(&["plot", d]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("points.csv:1: no column `actors.russia.behaviour.pressure`"));
+}
