@@ -1,16 +1,24 @@
-//! Throughput of the engine on the baseline scenario, in actor-decisions per second.
+//! Throughput of the engine on the baseline scenario, in actor-decisions per second; one point
+//! of a parameter sweep; drawing the charts and the report of a finished run.
 //!
-//! `cargo bench` — see docs/PERFORMANCE.md for recorded figures and the machine.
+//! `cargo bench --bench engine` — see docs/PERFORMANCE.md for recorded figures and the machine.
+//! Criterion reports wall time; `benches/throughput.rs` reports CPU time.
 
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use heartland::Scenario;
 use heartland::montecarlo::{self, Plan};
+use heartland::output::{self, Manifest, ManifestScenario, RunsWriter};
 use heartland::simulation::Simulation;
+use heartland::sweep::{self, Sweep};
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
 
 fn baseline() -> Scenario {
-    Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline_2014.toml")).unwrap()
+    Scenario::load(&manifest_dir().join("scenarios/baseline_2014.toml")).unwrap()
 }
 
 /// Actor-decisions of run 0, the unit of throughput.
@@ -67,5 +75,71 @@ fn engine(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine);
+/// One design point of the shipped sweep (China's SCO veto × Russian pressure): its 100
+/// replications of the baseline, with their outcomes and outputs.
+fn sweep_point(c: &mut Criterion) {
+    let sw = Sweep::load(&manifest_dir().join("scenarios/sweeps/veto_pressure.toml")).unwrap();
+    let per_point = sw.replications * decisions_per_run(&sw.scenario);
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(per_point));
+    let mut point = 0;
+    g.bench_function("one point of veto_pressure (100 runs)", |b| {
+        b.iter(|| {
+            point = (point + 1) % sw.points;
+            sweep::run_point(&sw, point).reached
+        })
+    });
+    g.finish();
+}
+
+/// Writes the four result files of `runs` runs of `sc` into `dir`, as `heartland run` does.
+fn write_results(sc: &Scenario, file: &Path, runs: u64, dir: &Path) {
+    let mut writer = RunsWriter::create(sc, &dir.join("runs.csv")).unwrap();
+    let plan = Plan { seed: sc.seed, first_run: 0, runs };
+    let summary = montecarlo::run(sc, plan, |records| writer.write(records), &|_| {}).unwrap();
+    writer.finish().unwrap();
+    output::write_series(sc, &summary, &dir.join("series.csv")).unwrap();
+    output::write_outcomes(&output::outcome_rows(sc, &summary), &dir.join("outcomes.csv")).unwrap();
+    let bytes = std::fs::read(file).unwrap();
+    let manifest = Manifest {
+        tool: "heartland",
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: ManifestScenario {
+            sources: sc.files.clone(),
+            name: sc.name.clone(),
+            description: sc.description.clone(),
+            question: sc.question.clone(),
+            file: file.display().to_string(),
+            sha256: output::sha256_hex(&bytes),
+        },
+        seed: sc.seed,
+        first_run: 0,
+        runs,
+        threads: rayon::current_num_threads(),
+        wall_seconds: 0.0,
+        turns_per_run: summary.turns_per_run,
+        turns_simulated: runs * summary.turns_per_run as u64,
+        actor_decisions: summary.decisions,
+        files: vec!["runs.csv", "series.csv", "outcomes.csv", "manifest.json"],
+    };
+    output::write_manifest(&manifest, &dir.join("manifest.json")).unwrap();
+}
+
+/// The six charts (PNG and SVG) and report.html of a 1,000-run baseline, written once in a
+/// temporary directory by the setup; each iteration redraws them (`heartland plot DIR`).
+fn charts(c: &mut Criterion) {
+    let file = manifest_dir().join("scenarios/baseline_2014.toml");
+    let sc = Scenario::load(&file).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_results(&sc, &file, 1000, dir.path());
+    let mut g = c.benchmark_group("charts");
+    g.sample_size(10);
+    g.bench_function("publish a 1000-run baseline (6 charts, PNG + SVG, report.html)", |b| {
+        b.iter(|| heartland::report::publish(dir.path()).unwrap().charts.len())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, engine, sweep_point, charts);
 criterion_main!(benches);
