@@ -87,7 +87,7 @@ fn sweep_point(c: &mut Criterion) {
     g.bench_function("one point of veto_pressure (100 runs)", |b| {
         b.iter(|| {
             point = (point + 1) % sw.points;
-            sweep::run_point(&sw, point).reached
+            sweep::run_point(&sw, point, false).reached
         })
     });
     g.finish();

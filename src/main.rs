@@ -96,6 +96,9 @@ enum Command {
         /// Output directory [default: outputs/sweeps/<sweep file stem>].
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also write runs.csv, one row per replication of every point.
+        #[arg(long)]
+        per_run: bool,
         /// No progress bar and no summary.
         #[arg(long, short)]
         quiet: bool,
@@ -149,7 +152,7 @@ fn main() -> ExitCode {
         Some(Command::Validate { scenario }) => validate(&scenario),
         Some(Command::Sources { scenario, missing }) => sources(&scenario, missing),
         Some(Command::Compare { base, variant, runs, seed, threads }) => compare(&base, &variant, runs, seed, threads),
-        Some(Command::Sweep { file, threads, out, quiet }) => sweep(&file, threads, out, quiet),
+        Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
         Some(Command::List) => list(),
     };
     match result {
@@ -444,7 +447,7 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
         .map_err(|e| Failure::Io(format!("cannot start {threads} threads: {e}")))
 }
 
-fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, quiet: bool) -> Result<(), Failure> {
+fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool, quiet: bool) -> Result<(), Failure> {
     let bytes = std::fs::read(file).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Failure::Input(format!("error: no sweep file at {}", file.display())),
         _ => Failure::Io(format!("cannot read {}: {e}", file.display())),
@@ -467,13 +470,27 @@ fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, quiet: bool) -
     let started = Instant::now();
     let fail = |e: output::OutputError| Failure::Io(e.to_string());
     let mut points = output::PointsWriter::create(&sweep, &out.join("points.csv")).map_err(fail)?;
-    let results =
-        pool.install(|| heartland::sweep::run(&sweep, |batch| points.write(batch), &|n| bar.inc(n))).map_err(fail)?;
+    let mut runs = if per_run {
+        Some(output::SweepRunsWriter::create(&sweep, &out.join("runs.csv")).map_err(fail)?)
+    } else {
+        None
+    };
+    let write = |batch: &[heartland::sweep::PointResult]| {
+        points.write(batch)?;
+        runs.as_mut().map_or(Ok(()), |w| w.write(batch))
+    };
+    let results = pool.install(|| heartland::sweep::run(&sweep, per_run, write, &|n| bar.inc(n))).map_err(fail)?;
     points.finish().map_err(fail)?;
+    if let Some(w) = runs {
+        w.finish().map_err(fail)?;
+    }
     bar.finish_and_clear();
     let (sensitivity, discovery) = pool
         .install(|| (heartland::sweep::sensitivity(&sweep, &results), heartland::sweep::discovery(&sweep, &results)));
     let mut files = vec!["points.csv", "manifest.json"];
+    if per_run {
+        files.push("runs.csv");
+    }
     if !sensitivity.is_empty() {
         output::write_sensitivity(&sensitivity, &out.join("sensitivity.csv")).map_err(fail)?;
         files.push("sensitivity.csv");

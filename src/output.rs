@@ -367,6 +367,44 @@ impl<'s> PointsWriter<'s> {
     }
 }
 
+/// Streams a sweep's `runs.csv`: one row per replication of every point.
+pub struct SweepRunsWriter<'s> {
+    sweep: &'s crate::sweep::Sweep,
+    path: PathBuf,
+    csv: csv::Writer<AtomicFile>,
+}
+
+impl<'s> SweepRunsWriter<'s> {
+    pub fn create(sweep: &'s crate::sweep::Sweep, path: &Path) -> Result<SweepRunsWriter<'s>, OutputError> {
+        let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+        let mut header: Vec<String> = ["point", "replication", "run"].iter().map(|s| s.to_string()).collect();
+        header.extend(sweep.params.iter().map(|p| p.path.clone()));
+        header.extend(sweep.outcomes.iter().map(|&o| format!("outcome.{}", sweep.scenario.outcomes[o].id)));
+        header.extend(sweep.outputs.iter().map(|m| format!("output.{}", sweep.scenario.metric_path(m))));
+        csv.write_record(&header).map_err(csv_err(path))?;
+        Ok(SweepRunsWriter { sweep, path: path.to_path_buf(), csv })
+    }
+
+    pub fn write(&mut self, points: &[crate::sweep::PointResult]) -> Result<(), OutputError> {
+        for p in points {
+            for r in &p.runs {
+                let mut row = vec![p.point.to_string(), r.replication.to_string(), r.run.to_string()];
+                row.extend(p.values.iter().map(|x| num(*x)));
+                row.extend(r.reached.iter().map(|t| date(&self.sweep.scenario, *t)));
+                row.extend(r.outputs.iter().map(|x| num(*x)));
+                self.csv.write_record(&row).map_err(csv_err(&self.path))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> Result<(), OutputError> {
+        let path = self.path.clone();
+        let file = self.csv.into_inner().map_err(|e| OutputError::Io { path, source: e.into_error() })?;
+        file.commit()
+    }
+}
+
 /// Writes `sensitivity.csv`: `output, parameter, statistic, value, low, high`.
 pub fn write_sensitivity(rows: &[crate::sweep::SensitivityRow], path: &Path) -> Result<(), OutputError> {
     let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);

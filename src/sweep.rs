@@ -413,12 +413,29 @@ pub struct PointResult {
     pub reached: Vec<u64>,
     /// Per output: mean final value over replications.
     pub outputs: Vec<f64>,
+    /// Each replication, when the sweep keeps per-run rows (empty otherwise).
+    pub runs: Vec<SweepRun>,
+}
+
+/// One replication of a design point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepRun {
+    pub replication: u64,
+    /// The run's stream index: `point · replications + replication`.
+    pub run: u64,
+    /// Per recorded outcome: the turn first reached.
+    pub reached: Vec<Option<usize>>,
+    /// Per output: its final value.
+    pub outputs: Vec<f64>,
 }
 
 /// Runs every point × replication on the current rayon pool. Points come back to `sink` in
-/// design order, a batch at a time; `progress` is called with 1 per finished point.
+/// design order, a batch at a time, with their per-run rows when `per_run`; `progress` is
+/// called with 1 per finished point. The returned results keep no per-run rows, so memory
+/// grows with the points only by their few summary numbers.
 pub fn run<E>(
     sweep: &Sweep,
+    per_run: bool,
     mut sink: impl FnMut(&[PointResult]) -> Result<(), E>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<PointResult>, E> {
@@ -429,28 +446,26 @@ pub fn run<E>(
         let batch: Vec<PointResult> = (start..stop)
             .into_par_iter()
             .map(|p| {
-                let result = run_point(sweep, p);
+                let result = run_point(sweep, p, per_run);
                 progress(1);
                 result
             })
             .collect();
         sink(&batch)?;
-        all.extend(batch.into_iter().map(|mut r| {
-            r.values.shrink_to_fit();
-            r
-        }));
+        all.extend(batch.into_iter().map(|r| PointResult { runs: Vec::new(), ..r }));
         start = stop;
     }
     Ok(all)
 }
 
-/// One design point: its replications, in order.
-pub fn run_point(sweep: &Sweep, point: usize) -> PointResult {
+/// One design point: its replications, in order, each kept as a row when `per_run`.
+pub fn run_point(sweep: &Sweep, point: usize, per_run: bool) -> PointResult {
     let sc = &sweep.scenario;
     let mut values = vec![0.0; sweep.params.len()];
     sweep.point(point, &mut values);
     let mut reached = vec![0u64; sweep.outcomes.len()];
     let mut sums = vec![crate::stats::FixedSum::default(); sweep.outputs.len()];
+    let mut runs = Vec::new();
     for r in 0..sweep.replications {
         let run = point as u64 * sweep.replications + r;
         let mut sampled = sc.params.sample(&mut run_stream(sweep.seed, run));
@@ -462,12 +477,17 @@ pub fn run_point(sweep: &Sweep, point: usize) -> PointResult {
         for (count, &o) in reached.iter_mut().zip(&sweep.outcomes) {
             *count += u64::from(sim.state().reached[o].is_some());
         }
-        for (sum, m) in sums.iter_mut().zip(&sweep.outputs) {
-            sum.add(sim.metric(m));
+        let finals: Vec<f64> = sweep.outputs.iter().map(|m| sim.metric(m)).collect();
+        for (sum, x) in sums.iter_mut().zip(&finals) {
+            sum.add(*x);
+        }
+        if per_run {
+            let reached = sweep.outcomes.iter().map(|&o| sim.state().reached[o]).collect();
+            runs.push(SweepRun { replication: r, run, reached, outputs: finals });
         }
     }
     let outputs = sums.iter().map(|s| s.mean(sweep.replications)).collect();
-    PointResult { point, values, reached, outputs }
+    PointResult { point, values, reached, outputs, runs }
 }
 
 // ------------------------------------------------------------------------------ analysis

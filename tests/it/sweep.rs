@@ -15,14 +15,18 @@ fn heartland(args: &[&str]) -> std::process::Output {
 fn a_grid_sweep_covers_every_combination_and_moves_the_outcome() {
     let s = Sweep::load(&fixture("tiny_sweep.toml")).unwrap();
     assert_eq!((s.points, s.runs()), (6, 72));
-    let results = sweep::run(&s, |_| Ok::<_, ()>(()), &|_| {}).unwrap();
+    let results = sweep::run(&s, false, |_| Ok::<_, ()>(()), &|_| {}).unwrap();
     let combos: Vec<Vec<f64>> = results.iter().map(|r| r.values.clone()).collect();
     assert_eq!(combos, [[0.0, 0.2], [0.0, 1.2], [0.5, 0.2], [0.5, 1.2], [1.0, 0.2], [1.0, 1.2]]);
     // The swept values reach the model: a richer transit deal is sustained more often.
     let deal = |i: usize| results[i].reached[0];
     assert!(deal(1) > deal(0) && deal(3) > deal(2), "{results:?}");
     // Points are a function of (file, seed, index): a point run alone equals the sweep's.
-    assert_eq!(sweep::run_point(&s, 4), results[4]);
+    assert_eq!(sweep::run_point(&s, 4, false), results[4]);
+    // Per-run rows add up to the point's summary.
+    let detailed = sweep::run_point(&s, 4, true);
+    assert_eq!(detailed.runs.len(), 12);
+    assert_eq!(detailed.runs.iter().filter(|r| r.reached[0].is_some()).count() as u64, results[4].reached[0]);
 }
 
 #[test]
@@ -30,15 +34,25 @@ fn sweep_outputs_are_byte_identical_for_one_and_two_threads() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let file = fixture("tiny_sweep.toml");
     for (dir, threads) in [(a.path(), "1"), (b.path(), "2")] {
-        let o =
-            heartland(&["sweep", file.to_str().unwrap(), "--threads", threads, "--out", dir.to_str().unwrap(), "-q"]);
+        let o = heartland(&[
+            "sweep",
+            file.to_str().unwrap(),
+            "--threads",
+            threads,
+            "--out",
+            dir.to_str().unwrap(),
+            "-q",
+            "--per-run",
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    for f in ["points.csv", "discovery.csv"] {
+    for f in ["points.csv", "discovery.csv", "runs.csv"] {
         assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
     }
     let points = std::fs::read_to_string(a.path().join("points.csv")).unwrap();
     assert_eq!(points.lines().count(), 7);
+    let runs = std::fs::read_to_string(a.path().join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 1 + 6 * 12);
     assert!(points.starts_with("point,actors.russia.behaviour.pressure,issues.transit.payoffs.kazakhstan.economy.reward,outcome.transit_deal.probability,"));
 }
 
