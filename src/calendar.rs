@@ -100,7 +100,7 @@ impl Period {
 impl fmt::Display for Period {
     /// `2014-Q1` when the period starts a quarter, `2014-02` otherwise.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if (self.month() - 1) % 3 == 0 {
+        if (self.month() - 1).is_multiple_of(3) {
             write!(f, "{:04}-Q{}", self.year(), (self.month() - 1) / 3 + 1)
         } else {
             write!(f, "{:04}-{:02}", self.year(), self.month())

@@ -1463,10 +1463,10 @@ impl Validator {
             let candidates: Vec<String> = self.params.iter().map(|(_, p)| p.path.clone()).collect();
             let mut d = Diagnostic::new("", format!("`{text}` is not something an event can change"))
                 .expected("state.NAME, trust.A.B, trust_baseline.A.B, influence.CLIENT.PATRON, issues.ID.active, or the path of a scenario parameter");
-            if let Err(e) = Metric::parse(text, names) {
-                if matches!(parts[0], "state" | "influence" | "trust") {
-                    d = d.help_opt(e.suggestion.map(|s| format!("did you mean `{s}`?")));
-                }
+            if let Err(e) = Metric::parse(text, names)
+                && matches!(parts[0], "state" | "influence" | "trust")
+            {
+                d = d.help_opt(e.suggestion.map(|s| format!("did you mean `{s}`?")));
             }
             if d.help.is_none() {
                 d = d.help_opt(did_you_mean(text, candidates.iter().map(String::as_str)));
