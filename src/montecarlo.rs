@@ -12,14 +12,15 @@ use rayon::prelude::*;
 
 use crate::metric::Metric;
 use crate::scenario::Scenario;
-use crate::simulation::Simulation;
+use crate::simulation::{Probes, Simulation};
 use crate::stats::{Batch, OutcomeAgg, SeriesAgg};
 
 /// Runs per batch: enough to keep every core busy, few enough that records stay small.
 const BATCH: u64 = 1024;
 
-/// Runs each worker buffers before adding their series to its aggregate (see `stats::Batch`).
-const AGGREGATION_BATCH: usize = 64;
+/// Runs each worker buffers before adding their series to its aggregate (see `stats::Batch`):
+/// two bytes per value (1.3 MB per 64 runs of the baseline).
+const AGGREGATION_BATCH: usize = 256;
 
 /// Which runs to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,11 +78,23 @@ pub fn metric_range(sc: &Scenario, m: &Metric) -> (f64, f64) {
 
 /// Plays one run to the end, writing its series (`turn × series`, row-major) into `series`.
 pub fn run_one(sc: &Scenario, seed: u64, run: u64, finals: &[Metric], series: &mut Vec<f64>) -> RunRecord {
+    run_probed(sc, seed, run, &Probes::new(sc, &sc.series), finals, series)
+}
+
+/// [`run_one`] with the scenario's series already resolved.
+fn run_probed(
+    sc: &Scenario,
+    seed: u64,
+    run: u64,
+    probes: &Probes,
+    finals: &[Metric],
+    series: &mut Vec<f64>,
+) -> RunRecord {
     let mut sim = Simulation::new(sc, seed, run);
     series.clear();
     while !sim.is_done() {
         sim.step();
-        series.extend(sc.series.iter().map(|m| sim.metric(m)));
+        sim.record(probes, series);
     }
     let st = sim.state();
     RunRecord {
@@ -107,6 +120,7 @@ pub fn run<E>(
     let turns = sc.calendar.turns();
     let ranges: Vec<(f64, f64)> = sc.series.iter().map(|m| metric_range(sc, m)).collect();
     let finals = final_metrics(sc);
+    let probes = Probes::new(sc, &sc.series);
     let workers = rayon::current_num_threads();
     let cells = turns * sc.series.len();
     let partial: Vec<Mutex<(SeriesAgg, OutcomeAgg, Batch)>> = (0..workers)
@@ -123,7 +137,7 @@ pub fn run<E>(
         let records: Vec<RunRecord> = (start..stop)
             .into_par_iter()
             .map_init(Vec::new, |buf, run| {
-                let record = run_one(sc, plan.seed, run, &finals, buf);
+                let record = run_probed(sc, plan.seed, run, &probes, &finals, buf);
                 let slot = rayon::current_thread_index().unwrap_or(0) % workers;
                 let mut guard = partial[slot].lock().expect("no worker panics while holding it");
                 let (series, outcomes, batch) = &mut *guard;

@@ -123,6 +123,9 @@ pub struct Simulation<'s> {
     state: State,
     rng: ChaCha8Rng,
     scratch: Scratch,
+    /// Whether organizations' trust is the weighted mean of their members' in `state` (true
+    /// after each derivation, false once anything may have changed either).
+    org_trust_current: bool,
 }
 
 impl<'s> Simulation<'s> {
@@ -142,13 +145,21 @@ impl<'s> Simulation<'s> {
         model.derive_org_trust(&mut state.trust);
         model.derive_org_trust(&mut state.trust_baseline);
         let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
-        Simulation { scenario, values, model, state, rng, scratch }
+        Simulation { scenario, values, model, state, rng, scratch, org_trust_current: true }
     }
 
     pub fn resume(scenario: &'s Scenario, snapshot: Snapshot) -> Simulation<'s> {
         let model = Compiled::new(scenario, &snapshot.values);
         let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
-        Simulation { scenario, values: snapshot.values, model, state: snapshot.state, rng: snapshot.rng, scratch }
+        Simulation {
+            scenario,
+            values: snapshot.values,
+            model,
+            state: snapshot.state,
+            rng: snapshot.rng,
+            scratch,
+            org_trust_current: false,
+        }
     }
 
     pub fn snapshot(&self) -> Snapshot {
@@ -166,6 +177,7 @@ impl<'s> Simulation<'s> {
     /// The state, for changes between turns (a facilitator's inject). Values are not
     /// re-checked: keep trust and shares in [0, 1].
     pub fn state_mut(&mut self) -> &mut State {
+        self.org_trust_current = false;
         &mut self.state
     }
 
@@ -177,6 +189,7 @@ impl<'s> Simulation<'s> {
     pub fn set_value(&mut self, id: ParamId, value: f64) {
         self.values.set(id, value);
         self.model = Compiled::new(self.scenario, &self.values);
+        self.org_trust_current = false;
     }
 
     pub fn is_done(&self) -> bool {
@@ -227,6 +240,48 @@ impl<'s> Simulation<'s> {
         metric_value(self.scenario, &self.model, &self.state, m)
     }
 
+    /// Appends the current value of each of `probes`' metrics to `out`: the same values as
+    /// [`Simulation::metric`], read without dispatching on the metric's path each time.
+    pub fn record(&self, probes: &Probes, out: &mut Vec<f64>) {
+        let st = &self.state;
+        let window = (self.scenario.window as usize).min(st.turn);
+        let mask = if window >= 64 { u64::MAX } else { (1u64 << window) - 1 };
+        let rate = |bits: u64| {
+            if window == 0 { 0.0 } else { f64::from((bits & mask).count_ones()) / window as f64 }
+        };
+        let started = st.turn > 0;
+        out.extend(probes.0.iter().map(|probe| match *probe {
+            Probe::Var(v) => st.vars[v],
+            Probe::Trust(i) => st.trust[i],
+            Probe::Influence(i) => st.influence[i],
+            Probe::Mutual(k) => {
+                if started {
+                    (st.mutual[k] & 1) as f64
+                } else {
+                    0.0
+                }
+            }
+            Probe::Slots(a, b) => {
+                if started {
+                    st.history[a..b].iter().map(|&h| (h & 1) as f64).sum::<f64>() / (b - a) as f64
+                } else {
+                    0.0
+                }
+            }
+            Probe::Slot(s) => {
+                if started {
+                    (st.history[s] & 1) as f64
+                } else {
+                    0.0
+                }
+            }
+            Probe::MutualRate(k) => rate(st.mutual[k]),
+            Probe::SlotsRate(a, b) => st.history[a..b].iter().map(|&h| rate(h)).sum::<f64>() / (b - a) as f64,
+            Probe::SlotRate(s) => rate(st.history[s]),
+            Probe::Outcome(o) => f64::from(u8::from(st.reached[o].is_some())),
+        }));
+    }
+
     fn fire_events<O: Observer>(&mut self, t: usize, observer: &mut O) {
         let sc = self.scenario;
         let mut recompile = false;
@@ -235,9 +290,11 @@ impl<'s> Simulation<'s> {
                 Trigger::At(turn) => turn == t && self.conditions_hold(&ev.when),
                 Trigger::Hazard { per_year, repeat } => {
                     let u: f64 = self.rng.random();
-                    (repeat || self.state.fired[e].is_none())
-                        && u < sc.calendar.per_turn(self.values.get(per_year))
-                        && self.conditions_hold(&ev.when)
+                    // The compiled rate holds until an effect changes a parameter this turn.
+                    let per_turn = |sim: &Self| {
+                        if recompile { sc.calendar.per_turn(sim.values.get(per_year)) } else { sim.model.hazard[e] }
+                    };
+                    (repeat || self.state.fired[e].is_none()) && u < per_turn(self) && self.conditions_hold(&ev.when)
                 }
             };
             if !fire {
@@ -247,6 +304,7 @@ impl<'s> Simulation<'s> {
                 let amount = self.values.get(effect.amount);
                 recompile |= apply_effect(sc, &mut self.values, &mut self.state, effect.target, effect.op, amount);
             }
+            self.org_trust_current = false;
             self.state.fired[e].get_or_insert(t);
             observer.event(t, e);
         }
@@ -254,7 +312,11 @@ impl<'s> Simulation<'s> {
             self.model = Compiled::new(sc, &self.values);
         }
         // An effect on a member's trust reaches its organizations' trust within the turn.
-        self.model.derive_org_trust(&mut self.state.trust);
+        // Otherwise their trust is still what the last turn derived from the same members.
+        if !self.org_trust_current {
+            self.model.derive_org_trust(&mut self.state.trust);
+            self.org_trust_current = true;
+        }
     }
 
     fn conditions_hold(&self, conds: &[crate::outcome::Condition]) -> bool {
@@ -262,27 +324,36 @@ impl<'s> Simulation<'s> {
     }
 
     fn decide<O: Observer>(&mut self, t: usize, overrides: &Overrides, observer: &mut O) {
-        let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &mut self.scratch);
+        let Simulation { scenario: sc, values, model: m, state: st, rng, scratch: sx, .. } = self;
+        let sc: &Scenario = sc;
         let n = sc.actor_count();
+        let mut decisions = 0;
         for (k, issue) in m.issues.iter().enumerate() {
             let sal = issue.salience(sc, m, st);
             sx.salience[k] = sal;
-            let active = st.issue_active[k];
             let slots = m.slot_start[k]..m.slot_start[k + 1];
+            if !st.issue_active[k] {
+                // Every decider draws even so, to keep the streams of scenario variants aligned;
+                // nobody acts, whatever is imposed.
+                for s in slots {
+                    for _ in m.slots[s].evals.clone() {
+                        let _: f64 = rng.random();
+                    }
+                    sx.act[s] = false;
+                }
+                continue;
+            }
             for s in slots.clone() {
                 let slot = &m.slots[s];
                 let mut tally = decision::Tally::default();
-                for e in slot.evals.clone() {
-                    let ev = &m.evals[e];
-                    let u: f64 = self.rng.random();
-                    if !active {
-                        continue;
-                    }
+                for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
+                    let u: f64 = rng.random();
                     let a = ev.actor;
-                    let (advantage, belief) = match issue.threat {
+                    let (advantage, belief, pressure) = match issue.threat {
                         None => {
                             let q = st.trust[a * n + slot.partner];
-                            (decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p), q)
+                            let advantage = decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p);
+                            (advantage, q, m.pressure_cost(st, a, slot.partner))
                         }
                         Some(threat) => {
                             let others: f64 = slots
@@ -290,27 +361,24 @@ impl<'s> Simulation<'s> {
                                 .filter(|&o| o != s)
                                 .map(|o| st.trust[a * n + m.slots[o].actor] * m.slots[o].efficacy)
                                 .sum();
-                            (
-                                decision::public_good_advantage(
-                                    sal,
-                                    ev.harm,
-                                    st.vars[threat],
-                                    others,
-                                    slot.efficacy,
-                                    ev.cost,
-                                ),
+                            let advantage = decision::public_good_advantage(
+                                sal,
+                                ev.harm,
+                                st.vars[threat],
                                 others,
-                            )
+                                slot.efficacy,
+                                ev.cost,
+                            );
+                            (advantage, others, 0.0)
                         }
                     };
-                    let pressure = if issue.threat.is_none() { m.pressure_cost(st, a, slot.partner) } else { 0.0 };
                     let utility = advantage - pressure;
                     let p_intend = decision::choice_probability(m.lambda[a], utility);
                     let p = decision::with_error(p_intend, m.error[a]);
                     let vote = u < p;
-                    sx.pressure[e] = pressure;
-                    sx.votes[e] = vote;
-                    st.decisions += 1;
+                    // What cooperating costs the decider in pressure, if it voted to.
+                    sx.cost[e] = if vote { pressure } else { 0.0 };
+                    decisions += 1;
                     tally.vote(vote, ev.weight, ev.veto);
                     if O::DECISIONS {
                         observer.decision(DecisionRecord {
@@ -322,7 +390,7 @@ impl<'s> Simulation<'s> {
                             belief,
                             salience: sal,
                             advantage,
-                            by_dimension: breakdown(sc, &self.values, st, k, s - m.slot_start[k], a, sal, belief),
+                            by_dimension: breakdown(sc, values, st, k, s - m.slot_start[k], a, sal, belief),
                             pressure: m.pressure_terms(st, a, slot.partner, issue.threat.is_none()),
                             utility,
                             rationality: m.lambda[a],
@@ -334,22 +402,25 @@ impl<'s> Simulation<'s> {
                         });
                     }
                 }
-                let chosen = active && tally.passes(slot.threshold);
                 sx.act[s] = match overrides.0.get(s).copied().flatten() {
-                    Some(forced) => active && forced,
-                    None => chosen,
+                    Some(forced) => forced,
+                    None => tally.passes(slot.threshold),
                 };
             }
         }
+        st.decisions += decisions;
     }
 
     fn apply_consequences(&mut self) {
         let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &mut self.scratch);
         let n = sc.actor_count();
         let dt = m.dt;
-        sx.obs.iter_mut().for_each(|x| *x = 0);
-        sx.coop.iter_mut().for_each(|x| *x = 0);
-        let np = sc.influence.patrons.len();
+        let (obs, coop) = (&mut sx.obs[..], &mut sx.coop[..]);
+        obs.fill(0);
+        coop.fill(0);
+        let (act, cost) = (&sx.act[..], &sx.cost[..]);
+        let (utility, vars, influence) = (&mut st.utility[..], &mut st.vars[..], &mut st.influence[..]);
+        let np = m.patrons.len();
         for (k, issue) in m.issues.iter().enumerate() {
             if !st.issue_active[k] {
                 continue;
@@ -359,34 +430,26 @@ impl<'s> Simulation<'s> {
             match issue.threat {
                 None => {
                     let (s0, s1) = (slots.start, slots.start + 1);
-                    let (a0, a1) = (sx.act[s0], sx.act[s1]);
+                    let (a0, a1) = (act[s0], act[s1]);
                     for (s, mine, theirs) in [(s0, a0, a1), (s1, a1, a0)] {
                         let slot = &m.slots[s];
-                        for e in slot.evals.clone() {
-                            let ev = &m.evals[e];
-                            let payoff = match (mine, theirs) {
-                                (true, true) => ev.r,
-                                (true, false) => ev.s,
-                                (false, true) => ev.t,
-                                (false, false) => ev.p,
-                            };
-                            let cost = if sx.votes[e] { sx.pressure[e] } else { 0.0 };
-                            let u = (sal * payoff - cost) * dt;
-                            st.utility[ev.actor] += u;
+                        let outcome = 2 * usize::from(mine) + usize::from(theirs);
+                        for (ev, &cost) in m.evals[slot.evals.clone()].iter().zip(&cost[slot.evals.clone()]) {
+                            let u = (sal * ev.payoff[outcome] - cost) * dt;
+                            utility[ev.actor] += u;
                             if slot.actor != ev.actor {
-                                st.utility[slot.actor] += ev.weight * u;
+                                utility[slot.actor] += ev.weight * u;
                             }
                         }
                         // The partner and its members watch this side.
-                        let other = if s == s0 { s1 } else { s0 };
-                        for &o in &m.observers[m.slots[other].actor] {
-                            sx.obs[o * n + slot.actor] += 1;
-                            sx.coop[o * n + slot.actor] += u16::from(mine);
+                        for &i in &m.watch[m.watch_start[s]..m.watch_start[s + 1]] {
+                            obs[i] += 1;
+                            coop[i] += u16::from(mine);
                         }
                     }
                     if a0 && a1 {
                         for &(v, amount) in &issue.on_mutual {
-                            st.vars[v] += amount * dt;
+                            vars[v] += amount * dt;
                         }
                         let g = issue.influence_gain;
                         if g > 0.0 {
@@ -394,9 +457,8 @@ impl<'s> Simulation<'s> {
                                 [(m.slots[s0].actor, m.slots[s1].actor), (m.slots[s1].actor, m.slots[s0].actor)]
                             {
                                 if let Some(c) = m.client_of[x] {
-                                    for p in 0..np {
-                                        let credit = m.credit[y * np + p];
-                                        let share = &mut st.influence[c * np + p];
+                                    let credit = &m.credit[y * np..(y + 1) * np];
+                                    for (share, &credit) in influence[c * np..(c + 1) * np].iter_mut().zip(credit) {
                                         *share += g * credit * (1.0 - *share);
                                     }
                                 }
@@ -405,79 +467,70 @@ impl<'s> Simulation<'s> {
                     }
                 }
                 Some(threat) => {
-                    let level = st.vars[threat];
+                    let level = vars[threat];
                     for s in slots.clone() {
                         let slot = &m.slots[s];
-                        let gave = sx.act[s];
-                        for e in slot.evals.clone() {
-                            let ev = &m.evals[e];
+                        let gave = act[s];
+                        for ev in &m.evals[slot.evals.clone()] {
                             let u = (-sal * ev.harm * level * level + if gave { ev.cost } else { 0.0 }) * dt;
-                            st.utility[ev.actor] += u;
+                            utility[ev.actor] += u;
                             if slot.actor != ev.actor {
-                                st.utility[slot.actor] += ev.weight * u;
+                                utility[slot.actor] += ev.weight * u;
                             }
                         }
                         if gave {
-                            st.vars[threat] -= slot.efficacy * dt;
+                            vars[threat] -= slot.efficacy * dt;
                             for &(v, amount) in &issue.on_mutual {
-                                st.vars[v] += amount * dt;
+                                vars[v] += amount * dt;
                             }
                             let g = issue.influence_gain;
                             if g > 0.0 {
-                                for c in 0..m.clients.len() {
-                                    if m.clients[c] == slot.actor {
+                                let credit = &m.credit[slot.actor * np..(slot.actor + 1) * np];
+                                for (c, &client) in m.clients.iter().enumerate() {
+                                    if client == slot.actor {
                                         continue;
                                     }
-                                    for p in 0..np {
-                                        let share = &mut st.influence[c * np + p];
-                                        *share += g * m.credit[slot.actor * np + p] * (1.0 - *share);
+                                    for (share, &credit) in influence[c * np..(c + 1) * np].iter_mut().zip(credit) {
+                                        *share += g * credit * (1.0 - *share);
                                     }
                                 }
                             }
                         }
-                        // Each observer counts a contribution once per issue, even when it watches
-                        // through two participants (a member of two organizations).
-                        sx.epoch += 1;
-                        for o_slot in slots.clone().filter(|&o| o != s) {
-                            for &o in &m.observers[m.slots[o_slot].actor] {
-                                let i = o * n + slot.actor;
-                                if o != slot.actor && sx.seen[i] != sx.epoch {
-                                    sx.seen[i] = sx.epoch;
-                                    sx.obs[i] += 1;
-                                    sx.coop[i] += u16::from(gave);
-                                }
-                            }
+                        // The other participants and their members watch this one, each once.
+                        for &i in &m.watch[m.watch_start[s]..m.watch_start[s + 1]] {
+                            obs[i] += 1;
+                            coop[i] += u16::from(gave);
                         }
                     }
                 }
             }
         }
-        // Trust: learn from what was observed, then forgive.
-        for o in 0..n {
-            if m.observers[o].first() != Some(&o) {
-                continue; // an organization: its trust is derived below
-            }
-            for j in 0..n {
-                let i = o * n + j;
-                if o == j {
+        // Trust: learn from what was observed, then forgive. Organizations' trust is derived.
+        for &o in &m.states {
+            let (gain, loss, forgiveness) = (m.gain[o], m.loss[o], m.forgive[o]);
+            let row = o * n..(o + 1) * n;
+            let trust = st.trust[row.clone()].iter_mut().zip(&st.trust_baseline[row.clone()]);
+            for (j, ((tau, &tau0), (&seen, &coop))) in trust.zip(obs[row.clone()].iter().zip(&coop[row])).enumerate() {
+                if j == o {
                     continue;
                 }
-                let mut tau = st.trust[i];
-                if sx.obs[i] > 0 {
-                    tau = trust::learn(tau, f64::from(sx.coop[i]) / f64::from(sx.obs[i]), m.gain[o], m.loss[o]);
+                let mut t = *tau;
+                if seen > 0 {
+                    t = trust::learn(t, f64::from(coop) / f64::from(seen), gain, loss);
                 }
-                st.trust[i] = trust::forgive(tau, st.trust_baseline[i], m.forgive[o]);
+                *tau = trust::forgive(t, tau0, forgiveness);
             }
         }
         m.derive_org_trust(&mut st.trust);
+        self.org_trust_current = true;
         // Influence: pull toward the baseline, renormalise each client's shares.
         if np > 0 {
-            for c in 0..m.clients.len() {
-                let row = c * np..(c + 1) * np;
-                for i in row.clone() {
-                    st.influence[i] += m.influence_relax * (st.influence_baseline[i] - st.influence[i]);
+            let relax = m.influence_relax;
+            for (row, base) in influence.chunks_exact_mut(np).zip(st.influence_baseline.chunks_exact(np)) {
+                for (x, &x0) in row.iter_mut().zip(base) {
+                    *x += relax * (x0 - *x);
                 }
-                normalise(&mut st.influence[row]);
+                normalise(row);
             }
         }
     }
@@ -649,6 +702,66 @@ fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Metric) -> f64
     }
 }
 
+/// Metrics compiled for [`Simulation::record`]: each one's place in the state, resolved once.
+#[derive(Debug, Clone)]
+pub struct Probes(Vec<Probe>);
+
+#[derive(Debug, Clone, Copy)]
+enum Probe {
+    Var(usize),
+    Trust(usize),
+    Influence(usize),
+    /// A dyadic issue's mutual cooperation (bit 0 of its `mutual`), and its windowed rate.
+    Mutual(usize),
+    MutualRate(usize),
+    /// A public good's share of contributing participants (slots `a..b`), and its rate.
+    Slots(usize, usize),
+    SlotsRate(usize, usize),
+    /// One participant slot's action, and its rate.
+    Slot(usize),
+    SlotRate(usize),
+    Outcome(usize),
+}
+
+impl Probes {
+    /// Resolves `metrics` of `scenario`. The places depend on the scenario alone, so one set
+    /// serves every run of it.
+    pub fn new(sc: &Scenario, metrics: &[Metric]) -> Probes {
+        let n = sc.actor_count();
+        let np = sc.influence.patrons.len();
+        let mut slot_start = vec![0];
+        for issue in &sc.issues {
+            slot_start.push(slot_start.last().copied().unwrap_or(0) + issue.participants.len());
+        }
+        let dyadic = |k: usize| matches!(sc.issues[k].kind, IssueKind::Dyadic { .. });
+        Probes(
+            metrics
+                .iter()
+                .map(|m| match *m {
+                    Metric::State(v) => Probe::Var(v),
+                    Metric::Trust(a, b) => Probe::Trust(a.0 * n + b.0),
+                    Metric::Influence { client, patron } => Probe::Influence(client * np + patron),
+                    Metric::Coop(k) if dyadic(k) => Probe::Mutual(k),
+                    Metric::Coop(k) => Probe::Slots(slot_start[k], slot_start[k + 1]),
+                    Metric::CoopActor(k, s) => Probe::Slot(slot_start[k] + s),
+                    Metric::CoopRate(k) if dyadic(k) => Probe::MutualRate(k),
+                    Metric::CoopRate(k) => Probe::SlotsRate(slot_start[k], slot_start[k + 1]),
+                    Metric::CoopRateActor(k, s) => Probe::SlotRate(slot_start[k] + s),
+                    Metric::Outcome(o) => Probe::Outcome(o),
+                })
+                .collect(),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// Per-dimension terms of a decision, recomputed from the scenario's payoffs (only for
 /// explanations).
 #[allow(clippy::too_many_arguments)]
@@ -708,14 +821,11 @@ fn capability(sc: &Scenario, values: &Values, a: usize) -> f64 {
 /// Per-turn buffers, reused across turns.
 struct Scratch {
     act: Vec<bool>,
-    votes: Vec<bool>,
-    pressure: Vec<f64>,
+    /// Per decider: the pressure it bears for voting to cooperate (0 if it voted against).
+    cost: Vec<f64>,
     salience: Vec<f64>,
     obs: Vec<u16>,
     coop: Vec<u16>,
-    /// Per observer pair: the last public-good observation counted (see `epoch`).
-    seen: Vec<u32>,
-    epoch: u32,
     next_vars: Vec<f64>,
 }
 
@@ -724,13 +834,10 @@ impl Scratch {
         let n = sc.actor_count();
         Scratch {
             act: vec![false; slots],
-            votes: vec![false; evals],
-            pressure: vec![0.0; evals],
+            cost: vec![0.0; evals],
             salience: vec![0.0; sc.issues.len()],
             obs: vec![0; n * n],
             coop: vec![0; n * n],
-            seen: vec![0; n * n],
-            epoch: 0,
             next_vars: vec![0.0; sc.state.len()],
         }
     }
@@ -753,13 +860,20 @@ struct Compiled {
     evals: Vec<EvalC>,
     issues: Vec<IssueC>,
     vars: Vec<VarC>,
-    /// Who watches an actor's partners: a state itself, an organization's members.
-    observers: Vec<Vec<usize>>,
+    /// The states, in actor order: the actors that learn trust.
+    states: Vec<usize>,
+    /// Per slot `s`, `watch[watch_start[s]..watch_start[s + 1]]`: the trust cells `o·n + a`
+    /// of the observers `o` who see the slot's actor `a` act (the other side of a dyad and
+    /// its members; the other contributors to a public good and their members, each once).
+    watch_start: Vec<usize>,
+    watch: Vec<usize>,
     /// Per organization: its members and their normalised vote weights.
     org_weights: Vec<(usize, Vec<(usize, f64)>)>,
     clients: Vec<usize>,
     client_of: Vec<Option<usize>>,
     patrons: Vec<usize>,
+    /// Per event: its per-turn probability (0 for a scheduled one).
+    hazard: Vec<f64>,
     /// `actors × patrons`: how much a deal with the actor counts as a deal with the patron (1
     /// for the patron itself, its vote weight in an organization it belongs to).
     credit: Vec<f64>,
@@ -785,6 +899,8 @@ struct EvalC {
     s: f64,
     t: f64,
     p: f64,
+    /// `[p, t, s, r]`: the payoff by (own action, partner's action) as bits, cooperation 1.
+    payoff: [f64; 4],
     /// Public goods: interest in the harmed dimension × exposure.
     harm: f64,
     /// Public goods: utility of contributing's side effects.
@@ -868,8 +984,18 @@ impl Compiled {
                     IssueKind::PublicGood(pg) => (usize::MAX, v(pg.efficacy) * v(pg.reach[local]) * cap),
                 };
                 for ((&d, &w), &veto) in members.iter().zip(&weights).zip(&vetoes) {
-                    let mut ev =
-                        EvalC { actor: d, weight: w, veto, r: 0.0, s: 0.0, t: 0.0, p: 0.0, harm: 0.0, cost: 0.0 };
+                    let mut ev = EvalC {
+                        actor: d,
+                        weight: w,
+                        veto,
+                        r: 0.0,
+                        s: 0.0,
+                        t: 0.0,
+                        p: 0.0,
+                        payoff: [0.0; 4],
+                        harm: 0.0,
+                        cost: 0.0,
+                    };
                     match &issue.kind {
                         IssueKind::Dyadic { payoffs } => {
                             for dp in &payoffs[local] {
@@ -886,6 +1012,7 @@ impl Compiled {
                             ev.cost = pg.cost.iter().map(|&(dim, id)| weight(d, dim) * v(id)).sum();
                         }
                     }
+                    ev.payoff = [ev.p, ev.t, ev.s, ev.r];
                     evals.push(ev);
                 }
                 slots.push(SlotC { actor: a, partner, evals: start..evals.len(), threshold, efficacy });
@@ -913,12 +1040,41 @@ impl Compiled {
             })
             .collect();
         // Organizations hold no trust of their own: their members observe for them.
-        let observers = (0..n)
+        let observers: Vec<Vec<usize>> = (0..n)
             .map(|a| match &sc.actors[a].organization {
                 Some(org) => org.members.iter().map(|m| m.0).collect(),
                 None => vec![a],
             })
             .collect();
+        let states = (0..n).filter(|&a| sc.actors[a].organization.is_none()).collect();
+        let mut watch_start = vec![0];
+        let mut watch = Vec::new();
+        for (k, issue) in sc.issues.iter().enumerate() {
+            let issue_slots = slot_start[k]..slot_start[k + 1];
+            for s in issue_slots.clone() {
+                let seen = slots[s].actor;
+                match issue.kind {
+                    IssueKind::Dyadic { .. } => {
+                        let other = if s == issue_slots.start { s + 1 } else { s - 1 };
+                        watch.extend(observers[slots[other].actor].iter().map(|&o| o * n + seen));
+                    }
+                    // Each observer counts a contribution once per issue, even when it watches
+                    // through two participants (a member of two organizations).
+                    IssueKind::PublicGood(_) => {
+                        let first = watch.len();
+                        for o_slot in issue_slots.clone().filter(|&o| o != s) {
+                            for &o in &observers[slots[o_slot].actor] {
+                                let i = o * n + seen;
+                                if o != seen && !watch[first..].contains(&i) {
+                                    watch.push(i);
+                                }
+                            }
+                        }
+                    }
+                }
+                watch_start.push(watch.len());
+            }
+        }
         let org_weights = sc
             .actors
             .iter()
@@ -962,12 +1118,22 @@ impl Compiled {
             evals,
             issues,
             vars,
-            observers,
+            states,
+            watch_start,
+            watch,
             org_weights,
             clients,
             client_of,
             patrons,
             credit,
+            hazard: sc
+                .events
+                .iter()
+                .map(|ev| match ev.trigger {
+                    Trigger::Hazard { per_year, .. } => cal.per_turn(v(per_year)),
+                    Trigger::At(_) => 0.0,
+                })
+                .collect(),
             influence_relax: sc.influence.relaxation.map_or(0.0, |id| cal.per_turn(v(id))),
         }
     }

@@ -35,6 +35,13 @@ impl FixedSum {
     }
 }
 
+/// The bin of `x` in a histogram starting at `lo` with `scale` bins per unit.
+#[inline]
+fn bin_of(x: f64, lo: f64, scale: f64) -> usize {
+    // Rounds to the nearest bin centre: + 0.5 then truncation, on a non-negative value.
+    (((x - lo) * scale).clamp(0.0, (BINS - 1) as f64) + 0.5) as usize
+}
+
 /// Per-turn distributions of a set of bounded series across runs.
 #[derive(Debug, Clone)]
 pub struct SeriesAgg {
@@ -89,9 +96,7 @@ impl SeriesAgg {
     fn add_value(&mut self, turn: usize, series: usize, x: f64) {
         let c = series * self.turns + turn;
         self.sums[c].add(x);
-        let lo = self.ranges[series].0;
-        // Rounds to the nearest bin centre: + 0.5 then truncation, on a non-negative value.
-        let b = (((x - lo) * self.scale[series]).clamp(0.0, (BINS - 1) as f64) + 0.5) as usize;
+        let b = bin_of(x, self.ranges[series].0, self.scale[series]);
         self.counts[c * BINS + b] += 1;
     }
 
@@ -123,33 +128,47 @@ impl SeriesAgg {
     }
 }
 
-/// Runs buffered cell by cell and added to a [`SeriesAgg`] in batches.
+/// Runs buffered and added to a [`SeriesAgg`] in batches.
 ///
 /// Added one run at a time, each value lands on a different cache line of the histograms
-/// (megabytes of them), and memory traffic dominates. Buffered, each cell's values from many
-/// runs are added together; across runs a cell's values concentrate on a few bins, so they
-/// touch a few cache lines. The result is identical: the aggregate is order-free.
+/// (megabytes of them), and memory traffic dominates. Buffered, each run's values are reduced
+/// at once to their bin (two bytes, written in order) and their fixed-point sum; the flush
+/// then counts the bins a block of cells at a time over all buffered runs, so that the
+/// histograms of the block stay in cache while many runs' values land on them. The result is
+/// identical to adding the runs one by one: the aggregate is order-free.
 #[derive(Debug, Clone)]
 pub struct Batch {
     cells: usize,
     capacity: usize,
     len: usize,
-    /// `cells × capacity`, cell-major: `values[cell * capacity + run]`.
-    values: Vec<f64>,
+    /// `capacity × cells`, run-major: the bin of each buffered value.
+    bins: Vec<u16>,
+    /// Per cell, in the aggregate's layout (`series × turns`): the buffered values' sum.
+    sums: Vec<FixedSum>,
 }
+
+/// Cells counted together by [`Batch::flush`]: their histograms (4 KB each) fit in L2.
+const FLUSH_BLOCK: usize = 32;
 
 impl Batch {
     /// A buffer for runs of `cells` values (`turns × series`), holding `capacity` runs.
     pub fn new(cells: usize, capacity: usize) -> Batch {
-        Batch { cells, capacity: capacity.max(1), len: 0, values: vec![0.0; cells * capacity.max(1)] }
+        let capacity = capacity.max(1);
+        Batch { cells, capacity, len: 0, bins: vec![0; cells * capacity], sums: vec![FixedSum::default(); cells] }
     }
 
     /// Buffers one run (laid out as for [`SeriesAgg::add_run`]), adding the batch to `agg`
     /// when it is full.
     pub fn push(&mut self, run: &[f64], agg: &mut SeriesAgg) {
         debug_assert_eq!(run.len(), self.cells);
-        for (cell, &x) in run.iter().enumerate() {
-            self.values[cell * self.capacity + self.len] = x;
+        let ns = agg.ranges.len();
+        let turns = agg.turns;
+        let bins = &mut self.bins[self.len * self.cells..(self.len + 1) * self.cells];
+        for (t, (values, bins)) in run.chunks_exact(ns).zip(bins.chunks_exact_mut(ns)).enumerate() {
+            for (i, ((&x, bin), &(lo, _))) in values.iter().zip(bins).zip(&agg.ranges).enumerate() {
+                self.sums[i * turns + t].add(x);
+                *bin = bin_of(x, lo, agg.scale[i]) as u16;
+            }
         }
         self.len += 1;
         if self.len == self.capacity {
@@ -160,11 +179,23 @@ impl Batch {
     /// Adds the buffered runs to `agg`.
     pub fn flush(&mut self, agg: &mut SeriesAgg) {
         let ns = agg.ranges.len();
-        for cell in 0..self.cells {
-            let (t, i) = (cell / ns, cell % ns);
-            for &x in &self.values[cell * self.capacity..cell * self.capacity + self.len] {
-                agg.add_value(t, i, x);
+        let turns = agg.turns;
+        let mut offsets = [0usize; FLUSH_BLOCK];
+        for first in (0..self.cells).step_by(FLUSH_BLOCK) {
+            let width = FLUSH_BLOCK.min(self.cells - first);
+            for (j, off) in offsets[..width].iter_mut().enumerate() {
+                let cell = first + j;
+                *off = ((cell % ns) * turns + cell / ns) * BINS;
             }
+            for run in self.bins[..self.len * self.cells].chunks_exact(self.cells) {
+                for (&b, &off) in run[first..first + width].iter().zip(&offsets) {
+                    agg.counts[off + usize::from(b)] += 1;
+                }
+            }
+        }
+        for (total, part) in agg.sums.iter_mut().zip(&mut self.sums) {
+            total.merge(*part);
+            *part = FixedSum::default();
         }
         agg.runs += self.len as u64;
         self.len = 0;
