@@ -19,6 +19,12 @@ pub struct ParamId(pub u32);
 /// enough that the model's arithmetic cannot overflow.
 pub const MAX_MAGNITUDE: f64 = 1e6;
 
+/// A number as messages show it: as written for everyday magnitudes, in exponent form beyond
+/// them (`1e308`, not 309 digits).
+pub fn show(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-6..1e16).contains(&x.abs()) { x.to_string() } else { format!("{x:e}") }
+}
+
 /// The values a parameter may take.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub enum Domain {
@@ -109,7 +115,7 @@ impl Distribution {
     pub fn new_uniform(low: f64, high: f64) -> Result<Self, String> {
         finite(&[low, high])?;
         if low >= high {
-            return Err(format!("uniform needs low < high, got low = {low}, high = {high}"));
+            return Err(format!("uniform needs low < high, got low = {}, high = {}", show(low), show(high)));
         }
         Ok(Distribution::Uniform { low, high })
     }
@@ -117,10 +123,15 @@ impl Distribution {
     pub fn new_normal(mean: f64, sd: f64, low: f64, high: f64) -> Result<Self, String> {
         finite(&[mean, sd])?;
         if sd <= 0.0 {
-            return Err(format!("normal needs sd > 0, got {sd}"));
+            return Err(format!("normal needs sd > 0, got {}", show(sd)));
         }
         if low >= high || !(low..=high).contains(&mean) {
-            return Err(format!("normal needs low < mean < high, got [{low}, {high}] around {mean}"));
+            return Err(format!(
+                "normal needs low < mean < high, got [{}, {}] around {}",
+                show(low),
+                show(high),
+                show(mean)
+            ));
         }
         Ok(Distribution::Normal { mean, sd, low, high })
     }
@@ -128,7 +139,12 @@ impl Distribution {
     pub fn new_triangular(low: f64, mode: f64, high: f64) -> Result<Self, String> {
         finite(&[low, mode, high])?;
         if !(low < high && (low..=high).contains(&mode)) {
-            return Err(format!("triangular needs low <= mode <= high and low < high, got {low}, {mode}, {high}"));
+            return Err(format!(
+                "triangular needs low <= mode <= high and low < high, got {}, {}, {}",
+                show(low),
+                show(mode),
+                show(high)
+            ));
         }
         Ok(Distribution::Triangular { low, mode, high })
     }
@@ -136,10 +152,10 @@ impl Distribution {
     pub fn new_beta(alpha: f64, beta: f64, low: f64, high: f64) -> Result<Self, String> {
         finite(&[alpha, beta, low, high])?;
         if alpha <= 0.0 || beta <= 0.0 {
-            return Err(format!("beta needs alpha > 0 and beta > 0, got {alpha}, {beta}"));
+            return Err(format!("beta needs alpha > 0 and beta > 0, got {}, {}", show(alpha), show(beta)));
         }
         if low >= high {
-            return Err(format!("beta needs low < high, got [{low}, {high}]"));
+            return Err(format!("beta needs low < high, got [{}, {}]", show(low), show(high)));
         }
         Ok(Distribution::Beta { alpha, beta, low, high })
     }

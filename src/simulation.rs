@@ -1144,7 +1144,9 @@ impl Compiled {
         for (org, members) in &self.org_weights {
             for j in 0..n {
                 if j != *org {
-                    trust[org * n + j] = members.iter().map(|&(m, w)| w * trust[m * n + j]).sum();
+                    // Weights sum to 1 only up to rounding: keep the mean in [0, 1].
+                    let mean: f64 = members.iter().map(|&(m, w)| w * trust[m * n + j]).sum();
+                    trust[org * n + j] = mean.clamp(0.0, 1.0);
                 }
             }
         }

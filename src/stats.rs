@@ -164,7 +164,8 @@ impl Batch {
         let ns = agg.ranges.len();
         let turns = agg.turns;
         let bins = &mut self.bins[self.len * self.cells..(self.len + 1) * self.cells];
-        for (t, (values, bins)) in run.chunks_exact(ns).zip(bins.chunks_exact_mut(ns)).enumerate() {
+        // A scenario may record no series at all: then there is only the run to count.
+        for (t, (values, bins)) in run.chunks_exact(ns.max(1)).zip(bins.chunks_exact_mut(ns.max(1))).enumerate() {
             for (i, ((&x, bin), &(lo, _))) in values.iter().zip(bins).zip(&agg.ranges).enumerate() {
                 self.sums[i * turns + t].add(x);
                 *bin = bin_of(x, lo, agg.scale[i]) as u16;

@@ -14,7 +14,7 @@ use crate::events::{Effect, Event, Op, Target, Trigger};
 use crate::issue::{DimPayoff, Issue, IssueKind, Linear, PublicGood};
 use crate::metric::{Metric, Names};
 use crate::outcome::{Condition, Outcome};
-use crate::param::{Distribution, Domain, Param, ParamId, ParamTable};
+use crate::param::{Distribution, Domain, Param, ParamId, ParamTable, show};
 
 /// Built-in behaviour where neither the actor nor `[defaults.behaviour]` gives one.
 const BEHAVIOUR_DEFAULTS: [(&str, f64, Domain); 6] = [
@@ -358,7 +358,7 @@ impl Validator {
         };
         let (s_lo, s_hi) = dist.support();
         if !domain.covers(s_lo, s_hi) {
-            let got = if s_lo == s_hi { format!("{s_lo}") } else { format!("values from {s_lo} to {s_hi}") };
+            let got = if s_lo == s_hi { show(s_lo) } else { format!("values from {} to {}", show(s_lo), show(s_hi)) };
             let key = if dist_name == "fixed" && p.source.is_some() { with(at, "value") } else { at.clone() };
             self.error(&key, Diagnostic::new("", format!("out of range: got {got}")).expected(domain.describe()));
             return fallback;
@@ -1031,7 +1031,7 @@ impl Validator {
         if !ok_range {
             self.error(
                 &with(&at, "max"),
-                Diagnostic::new("", format!("the range [{min}, {max}] is empty or not finite"))
+                Diagnostic::new("", format!("the range [{}, {}] is empty or not finite", show(min), show(max)))
                     .expected("numbers from -1e6 to 1e6 with min < max"),
             );
         }

@@ -5,6 +5,7 @@ mod cli;
 mod engine;
 mod errors;
 mod pack;
+mod reliability;
 mod statics;
 mod sweep;
 
