@@ -164,7 +164,15 @@ impl Sweep {
         };
         let key = |parts: &[&str]| parts.iter().map(|p| Seg::Key((*p).to_string())).collect::<Vec<_>>();
         let scenario_path = Path::new(file).parent().unwrap_or(Path::new("")).join(&raw.sweep.scenario);
-        let scenario = Scenario::load(&scenario_path)?;
+        // A scenario that cannot be read is a mistake in this file: point at its `scenario` key.
+        let scenario = Scenario::load(&scenario_path).map_err(|e| match e {
+            ScenarioError::Io { path, source } => invalid(vec![at(
+                &key(&["sweep", "scenario"]),
+                Diagnostic::new("", format!("cannot read the scenario {}: {source}", path.display()))
+                    .help("`scenario` is a path relative to the sweep file"),
+            )]),
+            e => e,
+        })?;
         let mut diags = Vec::new();
 
         let mut params = Vec::new();
