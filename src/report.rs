@@ -67,6 +67,8 @@ pub fn publish(dir: &Path) -> Result<Published, PublishError> {
 fn write_all(dir: &Path, drawn: &[Drawn], page: &str) -> Result<Published, PublishError> {
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|source| OutputError::Io { path: chart_dir.clone(), source })?;
+    // A run killed while writing charts leaves hidden temporaries here: clear them.
+    crate::output::remove_stale_temporaries(&chart_dir)?;
     let mut files = Vec::new();
     for d in drawn {
         let png = chart_dir.join(format!("{}.png", d.name));
