@@ -1,9 +1,8 @@
 //! Throughput of the baseline in actor-decisions per CPU-second, for docs/PERFORMANCE.md.
 //!
 //! Criterion (benches/engine.rs) reports wall time, which on a shared machine mixes in other
-//! processes' load. This reports the process's CPU time (user + system, from /proc/self/stat,
-//! which counts every thread) next to the wall time, repeated, so that figures taken on a busy
-//! machine can still be read.
+//! processes' load. This reports the process's CPU time (see [`cpu_seconds`]) next to the wall
+//! time, repeated, so that figures taken on a busy machine can still be read.
 //!
 //! ```text
 //! cargo bench --bench throughput -- [--runs N] [--threads 1,2] [--repeat R] [--mode MODE] [--scenario FILE]
@@ -21,8 +20,25 @@ use heartland::Scenario;
 use heartland::montecarlo::{self, Plan};
 use heartland::simulation::Simulation;
 
-/// CPU time of this process so far (all threads, user + system), in seconds.
+/// CPU time of this process so far, in seconds: the time its live threads have spent on a
+/// CPU (/proc/self/task/*/schedstat, in nanoseconds), else user + system time from
+/// /proc/self/stat (in 10 ms ticks, including threads that have exited). The pool's threads
+/// live as long as the measurement, so the first is exact and the second a fallback.
 fn cpu_seconds() -> f64 {
+    let on_cpu = std::fs::read_dir("/proc/self/task").ok().map(|tasks| {
+        tasks
+            .flatten()
+            .map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+            .map(|s| s.and_then(|s| s.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok())))
+            .collect::<Option<Vec<u64>>>()
+    });
+    match on_cpu.flatten() {
+        Some(ns) if !ns.is_empty() => ns.iter().sum::<u64>() as f64 / 1e9,
+        _ => user_and_system_seconds(),
+    }
+}
+
+fn user_and_system_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // Fields after the command name (which is in parentheses and may hold spaces).
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);

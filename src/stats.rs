@@ -143,7 +143,7 @@ pub struct Batch {
     len: usize,
     /// `capacity × cells`, run-major: the bin of each buffered value.
     bins: Vec<u16>,
-    /// Per cell, in the aggregate's layout (`series × turns`): the buffered values' sum.
+    /// Per cell, in the runs' layout (`turns × series`): the buffered values' sum.
     sums: Vec<FixedSum>,
 }
 
@@ -162,13 +162,15 @@ impl Batch {
     pub fn push(&mut self, run: &[f64], agg: &mut SeriesAgg) {
         debug_assert_eq!(run.len(), self.cells);
         let ns = agg.ranges.len();
-        let turns = agg.turns;
         let bins = &mut self.bins[self.len * self.cells..(self.len + 1) * self.cells];
         // A scenario may record no series at all: then there is only the run to count.
-        for (t, (values, bins)) in run.chunks_exact(ns.max(1)).zip(bins.chunks_exact_mut(ns.max(1))).enumerate() {
-            for (i, ((&x, bin), &(lo, _))) in values.iter().zip(bins).zip(&agg.ranges).enumerate() {
-                self.sums[i * turns + t].add(x);
-                *bin = bin_of(x, lo, agg.scale[i]) as u16;
+        let width = ns.max(1);
+        let turns = run.chunks_exact(width).zip(bins.chunks_exact_mut(width)).zip(self.sums.chunks_exact_mut(width));
+        for ((values, bins), sums) in turns {
+            let series = agg.ranges.iter().zip(&agg.scale);
+            for (((&x, bin), sum), (&(lo, _), &scale)) in values.iter().zip(bins).zip(sums).zip(series) {
+                sum.add(x);
+                *bin = bin_of(x, lo, scale) as u16;
             }
         }
         self.len += 1;
@@ -194,8 +196,8 @@ impl Batch {
                 }
             }
         }
-        for (total, part) in agg.sums.iter_mut().zip(&mut self.sums) {
-            total.merge(*part);
+        for (cell, part) in self.sums.iter_mut().enumerate() {
+            agg.sums[(cell % ns) * turns + cell / ns].merge(*part);
             *part = FixedSum::default();
         }
         agg.runs += self.len as u64;
