@@ -330,11 +330,15 @@ impl<'s> Simulation<'s> {
         conds.iter().all(|c| c.holds(self.metric(&c.metric)))
     }
 
+    /// Decisions in three passes over the deciders, so that the logit's `exp` and division,
+    /// the longest chain of a decision, run in a loop of their own where the processor can
+    /// overlap consecutive ones: the utilities and draws, then the probabilities, then the
+    /// votes. The draws are taken in the same order as one pass would take them.
     fn decide<O: Observer>(&mut self, t: usize, overrides: &Overrides, observer: &mut O) {
         let Simulation { scenario: sc, values, model: m, state: st, rng, scratch: sx, .. } = self;
         let sc: &Scenario = sc;
         let n = sc.actor_count();
-        let mut decisions = 0;
+        // 1. Salience, draws, utilities (as λ·Δu) and pressure.
         for (k, issue) in m.issues.iter().enumerate() {
             let sal = issue.salience(sc, m, st);
             sx.salience[k] = sal;
@@ -352,42 +356,76 @@ impl<'s> Simulation<'s> {
             }
             for s in slots.clone() {
                 let slot = &m.slots[s];
-                let mut tally = decision::Tally::default();
                 for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
-                    let u: f64 = rng.random();
+                    sx.draw[e] = rng.random();
                     let a = ev.actor;
-                    let (advantage, belief, pressure) = match issue.threat {
+                    let (advantage, pressure) = match issue.threat {
                         None => {
                             let q = st.trust[a * n + slot.partner];
-                            let advantage = decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p);
-                            (advantage, q, m.pressure_cost(st, a, slot.partner))
+                            (
+                                decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p),
+                                m.pressure_cost(st, a, slot.partner),
+                            )
                         }
                         Some(threat) => {
-                            let others: f64 = slots
-                                .clone()
-                                .filter(|&o| o != s)
-                                .map(|o| st.trust[a * n + m.slots[o].actor] * m.slots[o].efficacy)
-                                .sum();
-                            let advantage = decision::public_good_advantage(
-                                sal,
-                                ev.harm,
-                                st.vars[threat],
-                                others,
-                                slot.efficacy,
-                                ev.cost,
-                            );
-                            (advantage, others, 0.0)
+                            let others = m.others_expected(st, a, slots.clone(), s);
+                            let level = st.vars[threat];
+                            (decision::public_good_advantage(sal, ev.harm, level, others, slot.efficacy, ev.cost), 0.0)
                         }
                     };
-                    let utility = advantage - pressure;
-                    let p_intend = decision::choice_probability(m.lambda[a], utility);
-                    let p = decision::with_error(p_intend, m.error[a]);
+                    sx.pressure[e] = pressure;
+                    sx.x[e] = m.lambda[a] * (advantage - pressure);
+                }
+            }
+        }
+        // 2. Probabilities of cooperating, with errors.
+        for (k, &(first, end)) in m.issue_evals.iter().enumerate() {
+            if st.issue_active[k] {
+                for (p, (&x, ev)) in sx.p[first..end].iter_mut().zip(sx.x[first..end].iter().zip(&m.evals[first..end]))
+                {
+                    *p = decision::with_error(decision::logistic(x), m.error[ev.actor]);
+                }
+            }
+        }
+        // 3. Votes, tallies, actions.
+        let mut decisions = 0;
+        for (k, issue) in m.issues.iter().enumerate() {
+            if !st.issue_active[k] {
+                continue;
+            }
+            let sal = sx.salience[k];
+            let slots = m.slot_start[k]..m.slot_start[k + 1];
+            for s in slots.clone() {
+                let slot = &m.slots[s];
+                let mut tally = decision::Tally::default();
+                for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
+                    let (u, p, pressure) = (sx.draw[e], sx.p[e], sx.pressure[e]);
                     let vote = u < p;
                     // What cooperating costs the decider in pressure, if it voted to.
                     sx.cost[e] = decision::select(vote, pressure);
                     decisions += 1;
                     tally.vote(vote, ev.weight, ev.veto);
                     if O::DECISIONS {
+                        let a = ev.actor;
+                        let (advantage, belief) = match issue.threat {
+                            None => {
+                                let q = st.trust[a * n + slot.partner];
+                                (decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p), q)
+                            }
+                            Some(threat) => {
+                                let others = m.others_expected(st, a, slots.clone(), s);
+                                let level = st.vars[threat];
+                                let adv = decision::public_good_advantage(
+                                    sal,
+                                    ev.harm,
+                                    level,
+                                    others,
+                                    slot.efficacy,
+                                    ev.cost,
+                                );
+                                (adv, others)
+                            }
+                        };
                         observer.decision(DecisionRecord {
                             turn: t,
                             issue: k,
@@ -399,9 +437,9 @@ impl<'s> Simulation<'s> {
                             advantage,
                             by_dimension: breakdown(sc, values, st, k, s - m.slot_start[k], a, sal, belief),
                             pressure: m.pressure_terms(st, a, slot.partner, issue.threat.is_none()),
-                            utility,
+                            utility: advantage - pressure,
                             rationality: m.lambda[a],
-                            p_intend,
+                            p_intend: decision::choice_probability(m.lambda[a], advantage - pressure),
                             error: m.error[a],
                             p_cooperate: p,
                             draw: u,
@@ -838,7 +876,12 @@ fn capability(sc: &Scenario, values: &Values, a: usize) -> f64 {
 /// Per-turn buffers, reused across turns.
 struct Scratch {
     act: Vec<bool>,
-    /// Per decider: the pressure it bears for voting to cooperate (0 if it voted against).
+    /// Per decider: its uniform draw, `λ·Δu`, the probability it cooperates, the pressure it
+    /// would bear for cooperating, and what it bears (0 if it voted against).
+    draw: Vec<f64>,
+    x: Vec<f64>,
+    p: Vec<f64>,
+    pressure: Vec<f64>,
     cost: Vec<f64>,
     salience: Vec<f64>,
     obs: Vec<u16>,
@@ -851,6 +894,10 @@ impl Scratch {
         let n = sc.actor_count();
         Scratch {
             act: vec![false; slots],
+            draw: vec![0.0; evals],
+            x: vec![0.0; evals],
+            p: vec![0.0; evals],
+            pressure: vec![0.0; evals],
             cost: vec![0.0; evals],
             salience: vec![0.0; sc.issues.len()],
             obs: vec![0; n * n],
@@ -871,8 +918,10 @@ struct Compiled {
     loss: Vec<f64>,
     forgive: Vec<f64>,
     pressure: Vec<f64>,
-    /// Issue `k`'s slots are `slot_start[k]..slot_start[k + 1]`.
+    /// Issue `k`'s slots are `slot_start[k]..slot_start[k + 1]`, its deciders
+    /// `issue_evals[k].0..issue_evals[k].1`.
     slot_start: Vec<usize>,
+    issue_evals: Vec<(usize, usize)>,
     slots: Vec<SlotC>,
     evals: Vec<EvalC>,
     issues: Vec<IssueC>,
@@ -982,7 +1031,9 @@ impl Compiled {
         let mut slots = Vec::new();
         let mut evals = Vec::new();
         let mut issues = Vec::new();
+        let mut issue_evals = Vec::new();
         for issue in &sc.issues {
+            let issue_first_eval = evals.len();
             for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
                 let start = evals.len();
                 let (members, weights, vetoes, threshold): (Vec<usize>, Vec<f64>, Vec<bool>, f64) =
@@ -1034,6 +1085,7 @@ impl Compiled {
                 }
                 slots.push(SlotC { actor: a, partner, evals: start..evals.len(), threshold, efficacy });
             }
+            issue_evals.push((issue_first_eval, evals.len()));
             slot_start.push(slots.len());
             issues.push(IssueC {
                 threat: match &issue.kind {
@@ -1131,6 +1183,7 @@ impl Compiled {
             forgive: per_turn(b(|b| b.forgiveness)),
             pressure: b(|b| b.pressure),
             slot_start,
+            issue_evals,
             slots,
             evals,
             issues,
@@ -1167,6 +1220,14 @@ impl Compiled {
                 }
             }
         }
+    }
+
+    /// Public goods: the threat reduction `a` expects from the participants of `slots` other
+    /// than `s`, each one's efficacy weighted by `a`'s trust in it.
+    #[inline]
+    fn others_expected(&self, st: &State, a: usize, slots: std::ops::Range<usize>, s: usize) -> f64 {
+        let n = self.lambda.len();
+        slots.filter(|&o| o != s).map(|o| st.trust[a * n + self.slots[o].actor] * self.slots[o].efficacy).sum()
     }
 
     /// Cost to `a` of cooperating with `partner`: each patron's share of influence over `a`,
