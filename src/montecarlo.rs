@@ -78,19 +78,19 @@ pub fn metric_range(sc: &Scenario, m: &Metric) -> (f64, f64) {
 
 /// Plays one run to the end, writing its series (`turn × series`, row-major) into `series`.
 pub fn run_one(sc: &Scenario, seed: u64, run: u64, finals: &[Metric], series: &mut Vec<f64>) -> RunRecord {
-    run_probed(sc, seed, run, &Probes::new(sc, &sc.series), finals, series)
+    run_probed(&mut Simulation::new(sc, seed, run), run, &Probes::new(sc, &sc.series), finals, series)
 }
 
-/// [`run_one`] with the scenario's series already resolved.
+/// [`run_one`] on a simulation already at the start of its run, with the scenario's series
+/// already resolved.
 fn run_probed(
-    sc: &Scenario,
-    seed: u64,
+    sim: &mut Simulation<'_>,
     run: u64,
     probes: &Probes,
     finals: &[Metric],
     series: &mut Vec<f64>,
 ) -> RunRecord {
-    let mut sim = Simulation::new(sc, seed, run);
+    let sc = sim.scenario();
     series.clear();
     while !sim.is_done() {
         sim.step();
@@ -136,17 +136,28 @@ pub fn run<E>(
         let stop = (start + BATCH).min(end);
         let records: Vec<RunRecord> = (start..stop)
             .into_par_iter()
-            .map_init(Vec::new, |buf, run| {
-                let record = run_probed(sc, plan.seed, run, &probes, &finals, buf);
-                let slot = rayon::current_thread_index().unwrap_or(0) % workers;
-                let mut guard = partial[slot].lock().expect("no worker panics while holding it");
-                let (series, outcomes, batch) = &mut *guard;
-                batch.push(buf, series);
-                outcomes.add_run(&record.reached);
-                drop(guard);
-                progress(1);
-                record
-            })
+            // Each worker keeps its simulation and restarts it for each of its runs.
+            .map_init(
+                || (Vec::new(), None),
+                |(buf, sim): &mut (Vec<f64>, Option<Simulation<'_>>), run| {
+                    let sim = match sim {
+                        Some(sim) => {
+                            sim.restart(plan.seed, run);
+                            sim
+                        }
+                        None => sim.insert(Simulation::new(sc, plan.seed, run)),
+                    };
+                    let record = run_probed(sim, run, &probes, &finals, buf);
+                    let slot = rayon::current_thread_index().unwrap_or(0) % workers;
+                    let mut guard = partial[slot].lock().expect("no worker panics while holding it");
+                    let (series, outcomes, batch) = &mut *guard;
+                    batch.push(buf, series);
+                    outcomes.add_run(&record.reached);
+                    drop(guard);
+                    progress(1);
+                    record
+                },
+            )
             .collect();
         decisions += records.iter().map(|r| r.decisions).sum::<u64>();
         sink(&records)?;

@@ -27,7 +27,7 @@ use crate::actor::{ActorId, ActorKind};
 use crate::calendar::Period;
 use crate::decision::{self, DecisionRecord};
 use crate::events::{Op, Target, Trigger};
-use crate::issue::{IssueKind, Linear};
+use crate::issue::IssueKind;
 use crate::metric::Metric;
 use crate::param::{ParamId, Values};
 use crate::scenario::Scenario;
@@ -148,6 +148,20 @@ impl<'s> Simulation<'s> {
         Simulation { scenario, values, model, state, rng, scratch, org_trust_current: true }
     }
 
+    /// Starts run `run` under master seed `seed` afresh, exactly as [`Simulation::new`] would,
+    /// in this simulation's memory: for many runs of one scenario, one after the other.
+    pub fn restart(&mut self, seed: u64, run: u64) {
+        let sc = self.scenario;
+        self.values = sc.params.sample(&mut run_stream(seed, run));
+        self.rng = run_stream(seed, run);
+        self.rng.set_word_pos(DYNAMICS_WORD_OFFSET);
+        self.model.rebuild(sc, &self.values);
+        reset_state(&mut self.state, sc, &self.values);
+        self.model.derive_org_trust(&mut self.state.trust);
+        self.model.derive_org_trust(&mut self.state.trust_baseline);
+        self.org_trust_current = true;
+    }
+
     pub fn resume(scenario: &'s Scenario, snapshot: Snapshot) -> Simulation<'s> {
         let model = Compiled::new(scenario, &snapshot.values);
         let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
@@ -188,7 +202,7 @@ impl<'s> Simulation<'s> {
     /// Changes a parameter for the rest of the run.
     pub fn set_value(&mut self, id: ParamId, value: f64) {
         self.values.set(id, value);
-        self.model = Compiled::new(self.scenario, &self.values);
+        self.model.rebuild(self.scenario, &self.values);
         self.org_trust_current = false;
     }
 
@@ -316,7 +330,7 @@ impl<'s> Simulation<'s> {
             observer.event(t, e);
         }
         if recompile {
-            self.model = Compiled::new(sc, &self.values);
+            self.model.rebuild(sc, &self.values);
         }
         // An effect on a member's trust reaches its organizations' trust within the turn.
         // Otherwise their trust is still what the last turn derived from the same members.
@@ -479,13 +493,19 @@ impl<'s> Simulation<'s> {
                     for (s, mine, theirs) in [(s0, a0, a1), (s1, a1, a0)] {
                         let slot = &m.slots[s];
                         let outcome = 2 * usize::from(mine) + usize::from(theirs);
+                        // The participant's utility in a register: an organization's members
+                        // add to it in turn, with no round trip through memory between them.
+                        let mut own = utility[slot.actor];
                         for (ev, &cost) in m.evals[slot.evals.clone()].iter().zip(&cost[slot.evals.clone()]) {
                             let u = (sal * ev.payoff[outcome] - cost) * dt;
-                            utility[ev.actor] += u;
                             if slot.actor != ev.actor {
-                                utility[slot.actor] += ev.weight * u;
+                                utility[ev.actor] += u;
+                                own += ev.weight * u;
+                            } else {
+                                own += u;
                             }
                         }
+                        utility[slot.actor] = own;
                         // The partner and its members watch this side.
                         for &i in &m.watch[m.watch_start[s]..m.watch_start[s + 1]] {
                             obs[i] += 1;
@@ -516,13 +536,17 @@ impl<'s> Simulation<'s> {
                     for s in slots.clone() {
                         let slot = &m.slots[s];
                         let gave = act[s];
+                        let mut own = utility[slot.actor];
                         for ev in &m.evals[slot.evals.clone()] {
                             let u = (-sal * ev.harm * level * level + if gave { ev.cost } else { 0.0 }) * dt;
-                            utility[ev.actor] += u;
                             if slot.actor != ev.actor {
-                                utility[slot.actor] += ev.weight * u;
+                                utility[ev.actor] += u;
+                                own += ev.weight * u;
+                            } else {
+                                own += u;
                             }
                         }
+                        utility[slot.actor] = own;
                         if gave {
                             vars[threat] -= slot.efficacy * dt;
                             for &(v, amount) in &issue.on_mutual {
@@ -561,7 +585,11 @@ impl<'s> Simulation<'s> {
                 }
                 let mut t = *tau;
                 if seen > 0 {
-                    t = trust::learn(t, f64::from(coop) / f64::from(seen), gain, loss);
+                    let share = match SHARES.get(usize::from(seen)) {
+                        Some(row) => row[usize::from(coop)],
+                        None => f64::from(coop) / f64::from(seen),
+                    };
+                    t = trust::learn(t, share, gain, loss);
                 }
                 *tau = trust::forgive(t, tau0, forgiveness);
             }
@@ -621,6 +649,22 @@ impl<'s> Simulation<'s> {
     }
 }
 
+/// `SHARES[seen][coop]` is `coop / seen` (the same division, done once): the share of the
+/// observed actions that were cooperative, for up to 15 observations of a pair in a turn.
+const SHARES: [[f64; 16]; 16] = {
+    let mut t = [[0.0; 16]; 16];
+    let mut seen = 1;
+    while seen < 16 {
+        let mut coop = 0;
+        while coop <= seen {
+            t[seen][coop] = coop as f64 / seen as f64;
+            coop += 1;
+        }
+        seen += 1;
+    }
+    t
+};
+
 fn normalise(row: &mut [f64]) {
     let total: f64 = row.iter().sum();
     if total > 0.0 {
@@ -679,21 +723,15 @@ fn apply_effect(sc: &Scenario, values: &mut Values, st: &mut State, target: Targ
 
 fn initial_state(sc: &Scenario, values: &Values) -> State {
     let n = sc.actor_count();
-    let trust: Vec<f64> = sc.trust.iter().map(|p| p.map_or(1.0, |id| values.get(id))).collect();
-    let np = sc.influence.patrons.len();
-    let mut influence: Vec<f64> = sc.influence.shares.iter().map(|p| p.map_or(0.0, |id| values.get(id))).collect();
-    for c in 0..sc.influence.clients.len() {
-        normalise(&mut influence[c * np..(c + 1) * np]);
-    }
     let slots: usize = sc.issues.iter().map(|i| i.participants.len()).sum();
-    State {
+    let mut st = State {
         turn: 0,
-        trust_baseline: trust.clone(),
-        trust,
-        vars: sc.state.iter().map(|v| values.get(v.initial)).collect(),
-        influence_baseline: influence.clone(),
-        influence,
-        issue_active: sc.issues.iter().map(|i| i.active).collect(),
+        trust: vec![0.0; sc.trust.len()],
+        trust_baseline: vec![0.0; sc.trust.len()],
+        vars: vec![0.0; sc.state.len()],
+        influence: vec![0.0; sc.influence.shares.len()],
+        influence_baseline: vec![0.0; sc.influence.shares.len()],
+        issue_active: vec![false; sc.issues.len()],
         history: vec![0; slots],
         mutual: vec![0; sc.issues.len()],
         streak: vec![0; sc.outcomes.len()],
@@ -701,7 +739,40 @@ fn initial_state(sc: &Scenario, values: &Values) -> State {
         fired: vec![None; sc.events.len()],
         utility: vec![0.0; n],
         decisions: 0,
+    };
+    reset_state(&mut st, sc, values);
+    st
+}
+
+/// Sets `st` to the state a run with `values` starts from, in place (organizations' trust is
+/// derived afterwards, by the model).
+fn reset_state(st: &mut State, sc: &Scenario, values: &Values) {
+    st.turn = 0;
+    for (t, p) in st.trust.iter_mut().zip(&sc.trust) {
+        *t = p.map_or(1.0, |id| values.get(id));
     }
+    st.trust_baseline.copy_from_slice(&st.trust);
+    for (x, v) in st.vars.iter_mut().zip(&sc.state) {
+        *x = values.get(v.initial);
+    }
+    for (x, p) in st.influence.iter_mut().zip(&sc.influence.shares) {
+        *x = p.map_or(0.0, |id| values.get(id));
+    }
+    let np = sc.influence.patrons.len();
+    for c in 0..sc.influence.clients.len() {
+        normalise(&mut st.influence[c * np..(c + 1) * np]);
+    }
+    st.influence_baseline.copy_from_slice(&st.influence);
+    for (active, issue) in st.issue_active.iter_mut().zip(&sc.issues) {
+        *active = issue.active;
+    }
+    st.history.fill(0);
+    st.mutual.fill(0);
+    st.streak.fill(0);
+    st.reached.fill(None);
+    st.fired.fill(None);
+    st.utility.fill(0.0);
+    st.decisions = 0;
 }
 
 fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Metric) -> f64 {
@@ -855,14 +926,54 @@ fn breakdown(
     }
 }
 
-/// Normalised vote weights of an organization's members: as given, else by capability.
-fn vote_weights(sc: &Scenario, values: &Values, org: &crate::actor::Organization) -> Vec<f64> {
-    let raw: Vec<f64> = match &org.rule.weights {
-        Some(ws) => ws.iter().map(|id| values.get(*id)).collect(),
-        None => org.members.iter().map(|m| capability(sc, values, m.0)).collect(),
-    };
-    let total: f64 = raw.iter().sum();
-    if total > 0.0 { raw.iter().map(|w| w / total).collect() } else { vec![1.0 / raw.len() as f64; raw.len()] }
+/// Normalised vote weights of an organization's members, into `out`: as given, else by
+/// capability.
+fn vote_weights(sc: &Scenario, values: &Values, org: &crate::actor::Organization, out: &mut Vec<f64>) {
+    out.clear();
+    match &org.rule.weights {
+        Some(ws) => out.extend(ws.iter().map(|id| values.get(*id))),
+        None => out.extend(org.members.iter().map(|m| capability(sc, values, m.0))),
+    }
+    let total: f64 = out.iter().sum();
+    if total > 0.0 {
+        out.iter_mut().for_each(|w| *w /= total);
+    } else {
+        let even = 1.0 / out.len() as f64;
+        out.iter_mut().for_each(|w| *w = even);
+    }
+}
+
+/// Per-turn rates from per-year ones ([`crate::calendar::Calendar::per_turn`], a `powf`),
+/// remembered in the order [`Compiled::rebuild`] asks for them: most parameters are the same
+/// from one run to the next, and so is their rate.
+#[derive(Default)]
+struct PerTurn {
+    /// `(per-year value's bits, per-turn rate)` of each request, in order.
+    known: Vec<(u64, f64)>,
+    next: usize,
+}
+
+impl PerTurn {
+    fn start(&mut self) {
+        self.next = 0;
+    }
+
+    fn get(&mut self, cal: &crate::calendar::Calendar, per_year: f64) -> f64 {
+        let i = self.next;
+        self.next += 1;
+        match self.known.get(i) {
+            Some(&(bits, rate)) if bits == per_year.to_bits() => rate,
+            _ => {
+                let rate = cal.per_turn(per_year);
+                if i < self.known.len() {
+                    self.known[i] = (per_year.to_bits(), rate);
+                } else {
+                    self.known.push((per_year.to_bits(), rate));
+                }
+                rate
+            }
+        }
+    }
 }
 
 fn capability(sc: &Scenario, values: &Values, a: usize) -> f64 {
@@ -944,6 +1055,9 @@ struct Compiled {
     /// for the patron itself, its vote weight in an organization it belongs to).
     credit: Vec<f64>,
     influence_relax: f64,
+    per_turn: PerTurn,
+    /// Room for an organization's vote weights while rebuilding.
+    weights: Vec<f64>,
 }
 
 struct SlotC {
@@ -1004,29 +1118,22 @@ struct LinearC {
 }
 
 impl LinearC {
-    fn new(l: &Linear, values: &Values, default_base: f64) -> LinearC {
-        LinearC {
-            base: l.base.map_or(default_base, |id| values.get(id)),
-            terms: l.terms.iter().map(|(m, id)| (*m, values.get(*id))).collect(),
-        }
-    }
-
     fn eval(&self, sc: &Scenario, m: &Compiled, st: &State) -> f64 {
         self.base + self.terms.iter().map(|(metric, c)| c * metric_value(sc, m, st, metric)).sum::<f64>()
     }
 }
 
 impl Compiled {
+    /// The model of `sc` with `values`: its structure (who decides where, who watches whom),
+    /// then its numbers ([`Compiled::rebuild`]).
     fn new(sc: &Scenario, values: &Values) -> Compiled {
-        let cal = &sc.calendar;
         let n = sc.actor_count();
-        let v = |id: ParamId| values.get(id);
-        let b = |f: fn(&crate::actor::Behaviour) -> ParamId| {
-            sc.actors.iter().map(|a| v(f(&a.behaviour))).collect::<Vec<f64>>()
+        let members = |a: usize| -> Vec<usize> {
+            match &sc.actors[a].organization {
+                Some(org) => org.members.iter().map(|m| m.0).collect(),
+                None => vec![a],
+            }
         };
-        let per_turn = |xs: Vec<f64>| xs.into_iter().map(|x| cal.per_turn(x)).collect::<Vec<f64>>();
-        let weight = |a: usize, d: usize| sc.actors[a].interests[d].map_or(0.0, v);
-
         let mut slot_start = vec![0];
         let mut slots = Vec::new();
         let mut evals = Vec::new();
@@ -1036,54 +1143,19 @@ impl Compiled {
             let issue_first_eval = evals.len();
             for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
                 let start = evals.len();
-                let (members, weights, vetoes, threshold): (Vec<usize>, Vec<f64>, Vec<bool>, f64) =
-                    match &sc.actors[a].organization {
-                        None => (vec![a], vec![1.0], vec![true], 0.0),
-                        Some(org) => (
-                            org.members.iter().map(|m| m.0).collect(),
-                            vote_weights(sc, values, org),
-                            org.rule.veto.clone(),
-                            org.rule.threshold.map_or(0.0, v),
-                        ),
-                    };
-                let cap = capability(sc, values, a);
-                let (partner, efficacy) = match &issue.kind {
-                    IssueKind::Dyadic { .. } => (issue.participants[1 - local].0, 0.0),
-                    IssueKind::PublicGood(pg) => (usize::MAX, v(pg.efficacy) * v(pg.reach[local]) * cap),
+                let vetoes = match &sc.actors[a].organization {
+                    None => vec![true],
+                    Some(org) => org.rule.veto.clone(),
                 };
-                for ((&d, &w), &veto) in members.iter().zip(&weights).zip(&vetoes) {
-                    let mut ev = EvalC {
-                        actor: d,
-                        weight: w,
-                        veto,
-                        r: 0.0,
-                        s: 0.0,
-                        t: 0.0,
-                        p: 0.0,
-                        payoff: [0.0; 4],
-                        harm: 0.0,
-                        cost: 0.0,
-                    };
-                    match &issue.kind {
-                        IssueKind::Dyadic { payoffs } => {
-                            for dp in &payoffs[local] {
-                                let wd = weight(d, dp.dimension);
-                                let g = |p: Option<ParamId>| p.map_or(0.0, v);
-                                ev.r += wd * g(dp.reward);
-                                ev.s += wd * g(dp.sucker);
-                                ev.t += wd * g(dp.temptation);
-                                ev.p += wd * g(dp.punishment);
-                            }
-                        }
-                        IssueKind::PublicGood(pg) => {
-                            ev.harm = weight(d, pg.harm_dimension) * v(pg.exposure[local]);
-                            ev.cost = pg.cost.iter().map(|&(dim, id)| weight(d, dim) * v(id)).sum();
-                        }
-                    }
-                    ev.payoff = [ev.p, ev.t, ev.s, ev.r];
-                    evals.push(ev);
+                for (d, veto) in members(a).into_iter().zip(vetoes) {
+                    let (weight, r, s, t, p, harm, cost) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+                    evals.push(EvalC { actor: d, weight, veto, r, s, t, p, payoff: [0.0; 4], harm, cost });
                 }
-                slots.push(SlotC { actor: a, partner, evals: start..evals.len(), threshold, efficacy });
+                let partner = match &issue.kind {
+                    IssueKind::Dyadic { .. } => issue.participants[1 - local].0,
+                    IssueKind::PublicGood(_) => usize::MAX,
+                };
+                slots.push(SlotC { actor: a, partner, evals: start..evals.len(), threshold: 0.0, efficacy: 0.0 });
             }
             issue_evals.push((issue_first_eval, evals.len()));
             slot_start.push(slots.len());
@@ -1092,29 +1164,24 @@ impl Compiled {
                     IssueKind::PublicGood(pg) => Some(pg.threat),
                     IssueKind::Dyadic { .. } => None,
                 },
-                salience_base: issue.salience.base.map_or(1.0, v),
-                salience_terms: issue.salience.terms.iter().map(|(m, id)| (*m, v(*id))).collect(),
-                on_mutual: issue.on_mutual.iter().map(|&(s, id)| (s, v(id))).collect(),
-                influence_gain: issue.influence_gain.map_or(0.0, |id| cal.per_turn(v(id))),
+                salience_base: 0.0,
+                salience_terms: issue.salience.terms.iter().map(|&(m, _)| (m, 0.0)).collect(),
+                on_mutual: issue.on_mutual.iter().map(|&(v, _)| (v, 0.0)).collect(),
+                influence_gain: 0.0,
             });
         }
         let vars = sc
             .state
             .iter()
             .map(|s| VarC {
-                target: LinearC::new(&s.target, values, 0.0),
-                rate: s.rate.map_or(0.0, |id| cal.per_turn(v(id))),
+                target: LinearC { base: 0.0, terms: s.target.terms.iter().map(|&(m, _)| (m, 0.0)).collect() },
+                rate: 0.0,
                 min: s.min,
                 max: s.max,
             })
             .collect();
         // Organizations hold no trust of their own: their members observe for them.
-        let observers: Vec<Vec<usize>> = (0..n)
-            .map(|a| match &sc.actors[a].organization {
-                Some(org) => org.members.iter().map(|m| m.0).collect(),
-                None => vec![a],
-            })
-            .collect();
+        let observers: Vec<Vec<usize>> = (0..n).map(members).collect();
         let states = (0..n).filter(|&a| sc.actors[a].organization.is_none()).collect();
         let mut watch_start = vec![0];
         let mut watch = Vec::new();
@@ -1144,14 +1211,9 @@ impl Compiled {
                 watch_start.push(watch.len());
             }
         }
-        let org_weights = sc
-            .actors
-            .iter()
-            .enumerate()
-            .filter_map(|(a, actor)| {
-                let org = actor.organization.as_ref()?;
-                Some((a, org.members.iter().map(|m| m.0).zip(vote_weights(sc, values, org)).collect()))
-            })
+        let org_weights = (0..n)
+            .filter(|&a| sc.actors[a].organization.is_some())
+            .map(|a| (a, members(a).into_iter().map(|m| (m, 0.0)).collect()))
             .collect();
         let clients: Vec<usize> = sc.influence.clients.iter().map(|c| c.0).collect();
         let patrons: Vec<usize> = sc.influence.patrons.iter().map(|p| p.0).collect();
@@ -1160,28 +1222,14 @@ impl Compiled {
             client_of[a] = Some(c);
         }
         let np = patrons.len();
-        let mut credit = vec![0.0; n * np];
-        for (p, &pa) in patrons.iter().enumerate() {
-            credit[pa * np + p] = 1.0;
-        }
-        // An organization's deals credit its member patrons by their vote weight.
-        for slot in &slots {
-            if sc.actors[slot.actor].kind == ActorKind::Organization {
-                for ev in &evals[slot.evals.clone()] {
-                    if let Some(p) = patrons.iter().position(|&x| x == ev.actor) {
-                        credit[slot.actor * np + p] = ev.weight;
-                    }
-                }
-            }
-        }
-        Compiled {
-            dt: cal.step.years(),
-            lambda: b(|b| b.rationality),
-            error: b(|b| b.error),
-            gain: per_turn(b(|b| b.trust_gain)),
-            loss: per_turn(b(|b| b.trust_loss)),
-            forgive: per_turn(b(|b| b.forgiveness)),
-            pressure: b(|b| b.pressure),
+        let mut m = Compiled {
+            dt: sc.calendar.step.years(),
+            lambda: vec![0.0; n],
+            error: vec![0.0; n],
+            gain: vec![0.0; n],
+            loss: vec![0.0; n],
+            forgive: vec![0.0; n],
+            pressure: vec![0.0; n],
             slot_start,
             issue_evals,
             slots,
@@ -1195,17 +1243,127 @@ impl Compiled {
             clients,
             client_of,
             patrons,
-            credit,
-            hazard: sc
-                .events
-                .iter()
-                .map(|ev| match ev.trigger {
-                    Trigger::Hazard { per_year, .. } => cal.per_turn(v(per_year)),
-                    Trigger::At(_) => 0.0,
-                })
-                .collect(),
-            influence_relax: sc.influence.relaxation.map_or(0.0, |id| cal.per_turn(v(id))),
+            credit: vec![0.0; n * np],
+            hazard: vec![0.0; sc.events.len()],
+            influence_relax: 0.0,
+            per_turn: PerTurn::default(),
+            weights: Vec::new(),
+        };
+        m.rebuild(sc, values);
+        m
+    }
+
+    /// Recomputes every number of the model from `values`, in place: a new run, or a
+    /// parameter changed. The structure stays as [`Compiled::new`] laid it out.
+    fn rebuild(&mut self, sc: &Scenario, values: &Values) {
+        let cal = &sc.calendar;
+        let v = |id: ParamId| values.get(id);
+        let weight = |a: usize, d: usize| sc.actors[a].interests[d].map_or(0.0, v);
+        let per_turn = &mut self.per_turn;
+        per_turn.start();
+        for (a, actor) in sc.actors.iter().enumerate() {
+            let b = &actor.behaviour;
+            self.lambda[a] = v(b.rationality);
+            self.error[a] = v(b.error);
+            self.pressure[a] = v(b.pressure);
         }
+        for (a, actor) in sc.actors.iter().enumerate() {
+            self.gain[a] = per_turn.get(cal, v(actor.behaviour.trust_gain));
+        }
+        for (a, actor) in sc.actors.iter().enumerate() {
+            self.loss[a] = per_turn.get(cal, v(actor.behaviour.trust_loss));
+        }
+        for (a, actor) in sc.actors.iter().enumerate() {
+            self.forgive[a] = per_turn.get(cal, v(actor.behaviour.forgiveness));
+        }
+        for (k, issue) in sc.issues.iter().enumerate() {
+            for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
+                let slot = &mut self.slots[self.slot_start[k] + local];
+                let weights = &mut self.weights;
+                weights.clear();
+                match &sc.actors[a].organization {
+                    None => {
+                        weights.push(1.0);
+                        slot.threshold = 0.0;
+                    }
+                    Some(org) => {
+                        vote_weights(sc, values, org, weights);
+                        slot.threshold = org.rule.threshold.map_or(0.0, v);
+                    }
+                }
+                let cap = capability(sc, values, a);
+                slot.efficacy = match &issue.kind {
+                    IssueKind::Dyadic { .. } => 0.0,
+                    IssueKind::PublicGood(pg) => v(pg.efficacy) * v(pg.reach[local]) * cap,
+                };
+                for (ev, &w) in self.evals[slot.evals.clone()].iter_mut().zip(weights.iter()) {
+                    let d = ev.actor;
+                    (ev.weight, ev.r, ev.s, ev.t, ev.p, ev.harm, ev.cost) = (w, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+                    match &issue.kind {
+                        IssueKind::Dyadic { payoffs } => {
+                            for dp in &payoffs[local] {
+                                let wd = weight(d, dp.dimension);
+                                let g = |p: Option<ParamId>| p.map_or(0.0, v);
+                                ev.r += wd * g(dp.reward);
+                                ev.s += wd * g(dp.sucker);
+                                ev.t += wd * g(dp.temptation);
+                                ev.p += wd * g(dp.punishment);
+                            }
+                        }
+                        IssueKind::PublicGood(pg) => {
+                            ev.harm = weight(d, pg.harm_dimension) * v(pg.exposure[local]);
+                            ev.cost = pg.cost.iter().map(|&(dim, id)| weight(d, dim) * v(id)).sum();
+                        }
+                    }
+                    ev.payoff = [ev.p, ev.t, ev.s, ev.r];
+                }
+            }
+            let ic = &mut self.issues[k];
+            ic.salience_base = issue.salience.base.map_or(1.0, v);
+            for (term, &(_, id)) in ic.salience_terms.iter_mut().zip(&issue.salience.terms) {
+                term.1 = v(id);
+            }
+            for (term, &(_, id)) in ic.on_mutual.iter_mut().zip(&issue.on_mutual) {
+                term.1 = v(id);
+            }
+            ic.influence_gain = issue.influence_gain.map_or(0.0, |id| per_turn.get(cal, v(id)));
+        }
+        for (var, s) in self.vars.iter_mut().zip(&sc.state) {
+            var.target.base = s.target.base.map_or(0.0, v);
+            for (term, &(_, id)) in var.target.terms.iter_mut().zip(&s.target.terms) {
+                term.1 = v(id);
+            }
+            var.rate = s.rate.map_or(0.0, |id| per_turn.get(cal, v(id)));
+        }
+        for (org, members) in &mut self.org_weights {
+            let organization = sc.actors[*org].organization.as_ref().expect("an organization");
+            vote_weights(sc, values, organization, &mut self.weights);
+            for (member, &w) in members.iter_mut().zip(&self.weights) {
+                member.1 = w;
+            }
+        }
+        let np = self.patrons.len();
+        self.credit.fill(0.0);
+        for (p, &pa) in self.patrons.iter().enumerate() {
+            self.credit[pa * np + p] = 1.0;
+        }
+        // An organization's deals credit its member patrons by their vote weight.
+        for slot in &self.slots {
+            if sc.actors[slot.actor].kind == ActorKind::Organization {
+                for ev in &self.evals[slot.evals.clone()] {
+                    if let Some(p) = self.patrons.iter().position(|&x| x == ev.actor) {
+                        self.credit[slot.actor * np + p] = ev.weight;
+                    }
+                }
+            }
+        }
+        for (h, ev) in self.hazard.iter_mut().zip(&sc.events) {
+            *h = match ev.trigger {
+                Trigger::Hazard { per_year, .. } => per_turn.get(cal, v(per_year)),
+                Trigger::At(_) => 0.0,
+            };
+        }
+        self.influence_relax = sc.influence.relaxation.map_or(0.0, |id| per_turn.get(cal, v(id)));
     }
 
     /// Sets each organization's trust in others to its members' weighted mean.
@@ -1262,5 +1420,49 @@ impl Compiled {
                 (ActorId(pa), st.influence[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(path: &str) -> Scenario {
+        Scenario::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+    }
+
+    /// A simulation restarted for another run, after a whole run or half of one, plays that
+    /// run exactly as a new one: same values, same states turn by turn, same random stream.
+    #[test]
+    fn a_restarted_simulation_is_a_fresh_run() {
+        for sc in [scenario("tests/fixtures/tiny.toml"), scenario("scenarios/baseline_2014.toml")] {
+            let mut reused = Simulation::new(&sc, 3, 1);
+            for (run, turns_before) in [(5, usize::MAX), (6, 3), (5, 0)] {
+                for _ in 0..turns_before.min(sc.calendar.turns()) {
+                    reused.step();
+                }
+                reused.restart(3, run);
+                let mut fresh = Simulation::new(&sc, 3, run);
+                assert_eq!(reused.values(), fresh.values());
+                while !fresh.is_done() {
+                    assert_eq!(reused.state(), fresh.state());
+                    fresh.step();
+                    reused.step();
+                }
+                assert_eq!(reused.state(), fresh.state());
+                let (a, b) = (reused.snapshot(), fresh.snapshot());
+                assert_eq!(serde_json::to_string(&a.rng).unwrap(), serde_json::to_string(&b.rng).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn the_table_of_shares_is_the_division() {
+        for seen in 1..16u16 {
+            for coop in 0..=seen {
+                let share = f64::from(coop) / f64::from(seen);
+                assert_eq!(SHARES[usize::from(seen)][usize::from(coop)].to_bits(), share.to_bits());
+            }
+        }
     }
 }
