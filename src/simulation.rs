@@ -575,24 +575,25 @@ impl<'s> Simulation<'s> {
             }
         }
         // Trust: learn from what was observed, then forgive. Organizations' trust is derived.
-        for &o in &m.states {
-            let (gain, loss, forgiveness) = (m.gain[o], m.loss[o], m.forgive[o]);
-            let row = o * n..(o + 1) * n;
-            let trust = st.trust[row.clone()].iter_mut().zip(&st.trust_baseline[row.clone()]);
-            for (j, ((tau, &tau0), (&seen, &coop))) in trust.zip(obs[row.clone()].iter().zip(&coop[row])).enumerate() {
-                if j == o {
-                    continue;
-                }
-                let mut t = *tau;
-                if seen > 0 {
-                    let share = match SHARES.get(usize::from(seen)) {
-                        Some(row) => row[usize::from(coop)],
-                        None => f64::from(coop) / f64::from(seen),
-                    };
-                    t = trust::learn(t, share, gain, loss);
-                }
-                *tau = trust::forgive(t, tau0, forgiveness);
+        // Only the cells someone can watch may have observations to learn from.
+        for &(i, o) in &m.watched {
+            let (seen, coop) = (obs[i], coop[i]);
+            if seen > 0 {
+                let share = match SHARES.get(usize::from(seen)) {
+                    Some(row) => row[usize::from(coop)],
+                    None => f64::from(coop) / f64::from(seen),
+                };
+                st.trust[i] = trust::learn(st.trust[i], share, m.gain[o], m.loss[o]);
             }
+        }
+        for &o in &m.states {
+            let forgiveness = m.forgive[o];
+            let row = o * n..(o + 1) * n;
+            let own = st.trust[o * n + o]; // trust in oneself is left as it is
+            for (tau, &tau0) in st.trust[row.clone()].iter_mut().zip(&st.trust_baseline[row]) {
+                *tau = trust::forgive(*tau, tau0, forgiveness);
+            }
+            st.trust[o * n + o] = own;
         }
         m.derive_org_trust(&mut st.trust);
         self.org_trust_current = true;
@@ -626,13 +627,12 @@ impl<'s> Simulation<'s> {
 
     fn close_turn(&mut self) {
         let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &self.scratch);
-        for (k, issue) in m.issues.iter().enumerate() {
-            let slots = m.slot_start[k]..m.slot_start[k + 1];
-            for s in slots.clone() {
-                st.history[s] = (st.history[s] << 1) | u64::from(sx.act[s]);
-            }
-            let both = issue.threat.is_none() && sx.act[slots.start] && sx.act[slots.start + 1];
-            st.mutual[k] = (st.mutual[k] << 1) | u64::from(both);
+        for (h, &act) in st.history.iter_mut().zip(&sx.act) {
+            *h = (*h << 1) | u64::from(act);
+        }
+        for ((mutual, issue), &s) in st.mutual.iter_mut().zip(&m.issues).zip(&m.slot_start) {
+            let both = issue.threat.is_none() && sx.act[s] & sx.act[s + 1];
+            *mutual = (*mutual << 1) | u64::from(both);
         }
         let t = st.turn;
         st.turn += 1;
@@ -1039,6 +1039,8 @@ struct Compiled {
     vars: Vec<VarC>,
     /// The states, in actor order: the actors that learn trust.
     states: Vec<usize>,
+    /// The trust cells `o·n + j` (`o ≠ j`) that appear in `watch`, each once, with `o`.
+    watched: Vec<(usize, usize)>,
     /// Per slot `s`, `watch[watch_start[s]..watch_start[s + 1]]`: the trust cells `o·n + a`
     /// of the observers `o` who see the slot's actor `a` act (the other side of a dyad and
     /// its members; the other contributors to a public good and their members, each once).
@@ -1211,6 +1213,9 @@ impl Compiled {
                 watch_start.push(watch.len());
             }
         }
+        let mut watched: Vec<(usize, usize)> = watch.iter().map(|&i| (i, i / n)).filter(|&(i, o)| i % n != o).collect();
+        watched.sort_unstable();
+        watched.dedup();
         let org_weights = (0..n)
             .filter(|&a| sc.actors[a].organization.is_some())
             .map(|a| (a, members(a).into_iter().map(|m| (m, 0.0)).collect()))
@@ -1237,6 +1242,7 @@ impl Compiled {
             issues,
             vars,
             states,
+            watched,
             watch_start,
             watch,
             org_weights,
@@ -1369,14 +1375,28 @@ impl Compiled {
     /// Sets each organization's trust in others to its members' weighted mean.
     fn derive_org_trust(&self, trust: &mut [f64]) {
         let n = self.lambda.len();
-        for (org, members) in &self.org_weights {
-            for j in 0..n {
-                if j != *org {
-                    // Weights sum to 1 only up to rounding: keep the mean in [0, 1].
-                    let mean: f64 = members.iter().map(|&(m, w)| w * trust[m * n + j]).sum();
-                    trust[org * n + j] = mean.clamp(0.0, 1.0);
+        for &(org, ref members) in &self.org_weights {
+            // Row by row: each cell sums its members' terms in member order, from −0.0 as a
+            // sum of an iterator does. Members are states, never the organization itself.
+            let own = trust[org * n + org];
+            trust[org * n..(org + 1) * n].fill(-0.0);
+            for &(m, w) in members {
+                let (mean, member) = if m < org {
+                    let (head, tail) = trust.split_at_mut(org * n);
+                    (&mut tail[..n], &head[m * n..(m + 1) * n])
+                } else {
+                    let (head, tail) = trust.split_at_mut(m * n);
+                    (&mut head[org * n..(org + 1) * n], &tail[..n])
+                };
+                for (x, &t) in mean.iter_mut().zip(member) {
+                    *x += w * t;
                 }
             }
+            // Weights sum to 1 only up to rounding: keep the mean in [0, 1].
+            for x in &mut trust[org * n..(org + 1) * n] {
+                *x = x.clamp(0.0, 1.0);
+            }
+            trust[org * n + org] = own;
         }
     }
 
