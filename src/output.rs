@@ -72,6 +72,12 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Flushes a CSV writer and renames its file into place.
+fn commit_csv(csv: csv::Writer<AtomicFile>, path: &Path) -> Result<(), OutputError> {
+    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
+    file.commit()
+}
+
 fn csv_err(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
     move |source| OutputError::Csv { path: path.to_path_buf(), source }
 }
@@ -145,9 +151,7 @@ impl<'s> RunsWriter<'s> {
     }
 
     pub fn finish(self) -> Result<(), OutputError> {
-        let path = self.path.clone();
-        let file = self.csv.into_inner().map_err(|e| OutputError::Io { path: path.clone(), source: e.into_error() })?;
-        file.commit()
+        commit_csv(self.csv, &self.path)
     }
 }
 
@@ -185,8 +189,7 @@ pub fn write_series(sc: &Scenario, summary: &Summary, path: &Path) -> Result<(),
             .map_err(&err)?;
         }
     }
-    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
-    file.commit()
+    commit_csv(csv, path)
 }
 
 /// One row of `outcomes.csv`.
@@ -245,8 +248,7 @@ pub fn write_outcomes(rows: &[OutcomeRow], path: &Path) -> Result<(), OutputErro
         ])
         .map_err(&err)?;
     }
-    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
-    file.commit()
+    commit_csv(csv, path)
 }
 
 /// `manifest.json`: what was run, how, and how much work it was.
@@ -361,9 +363,7 @@ impl<'s> PointsWriter<'s> {
     }
 
     pub fn finish(self) -> Result<(), OutputError> {
-        let path = self.path.clone();
-        let file = self.csv.into_inner().map_err(|e| OutputError::Io { path, source: e.into_error() })?;
-        file.commit()
+        commit_csv(self.csv, &self.path)
     }
 }
 
@@ -399,9 +399,7 @@ impl<'s> SweepRunsWriter<'s> {
     }
 
     pub fn finish(self) -> Result<(), OutputError> {
-        let path = self.path.clone();
-        let file = self.csv.into_inner().map_err(|e| OutputError::Io { path, source: e.into_error() })?;
-        file.commit()
+        commit_csv(self.csv, &self.path)
     }
 }
 
@@ -422,8 +420,7 @@ pub fn write_sensitivity(rows: &[crate::sweep::SensitivityRow], path: &Path) -> 
         ])
         .map_err(&err)?;
     }
-    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
-    file.commit()
+    commit_csv(csv, path)
 }
 
 /// Writes `discovery.csv`: the PRIM peeling trajectory, one row per box, with its coverage,
@@ -452,8 +449,7 @@ pub fn write_discovery(
         }
         csv.write_record(&row).map_err(&err)?;
     }
-    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
-    file.commit()
+    commit_csv(csv, path)
 }
 
 /// `manifest.json` of a sweep.

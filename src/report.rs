@@ -341,6 +341,27 @@ pub fn summary(r: &Results) -> Vec<String> {
     out
 }
 
+/// The charts, inline, each with its caption and the names of its files.
+fn charts_section(h: &mut String, charts: &[Drawn]) {
+    let e = escape;
+    if !charts.is_empty() {
+        h.push_str("<section>\n<h2>Charts</h2>\n");
+        for c in charts {
+            let _ = writeln!(
+                h,
+                "<figure id=\"{}\">\n{}\n<figcaption>{} <span class=\"files\">(<code>charts/{}.png</code>, \
+                 <code>charts/{}.svg</code>)</span></figcaption>\n</figure>",
+                e(c.name),
+                inline_svg(&c.svg, &c.title),
+                e(&c.caption),
+                e(c.name),
+                e(c.name)
+            );
+        }
+        h.push_str("</section>\n");
+    }
+}
+
 /// An SVG from plotters, made fit to sit inside HTML: no namespace URL, scalable.
 fn inline_svg(svg: &str, title: &str) -> String {
     let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
@@ -430,22 +451,7 @@ pub fn html(r: &Results, charts: &[Drawn]) -> String {
     }
 
     // Charts.
-    if !charts.is_empty() {
-        h.push_str("<section>\n<h2>Charts</h2>\n");
-        for c in charts {
-            let _ = writeln!(
-                h,
-                "<figure id=\"{}\">\n{}\n<figcaption>{} <span class=\"files\">(<code>charts/{}.png</code>, \
-                 <code>charts/{}.svg</code>)</span></figcaption>\n</figure>",
-                e(c.name),
-                inline_svg(&c.svg, &c.title),
-                e(&c.caption),
-                e(c.name),
-                e(c.name)
-            );
-        }
-        h.push_str("</section>\n");
-    }
+    charts_section(&mut h, charts);
 
     // Settings.
     h.push_str("<section>\n<h2>Run settings</h2>\n<table class=\"settings\">\n");
@@ -607,22 +613,7 @@ pub fn sweep_html(r: &SweepResults, charts: &[Drawn]) -> String {
     }
     h.push_str("</tbody>\n</table>\n</section>\n");
 
-    if !charts.is_empty() {
-        h.push_str("<section>\n<h2>Charts</h2>\n");
-        for c in charts {
-            let _ = writeln!(
-                h,
-                "<figure id=\"{}\">\n{}\n<figcaption>{} <span class=\"files\">(<code>charts/{}.png</code>, \
-                 <code>charts/{}.svg</code>)</span></figcaption>\n</figure>",
-                e(c.name),
-                inline_svg(&c.svg, &c.title),
-                e(&c.caption),
-                e(c.name),
-                e(c.name)
-            );
-        }
-        h.push_str("</section>\n");
-    }
+    charts_section(&mut h, charts);
 
     h.push_str("<section>\n<h2>Sweep settings</h2>\n<table class=\"settings\">\n");
     let mut row = |k: &str, v: String| {
