@@ -8,10 +8,10 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use heartland::Scenario;
+use heartland::analysis::sweep::{self, Sweep};
 use heartland::montecarlo::{self, Plan};
-use heartland::output::{self, Manifest, ManifestScenario, RunsWriter};
+use heartland::pipeline;
 use heartland::simulation::Simulation;
-use heartland::sweep::{self, Sweep};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -95,35 +95,11 @@ fn sweep_point(c: &mut Criterion) {
 
 /// Writes the four result files of `runs` runs of `sc` into `dir`, as `heartland run` does.
 fn write_results(sc: &Scenario, file: &Path, runs: u64, dir: &Path) {
-    let mut writer = RunsWriter::create(sc, &dir.join("runs.csv")).unwrap();
+    let sha256 = heartland::scenario::sha256_hex(&std::fs::read(file).unwrap());
+    let name = file.display().to_string();
     let plan = Plan { seed: sc.seed, first_run: 0, runs };
-    let summary = montecarlo::run(sc, plan, |records| writer.write(records), &|_| {}).unwrap();
-    writer.finish().unwrap();
-    output::write_series(sc, &summary, &dir.join("series.csv")).unwrap();
-    output::write_outcomes(&output::outcome_rows(sc, &summary), &dir.join("outcomes.csv")).unwrap();
-    let bytes = std::fs::read(file).unwrap();
-    let manifest = Manifest {
-        tool: "heartland",
-        version: env!("CARGO_PKG_VERSION"),
-        scenario: ManifestScenario {
-            sources: sc.files.clone(),
-            name: sc.name.clone(),
-            description: sc.description.clone(),
-            question: sc.question.clone(),
-            file: file.display().to_string(),
-            sha256: output::sha256_hex(&bytes),
-        },
-        seed: sc.seed,
-        first_run: 0,
-        runs,
-        threads: rayon::current_num_threads(),
-        wall_seconds: 0.0,
-        turns_per_run: summary.turns_per_run,
-        turns_simulated: runs * summary.turns_per_run as u64,
-        actor_decisions: summary.decisions,
-        files: vec!["runs.csv", "series.csv", "outcomes.csv", "manifest.json"],
-    };
-    output::write_manifest(&manifest, &dir.join("manifest.json")).unwrap();
+    let job = pipeline::RunJob { scenario: sc, file: &name, sha256: &sha256, plan, out: dir, draw: false };
+    pipeline::run_to_dir(&job, &|_| {}).unwrap();
 }
 
 /// The six charts (PNG and SVG) and report.html of a 1,000-run baseline, written once in a

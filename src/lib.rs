@@ -22,27 +22,14 @@
 //! and holds no global state; randomness enters only as a ChaCha8 stream built from (seed, run
 //! index). Nothing in the engine depends on the charts.
 
-pub mod actor;
-pub mod calendar;
-pub mod charts;
-pub mod compare;
-pub mod decision;
-pub mod events;
-pub mod issue;
-pub mod metric;
+pub mod analysis;
+pub mod model;
 pub mod montecarlo;
-pub mod outcome;
-pub mod output;
-pub mod param;
-pub mod prim;
+pub mod pipeline;
+#[cfg(feature = "charts")]
 pub mod report;
 pub mod results;
 pub mod scenario;
-pub mod sensitivity;
 pub mod simulation;
-pub mod sources;
-pub mod stats;
-pub mod sweep;
-pub mod trust;
 
 pub use scenario::Scenario;

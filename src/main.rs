@@ -6,18 +6,17 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use heartland::compare;
-use heartland::montecarlo::{self, Plan};
-use heartland::output::{self, Manifest, ManifestScenario, RunsWriter};
+use heartland::analysis::compare;
+use heartland::analysis::sweep::Sweep;
+use heartland::montecarlo::Plan;
+use heartland::pipeline::{self, RunJob, SweepJob};
 use heartland::report::{self, PublishError};
 use heartland::results::ReadError;
-use heartland::scenario::{Scenario, ScenarioError};
-use heartland::sweep::Sweep;
+use heartland::scenario::{Scenario, ScenarioError, sha256_hex};
 
 const BASELINE: &str = "baseline_2014.toml";
 
@@ -202,78 +201,34 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let (scenario, bytes) = load(&path)?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
     let out = args.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
-    let runs = args.runs.unwrap_or(scenario.runs);
-    let seed = args.seed.unwrap_or(scenario.seed);
-    let io = |what: &Path| {
-        let what = what.display().to_string();
-        move |e: std::io::Error| Failure::Io(format!("cannot write {what}: {e}"))
-    };
-    if out.exists() && !out.is_dir() {
-        return Err(Failure::Io(format!("the output path {} exists and is not a directory", out.display())));
-    }
-    std::fs::create_dir_all(&out).map_err(io(&out))?;
-    // A run killed mid-way leaves hidden temporaries, never half a result file: clear them.
-    output::remove_stale_temporaries(&out).map_err(|e| Failure::Io(e.to_string()))?;
-
-    let bar = progress_bar(runs, "runs, {per_sec}", &scenario.name, args.quiet);
+    let plan =
+        Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
+    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
     let pool = pool(args.threads)?;
-    let threads = pool.current_num_threads();
-    let started = Instant::now();
-    let runs_path = out.join("runs.csv");
-    let mut writer = RunsWriter::create(&scenario, &runs_path).map_err(|e| Failure::Io(e.to_string()))?;
-    let plan = Plan { seed, first_run: 0, runs };
-    let summary = pool
-        .install(|| montecarlo::run(&scenario, plan, |records| writer.write(records), &|n| bar.inc(n)))
-        .map_err(|e| Failure::Io(e.to_string()))?;
-    writer.finish().map_err(|e| Failure::Io(e.to_string()))?;
+    let (file, sha256) = (path.display().to_string(), sha256_hex(&bytes));
+    let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true };
+    let done = pool.install(|| pipeline::run_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
-    let wall = started.elapsed().as_secs_f64();
-
-    let rows = output::outcome_rows(&scenario, &summary);
-    let fail = |e: output::OutputError| Failure::Io(e.to_string());
-    output::write_series(&scenario, &summary, &out.join("series.csv")).map_err(fail)?;
-    output::write_outcomes(&rows, &out.join("outcomes.csv")).map_err(fail)?;
-    let manifest = Manifest {
-        tool: "heartland",
-        version: env!("CARGO_PKG_VERSION"),
-        scenario: ManifestScenario {
-            name: scenario.name.clone(),
-            description: scenario.description.clone(),
-            question: scenario.question.clone(),
-            file: path.display().to_string(),
-            sha256: output::sha256_hex(&bytes),
-            sources: scenario.files.clone(),
-        },
-        seed,
-        first_run: 0,
-        runs,
-        threads,
-        wall_seconds: (wall * 1000.0).round() / 1000.0,
-        turns_per_run: summary.turns_per_run,
-        turns_simulated: runs * summary.turns_per_run as u64,
-        actor_decisions: summary.decisions,
-        files: vec!["runs.csv", "series.csv", "outcomes.csv", "manifest.json"],
-    };
-    output::write_manifest(&manifest, &out.join("manifest.json")).map_err(fail)?;
-    // The charts and the report are drawn from the files just written, as `heartland plot`
-    // would. They are our own files, so any failure here is an I/O-class failure.
-    let drawing = Instant::now();
-    report::publish(&out).map_err(|e| Failure::Io(e.to_string()))?;
-    let drawing = drawing.elapsed().as_secs_f64();
 
     if !args.quiet {
+        let (runs, wall, threads) = (plan.runs, done.wall_seconds, done.threads);
         say!(
             "{}: {runs} runs of {} turns ({} to {}) in {wall:.2} s on {threads} threads, {:.3e} actor-decisions/s",
             scenario.name,
-            summary.turns_per_run,
+            done.summary.turns_per_run,
             scenario.calendar.start,
             scenario.calendar.end,
-            summary.decisions as f64 / wall.max(1e-9)
+            done.summary.decisions as f64 / wall.max(1e-9)
         );
-        say!("results in {}/ (charts and report.html drawn in {drawing:.2} s)", out.display());
+        say!(
+            "results in {}/ (charts and report.html drawn in {:.2} s)",
+            out.display(),
+            done.drawing_seconds.unwrap_or(0.0)
+        );
+        let rows = &done.outcomes;
         if !rows.is_empty() {
             say!("\n{:<48} {:>11}  {:<17} {}", "outcome", "probability", "95% interval", "median first date");
-            for r in &rows {
+            for r in rows {
                 say!(
                     "{:<48} {:>11.3}  [{:.3}, {:.3}]    {}",
                     truncate(&r.label, 48),
@@ -287,7 +242,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         // A variant is read against the scenario it extends.
         if let Some(base_file) = scenario.base_file() {
             let (base, _) = load(Path::new(base_file))?;
-            let plan = Plan { seed, first_run: 0, runs: runs.min(COMPARE_RUNS) };
+            let plan = Plan { seed: plan.seed, first_run: 0, runs: runs.min(COMPARE_RUNS) };
             let diffs = pool.install(|| compare::compare(&base, &scenario, plan));
             say!("\ncompared with {} ({} paired runs), the outcomes that differ most:", base_file, plan.runs);
             print_diffs(&diffs[..diffs.len().min(3)]);
@@ -391,7 +346,7 @@ fn list() -> Result<(), Failure> {
 
 fn sources(path: &Path, missing_only: bool) -> Result<(), Failure> {
     let (scenario, _) = load(path)?;
-    let entries = heartland::sources::listing(&scenario);
+    let entries = heartland::scenario::sources::listing(&scenario);
     let missing = entries.iter().filter(|e| !e.is_sourced()).count();
     for e in entries.iter().filter(|e| !missing_only || !e.is_sourced()) {
         let value = if e.value.is_empty() { String::new() } else { format!(" = {}", e.value) };
@@ -460,84 +415,24 @@ fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool,
     })?;
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sweep".into());
     let out = out.unwrap_or_else(|| Path::new("outputs").join("sweeps").join(&stem));
-    if out.exists() && !out.is_dir() {
-        return Err(Failure::Io(format!("the output path {} exists and is not a directory", out.display())));
-    }
-    std::fs::create_dir_all(&out).map_err(|e| Failure::Io(format!("cannot write {}: {e}", out.display())))?;
-    output::remove_stale_temporaries(&out).map_err(|e| Failure::Io(e.to_string()))?;
     let pool = pool(threads)?;
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
-    let started = Instant::now();
-    let fail = |e: output::OutputError| Failure::Io(e.to_string());
-    let mut points = output::PointsWriter::create(&sweep, &out.join("points.csv")).map_err(fail)?;
-    let mut runs = if per_run {
-        Some(output::SweepRunsWriter::create(&sweep, &out.join("runs.csv")).map_err(fail)?)
-    } else {
-        None
-    };
-    let write = |batch: &[heartland::sweep::PointResult]| {
-        points.write(batch)?;
-        runs.as_mut().map_or(Ok(()), |w| w.write(batch))
-    };
-    let results = pool.install(|| heartland::sweep::run(&sweep, per_run, write, &|n| bar.inc(n))).map_err(fail)?;
-    points.finish().map_err(fail)?;
-    if let Some(w) = runs {
-        w.finish().map_err(fail)?;
-    }
+    let (name, sha256) = (file.display().to_string(), sha256_hex(&bytes));
+    let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };
+    let done =
+        pool.install(|| pipeline::sweep_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
-    let (sensitivity, discovery) = pool
-        .install(|| (heartland::sweep::sensitivity(&sweep, &results), heartland::sweep::discovery(&sweep, &results)));
-    let mut files = vec!["points.csv", "manifest.json"];
-    if per_run {
-        files.push("runs.csv");
-    }
-    if !sensitivity.is_empty() {
-        output::write_sensitivity(&sensitivity, &out.join("sensitivity.csv")).map_err(fail)?;
-        files.push("sensitivity.csv");
-    }
-    if let Some((trajectory, chosen)) = &discovery {
-        output::write_discovery(&sweep, trajectory, *chosen, &out.join("discovery.csv")).map_err(fail)?;
-        files.push("discovery.csv");
-    }
-    let wall = started.elapsed().as_secs_f64();
-    let sc = &sweep.scenario;
-    let manifest = output::SweepManifest {
-        tool: "heartland",
-        version: env!("CARGO_PKG_VERSION"),
-        sweep: sweep.name.clone(),
-        sweep_file: file.display().to_string(),
-        sweep_sha256: output::sha256_hex(&bytes),
-        scenario: ManifestScenario {
-            name: sc.name.clone(),
-            description: sc.description.clone(),
-            question: sc.question.clone(),
-            file: sweep.scenario_file.clone(),
-            sha256: sc.files.first().map(|f| f.sha256.clone()).unwrap_or_default(),
-            sources: sc.files.clone(),
-        },
-        design: format!("{:?}", sweep.kind).to_lowercase(),
-        parameters: sweep.params.iter().map(|p| p.path.clone()).collect(),
-        points: sweep.points,
-        replications: sweep.replications,
-        runs: sweep.runs(),
-        seed: sweep.seed,
-        threads: pool.current_num_threads(),
-        wall_seconds: (wall * 1000.0).round() / 1000.0,
-        files,
-    };
-    output::write_sweep_manifest(&manifest, &out.join("manifest.json")).map_err(fail)?;
-    // Charts and report from the files just written, as `heartland plot` would draw them.
-    report::publish(&out).map_err(|e| Failure::Io(e.to_string()))?;
     if !quiet {
         say!(
-            "{}: {} points × {} runs = {} runs in {wall:.2} s",
+            "{}: {} points × {} runs = {} runs in {:.2} s",
             sweep.name,
             sweep.points,
             sweep.replications,
-            sweep.runs()
+            sweep.runs(),
+            done.wall_seconds
         );
         say!("results in {}/", out.display());
-        if let Some((trajectory, Some(c))) = &discovery {
+        if let Some((trajectory, Some(c))) = &done.discovery {
             let names: Vec<&str> = sweep.params.iter().map(|p| p.path.as_str()).collect();
             let b = &trajectory.boxes[*c];
             say!(

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Step;
+use crate::model::calendar::Step;
 
 /// The whole file.
 #[derive(Debug, Clone, Deserialize, Serialize)]

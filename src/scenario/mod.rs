@@ -7,19 +7,20 @@
 pub mod error;
 pub mod file;
 pub mod inherit;
+pub mod sources;
 mod validate;
 
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::actor::{Actor, ActorId, ActorKind};
-use crate::calendar::Calendar;
-use crate::events::Event;
-use crate::issue::{Issue, Linear};
-use crate::metric::{Metric, Names};
-use crate::outcome::Outcome;
-use crate::param::{ParamId, ParamTable};
+use crate::model::actor::{Actor, ActorId, ActorKind};
+use crate::model::calendar::Calendar;
+use crate::model::events::Event;
+use crate::model::issue::{Issue, Linear};
+use crate::model::metric::{Metric, Names};
+use crate::model::outcome::Outcome;
+use crate::model::param::{ParamId, ParamTable};
 pub use error::{Diagnostic, Location, ScenarioError};
 
 /// A checked scenario.

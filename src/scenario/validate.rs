@@ -8,13 +8,13 @@ use super::error::{self, Diagnostic, Seg, did_you_mean, join};
 use super::file::*;
 use super::inherit::SourceFiles;
 use super::{Influence, NameLists, Scenario, StateVar};
-use crate::actor::{Actor, ActorId, ActorKind, Behaviour, DecisionRule, Organization, RuleKind};
-use crate::calendar::{Calendar, Period};
-use crate::events::{Effect, Event, Op, Target, Trigger};
-use crate::issue::{DimPayoff, Issue, IssueKind, Linear, PublicGood};
-use crate::metric::{Metric, Names};
-use crate::outcome::{Condition, Outcome};
-use crate::param::{Distribution, Domain, Param, ParamId, ParamTable, show};
+use crate::model::actor::{Actor, ActorId, ActorKind, Behaviour, DecisionRule, Organization, RuleKind};
+use crate::model::calendar::{Calendar, Period};
+use crate::model::events::{Effect, Event, Op, Target, Trigger};
+use crate::model::issue::{DimPayoff, Issue, IssueKind, Linear, PublicGood};
+use crate::model::metric::{Metric, Names};
+use crate::model::outcome::{Condition, Outcome};
+use crate::model::param::{Distribution, Domain, Param, ParamId, ParamTable, show};
 
 /// Built-in behaviour where neither the actor nor `[defaults.behaviour]` gives one.
 const BEHAVIOUR_DEFAULTS: [(&str, f64, Domain); 6] = [
@@ -656,7 +656,7 @@ impl Validator {
             return None;
         }
         if start.months_since(Period::new(start.year(), 0)) % i64::from(meta.step.months()) != 0
-            && meta.step != crate::calendar::Step::Month
+            && meta.step != crate::model::calendar::Step::Month
         {
             self.error(
                 &path(&["scenario", "start"]),
@@ -1544,7 +1544,7 @@ fn recorded_metrics(
     };
     // Public goods are left out: every participant watches every other, which would add
     // O(participants²) series that no chart reads.
-    let dyads = issues.iter().filter(|i| matches!(i.kind, crate::issue::IssueKind::Dyadic { .. }));
+    let dyads = issues.iter().filter(|i| matches!(i.kind, crate::model::issue::IssueKind::Dyadic { .. }));
     for issue in dyads.clone() {
         let [a, b] = [issue.participants[0], issue.participants[1]];
         for (x, y) in [(a, b), (b, a)] {

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use heartland::Scenario;
+use heartland::scenario::sources;
 use heartland::simulation::Simulation;
-use heartland::sources;
 use rayon::prelude::*;
 
 const RUNS: u64 = 300;
@@ -87,8 +87,11 @@ fn without_the_ukraine_break_nato_and_the_csto_exchange_more_information() {
 fn chinas_veto_keeps_the_sco_from_joint_exercises_with_the_csto() {
     let (base, bloc) = (shipped("baseline_2014.toml"), shipped("eastern_bloc.toml"));
     assert_higher(&base, &bloc, &["coop.sco_csto_integration"]);
-    let rows =
-        heartland::compare::compare(&base, &bloc, heartland::montecarlo::Plan { seed: SEED, first_run: 0, runs: RUNS });
+    let rows = heartland::analysis::compare::compare(
+        &base,
+        &bloc,
+        heartland::montecarlo::Plan { seed: SEED, first_run: 0, runs: RUNS },
+    );
     let bloc_outcome = rows.iter().find(|r| r.outcome == "sco_military_bloc").unwrap();
     assert!(bloc_outcome.is_clear() && bloc_outcome.variant > bloc_outcome.base, "{bloc_outcome:?}");
 }

@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use heartland::Scenario;
-use heartland::metric::Metric;
+use heartland::model::metric::Metric;
 use heartland::montecarlo::{self, Plan};
 use heartland::simulation::Simulation;
 use proptest::prelude::*;

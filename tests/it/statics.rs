@@ -5,7 +5,7 @@
 //! a metric over runs and turns. Margins are several times the Monte Carlo standard error of
 //! the difference (≈ 0.01 for a cooperation share at this size).
 
-use heartland::param::Values;
+use heartland::model::param::Values;
 use heartland::scenario::Scenario;
 use heartland::simulation::{Simulation, run_stream};
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use heartland::sweep::{self, Sweep};
+use heartland::analysis::sweep::{self, Sweep};
 
 use crate::fixture;
 

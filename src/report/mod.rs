@@ -1,7 +1,7 @@
 //! `report.html` and the chart files of an output directory.
 //!
 //! [`publish`] reads an output directory's result files ([`Results::load`]), draws the charts
-//! ([`crate::charts`]), writes them to `DIR/charts/` as PNG and SVG, and writes one
+//! ([`crate::report::charts`]), writes them to `DIR/charts/` as PNG and SVG, and writes one
 //! self-contained `DIR/report.html`: the scenario and its question, the run settings, a short
 //! summary in words generated from the numbers, the outcome table and the charts as inline
 //! SVG. The page loads nothing (no scripts, fonts, styles or images from elsewhere), so it
@@ -9,13 +9,15 @@
 //!
 //! Charts and report only read the result files: nothing here feeds back into results.
 
+pub mod charts;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::charts::{self, ChartError, Drawn, humanize, percent};
-use crate::output::{AtomicFile, OutputError};
+use crate::results::write::{AtomicFile, OutputError};
 use crate::results::{Band, Date, ReadError, Results, SweepResults};
+use charts::{ChartError, Drawn, humanize, percent};
 
 /// Every chart file name [`charts::draw_all`] and [`charts::draw_sweep`] may write, so stale
 /// ones can be removed.
@@ -53,7 +55,7 @@ pub struct Published {
 /// Draws the charts and the report of the output directory `dir` from its result files: a
 /// run's, or a sweep's (whose manifest names the sweep).
 pub fn publish(dir: &Path) -> Result<Published, PublishError> {
-    if crate::results::is_sweep(dir) {
+    if crate::results::read::is_sweep(dir) {
         let results = SweepResults::load(dir)?;
         let drawn = charts::draw_sweep(&results)?;
         return write_all(dir, &drawn, &sweep_html(&results, &drawn));
@@ -68,7 +70,7 @@ fn write_all(dir: &Path, drawn: &[Drawn], page: &str) -> Result<Published, Publi
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|source| OutputError::Io { path: chart_dir.clone(), source })?;
     // A run killed while writing charts leaves hidden temporaries here: clear them.
-    crate::output::remove_stale_temporaries(&chart_dir)?;
+    crate::results::write::remove_stale_temporaries(&chart_dir)?;
     let mut files = Vec::new();
     for d in drawn {
         let png = chart_dir.join(format!("{}.png", d.name));

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::actor::ActorId;
-use crate::outcome::Condition;
-use crate::param::ParamId;
+use crate::model::actor::ActorId;
+use crate::model::outcome::Condition;
+use crate::model::param::ParamId;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::montecarlo::aggregate::wilson;
 use crate::montecarlo::{RunRecord, Summary, final_metrics};
 use crate::scenario::Scenario;
-use crate::stats::wilson;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -328,13 +328,13 @@ mod tests {
 /// Streams `points.csv`: one row per design point, with the swept values, each outcome's
 /// probability and 95% interval, and each output's mean.
 pub struct PointsWriter<'s> {
-    sweep: &'s crate::sweep::Sweep,
+    sweep: &'s crate::analysis::sweep::Sweep,
     path: PathBuf,
     csv: csv::Writer<AtomicFile>,
 }
 
 impl<'s> PointsWriter<'s> {
-    pub fn create(sweep: &'s crate::sweep::Sweep, path: &Path) -> Result<PointsWriter<'s>, OutputError> {
+    pub fn create(sweep: &'s crate::analysis::sweep::Sweep, path: &Path) -> Result<PointsWriter<'s>, OutputError> {
         let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
         let mut header = vec!["point".to_string()];
         header.extend(sweep.params.iter().map(|p| p.path.clone()));
@@ -347,7 +347,7 @@ impl<'s> PointsWriter<'s> {
         Ok(PointsWriter { sweep, path: path.to_path_buf(), csv })
     }
 
-    pub fn write(&mut self, points: &[crate::sweep::PointResult]) -> Result<(), OutputError> {
+    pub fn write(&mut self, points: &[crate::analysis::sweep::PointResult]) -> Result<(), OutputError> {
         let n = self.sweep.replications;
         for p in points {
             let mut row = vec![p.point.to_string()];
@@ -369,13 +369,13 @@ impl<'s> PointsWriter<'s> {
 
 /// Streams a sweep's `runs.csv`: one row per replication of every point.
 pub struct SweepRunsWriter<'s> {
-    sweep: &'s crate::sweep::Sweep,
+    sweep: &'s crate::analysis::sweep::Sweep,
     path: PathBuf,
     csv: csv::Writer<AtomicFile>,
 }
 
 impl<'s> SweepRunsWriter<'s> {
-    pub fn create(sweep: &'s crate::sweep::Sweep, path: &Path) -> Result<SweepRunsWriter<'s>, OutputError> {
+    pub fn create(sweep: &'s crate::analysis::sweep::Sweep, path: &Path) -> Result<SweepRunsWriter<'s>, OutputError> {
         let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
         let mut header: Vec<String> = ["point", "replication", "run"].iter().map(|s| s.to_string()).collect();
         header.extend(sweep.params.iter().map(|p| p.path.clone()));
@@ -385,7 +385,7 @@ impl<'s> SweepRunsWriter<'s> {
         Ok(SweepRunsWriter { sweep, path: path.to_path_buf(), csv })
     }
 
-    pub fn write(&mut self, points: &[crate::sweep::PointResult]) -> Result<(), OutputError> {
+    pub fn write(&mut self, points: &[crate::analysis::sweep::PointResult]) -> Result<(), OutputError> {
         for p in points {
             for r in &p.runs {
                 let mut row = vec![p.point.to_string(), r.replication.to_string(), r.run.to_string()];
@@ -404,7 +404,7 @@ impl<'s> SweepRunsWriter<'s> {
 }
 
 /// Writes `sensitivity.csv`: `output, parameter, statistic, value, low, high`.
-pub fn write_sensitivity(rows: &[crate::sweep::SensitivityRow], path: &Path) -> Result<(), OutputError> {
+pub fn write_sensitivity(rows: &[crate::analysis::sweep::SensitivityRow], path: &Path) -> Result<(), OutputError> {
     let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
     let err = csv_err(path);
     csv.write_record(["output", "parameter", "statistic", "value", "low", "high"]).map_err(&err)?;
@@ -426,8 +426,8 @@ pub fn write_sensitivity(rows: &[crate::sweep::SensitivityRow], path: &Path) -> 
 /// Writes `discovery.csv`: the PRIM peeling trajectory, one row per box, with its coverage,
 /// density, mass, bounds per swept parameter, and whether it is the chosen box.
 pub fn write_discovery(
-    sweep: &crate::sweep::Sweep,
-    trajectory: &crate::prim::Trajectory,
+    sweep: &crate::analysis::sweep::Sweep,
+    trajectory: &crate::analysis::prim::Trajectory,
     chosen: Option<usize>,
     path: &Path,
 ) -> Result<(), OutputError> {

@@ -8,9 +8,9 @@
 
 use serde::Serialize;
 
-use crate::actor::ActorId;
-use crate::metric::Metric;
-use crate::param::ParamId;
+use crate::model::actor::ActorId;
+use crate::model::metric::Metric;
+use crate::model::param::ParamId;
 
 /// Index of an issue in its scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

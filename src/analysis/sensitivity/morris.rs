@@ -221,7 +221,7 @@ pub fn morris_effects(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sensitivity::Marginal;
+    use crate::analysis::sensitivity::Marginal;
     use rand::SeedableRng;
 
     fn evaluate(design: &MorrisDesign, space: &ParamSpace, f: impl Fn(&[f64]) -> f64) -> Vec<f64> {

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::param::Distribution;
+use crate::model::param::Distribution;
 use crate::scenario::Scenario;
 
 /// One line of the listing: a parameter or a structural element (actor, issue, event…).

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde::Deserialize;
 
-use crate::output::OutcomeRow;
+use crate::results::write::OutcomeRow;
 
 /// A calendar date as written in the result files (`YYYY-MM-DD`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

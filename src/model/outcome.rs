@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::metric::Metric;
+use crate::model::metric::Metric;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {

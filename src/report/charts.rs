@@ -20,7 +20,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::results::{Band, Date, Results, SweepResults};
 
 /// The embedded font: DejaVu Sans (see `assets/fonts/LICENSE-DejaVu.txt`).
-static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
 /// The family name the charts use. It is written verbatim into SVG `font-family` attributes,
 /// so a browser uses DejaVu Sans if installed, else a font of similar width.
@@ -1534,7 +1534,7 @@ mod tests {
 
     /// A small made-up result set with every kind of series.
     fn results() -> Results {
-        use crate::output::OutcomeRow;
+        use crate::results::write::OutcomeRow;
         use crate::results::{Reached, RunInfo, Series};
         let dates: Vec<Date> =
             (0..12).map(|t| Date { year: 2014 + t / 4, month: 1 + 3 * (t as u32 % 4), day: 1 }).collect();

@@ -2,18 +2,20 @@
 //!
 //! Runs are processed in batches. Within a batch, runs execute in parallel and each worker
 //! folds its runs' series into its own [`SeriesAgg`]; because that aggregation is exact
-//! integer arithmetic ([`crate::stats`]), the result does not depend on which worker took
+//! integer arithmetic ([`crate::montecarlo::aggregate`]), the result does not depend on which worker took
 //! which run. The per-run records come back in run order and go to a sink (the writer of
 //! `runs.csv`) batch by batch, so memory stays flat in the number of runs.
+
+pub mod aggregate;
 
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::metric::Metric;
+use crate::model::metric::Metric;
+use crate::montecarlo::aggregate::{Batch, OutcomeAgg, SeriesAgg};
 use crate::scenario::Scenario;
 use crate::simulation::{Probes, Simulation};
-use crate::stats::{Batch, OutcomeAgg, SeriesAgg};
 
 /// Runs per batch: enough to keep every core busy, few enough that records stay small.
 const BATCH: u64 = 1024;

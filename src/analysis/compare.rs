@@ -11,9 +11,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::montecarlo::Plan;
+use crate::montecarlo::aggregate::wilson;
 use crate::scenario::Scenario;
 use crate::simulation::Simulation;
-use crate::stats::wilson;
 
 /// One outcome in both scenarios.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use crate::actor::ActorId;
+use crate::model::actor::ActorId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Metric {

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::actor::ActorId;
+use crate::model::actor::ActorId;
 
 /// Logistic function, written to stay finite for any input: `1 / (1 + e)` for `x ≥ 0` and
 /// `e / (1 + e)` below, with `e = exp(−|x|)`. One `exp` and one division either way, and

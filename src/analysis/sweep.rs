@@ -18,15 +18,15 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
-use crate::metric::Metric;
-use crate::param::ParamId;
-use crate::prim::{self, PrimData, PrimOptions, Trajectory};
-use crate::scenario::error::{self, Diagnostic, Seg, SourceMap, did_you_mean, join};
-use crate::scenario::{Scenario, ScenarioError};
-use crate::sensitivity::{
+use crate::analysis::prim::{self, PrimData, PrimOptions, Trajectory};
+use crate::analysis::sensitivity::{
     Bootstrap, Marginal, MorrisDesign, MorrisEffect, ParamSpace, SaltelliDesign, SaltelliOptions, SobolIndices,
     morris_effects, sobol_indices,
 };
+use crate::model::metric::Metric;
+use crate::model::param::ParamId;
+use crate::scenario::error::{self, Diagnostic, Seg, SourceMap, did_you_mean, join};
+use crate::scenario::{Scenario, ScenarioError};
 use crate::simulation::{Simulation, run_stream};
 
 /// The stream the design's own randomness comes from (run streams count up from 0).
@@ -472,7 +472,7 @@ pub fn run_point(sweep: &Sweep, point: usize, per_run: bool) -> PointResult {
     let mut values = vec![0.0; sweep.params.len()];
     sweep.point(point, &mut values);
     let mut reached = vec![0u64; sweep.outcomes.len()];
-    let mut sums = vec![crate::stats::FixedSum::default(); sweep.outputs.len()];
+    let mut sums = vec![crate::montecarlo::aggregate::FixedSum::default(); sweep.outputs.len()];
     let mut runs = Vec::new();
     for r in 0..sweep.replications {
         let run = point as u64 * sweep.replications + r;

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::param::ParamId;
+use crate::model::param::ParamId;
 
 /// Index of an actor in its scenario (file order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -415,7 +415,7 @@ impl Sums {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sensitivity::Marginal;
+    use crate::analysis::sensitivity::Marginal;
     use rand::SeedableRng;
     use std::f64::consts::PI;
 

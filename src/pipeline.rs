@@ -1,0 +1,229 @@
+//! Pipelines: from checked input to a complete output folder.
+//!
+//! [`run_to_dir`] plays a scenario's Monte Carlo and writes `runs.csv`, `series.csv`,
+//! `outcomes.csv` and `manifest.json`; [`sweep_to_dir`] runs a sweep and writes `points.csv`
+//! (and `runs.csv`, `sensitivity.csv`, `discovery.csv`) with its manifest. Both then draw the
+//! charts and `report.html` from the files just written, when the `charts` feature is on and
+//! the job asks for them. The binary, the benchmarks and the tests all call these, so there is
+//! one way to produce a result set.
+//!
+//! A pipeline runs on the current rayon pool (install one to choose the thread count) and
+//! reports progress through a callback; it never prints.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::analysis::prim::Trajectory;
+use crate::analysis::sweep::{self, PointResult, SensitivityRow, Sweep};
+use crate::montecarlo::{self, Plan, Summary};
+use crate::results::write::{self, Manifest, ManifestScenario, OutcomeRow, OutputError, RunsWriter};
+use crate::scenario::Scenario;
+
+/// Why a pipeline stopped: its own files could not be written or drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The output path exists and is not a directory.
+    #[error("the output path {} exists and is not a directory", .0.display())]
+    NotADirectory(PathBuf),
+    /// A result file could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The charts or the report could not be drawn or written.
+    #[cfg(feature = "charts")]
+    #[error(transparent)]
+    Publish(#[from] crate::report::PublishError),
+}
+
+/// Creates `out` if needed and clears the temporaries an interrupted job left in it.
+fn prepare(out: &Path) -> Result<(), PipelineError> {
+    if out.exists() && !out.is_dir() {
+        return Err(PipelineError::NotADirectory(out.to_path_buf()));
+    }
+    std::fs::create_dir_all(out).map_err(|source| OutputError::Io { path: out.to_path_buf(), source })?;
+    // A job killed mid-way leaves hidden temporaries, never half a result file: clear them.
+    write::remove_stale_temporaries(out)?;
+    Ok(())
+}
+
+/// Draws `out/charts/` and `out/report.html` from the files in `out`; returns the seconds it
+/// took, or `None` when drawing was not asked for (or the `charts` feature is off).
+fn publish(out: &Path, draw: bool) -> Result<Option<f64>, PipelineError> {
+    if !draw {
+        return Ok(None);
+    }
+    #[cfg(feature = "charts")]
+    {
+        let started = Instant::now();
+        crate::report::publish(out)?;
+        Ok(Some(started.elapsed().as_secs_f64()))
+    }
+    #[cfg(not(feature = "charts"))]
+    {
+        let _ = out;
+        Ok(None)
+    }
+}
+
+/// A Monte Carlo run of one scenario into a folder.
+#[derive(Debug, Clone, Copy)]
+pub struct RunJob<'a> {
+    /// The checked scenario.
+    pub scenario: &'a Scenario,
+    /// How the manifest names the scenario: the path it was read from, or its shipped name.
+    pub file: &'a str,
+    /// Hex SHA-256 of the scenario file's bytes.
+    pub sha256: &'a str,
+    /// Which runs.
+    pub plan: Plan,
+    /// The output folder (created if missing).
+    pub out: &'a Path,
+    /// Draw the charts and the report after the tables.
+    pub draw: bool,
+}
+
+/// What a finished run job leaves besides its files.
+#[derive(Debug, Clone)]
+pub struct RunDone {
+    /// The aggregates over all runs.
+    pub summary: Summary,
+    /// The rows of `outcomes.csv`.
+    pub outcomes: Vec<OutcomeRow>,
+    /// Threads of the pool the runs used.
+    pub threads: usize,
+    /// Seconds spent running and writing the tables.
+    pub wall_seconds: f64,
+    /// Seconds spent drawing the charts and the report, if they were drawn.
+    pub drawing_seconds: Option<f64>,
+}
+
+/// Runs `job` on the current rayon pool; `progress` is called with 1 as each run finishes.
+pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<RunDone, PipelineError> {
+    let (sc, out, plan) = (job.scenario, job.out, job.plan);
+    prepare(out)?;
+    let threads = rayon::current_num_threads();
+    let started = Instant::now();
+    let mut writer = RunsWriter::create(sc, &out.join("runs.csv"))?;
+    let summary = montecarlo::run(sc, plan, |records| writer.write(records), progress)?;
+    writer.finish()?;
+    let wall = started.elapsed().as_secs_f64();
+
+    let outcomes = write::outcome_rows(sc, &summary);
+    write::write_series(sc, &summary, &out.join("series.csv"))?;
+    write::write_outcomes(&outcomes, &out.join("outcomes.csv"))?;
+    let manifest = Manifest {
+        tool: "heartland",
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: ManifestScenario {
+            name: sc.name.clone(),
+            description: sc.description.clone(),
+            question: sc.question.clone(),
+            file: job.file.to_string(),
+            sha256: job.sha256.to_string(),
+            sources: sc.files.clone(),
+        },
+        seed: plan.seed,
+        first_run: plan.first_run,
+        runs: plan.runs,
+        threads,
+        wall_seconds: (wall * 1000.0).round() / 1000.0,
+        turns_per_run: summary.turns_per_run,
+        turns_simulated: plan.runs * summary.turns_per_run as u64,
+        actor_decisions: summary.decisions,
+        files: vec!["runs.csv", "series.csv", "outcomes.csv", "manifest.json"],
+    };
+    write::write_manifest(&manifest, &out.join("manifest.json"))?;
+    let drawing_seconds = publish(out, job.draw)?;
+    Ok(RunDone { summary, outcomes, threads, wall_seconds: wall, drawing_seconds })
+}
+
+/// A sweep into a folder.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepJob<'a> {
+    /// The checked sweep (with its scenario).
+    pub sweep: &'a Sweep,
+    /// How the manifest names the sweep file.
+    pub file: &'a str,
+    /// Hex SHA-256 of the sweep file's bytes.
+    pub sha256: &'a str,
+    /// The output folder (created if missing).
+    pub out: &'a Path,
+    /// Also write `runs.csv`, one row per replication of every point.
+    pub per_run: bool,
+    /// Draw the charts and the report after the tables.
+    pub draw: bool,
+}
+
+/// What a finished sweep job leaves besides its files.
+#[derive(Debug, Clone)]
+pub struct SweepDone {
+    /// The rows of `sensitivity.csv` (empty when the design has no sensitivity analysis).
+    pub sensitivity: Vec<SensitivityRow>,
+    /// The PRIM peeling trajectory and the chosen box, when the sweep asks for discovery.
+    pub discovery: Option<(Trajectory, Option<usize>)>,
+    /// Threads of the pool the runs used.
+    pub threads: usize,
+    /// Seconds from the first run to the manifest.
+    pub wall_seconds: f64,
+}
+
+/// Runs `job` on the current rayon pool; `progress` is called with 1 as each point finishes.
+pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<SweepDone, PipelineError> {
+    let (sw, out) = (job.sweep, job.out);
+    prepare(out)?;
+    let threads = rayon::current_num_threads();
+    let started = Instant::now();
+    let mut points = write::PointsWriter::create(sw, &out.join("points.csv"))?;
+    let mut runs = if job.per_run { Some(write::SweepRunsWriter::create(sw, &out.join("runs.csv"))?) } else { None };
+    let sink = |batch: &[PointResult]| {
+        points.write(batch)?;
+        runs.as_mut().map_or(Ok(()), |w| w.write(batch))
+    };
+    let results = sweep::run(sw, job.per_run, sink, progress)?;
+    points.finish()?;
+    if let Some(w) = runs {
+        w.finish()?;
+    }
+    let sensitivity = sweep::sensitivity(sw, &results);
+    let discovery = sweep::discovery(sw, &results);
+    let mut files = vec!["points.csv", "manifest.json"];
+    if job.per_run {
+        files.push("runs.csv");
+    }
+    if !sensitivity.is_empty() {
+        write::write_sensitivity(&sensitivity, &out.join("sensitivity.csv"))?;
+        files.push("sensitivity.csv");
+    }
+    if let Some((trajectory, chosen)) = &discovery {
+        write::write_discovery(sw, trajectory, *chosen, &out.join("discovery.csv"))?;
+        files.push("discovery.csv");
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let sc = &sw.scenario;
+    let manifest = write::SweepManifest {
+        tool: "heartland",
+        version: env!("CARGO_PKG_VERSION"),
+        sweep: sw.name.clone(),
+        sweep_file: job.file.to_string(),
+        sweep_sha256: job.sha256.to_string(),
+        scenario: ManifestScenario {
+            name: sc.name.clone(),
+            description: sc.description.clone(),
+            question: sc.question.clone(),
+            file: sw.scenario_file.clone(),
+            sha256: sc.files.first().map(|f| f.sha256.clone()).unwrap_or_default(),
+            sources: sc.files.clone(),
+        },
+        design: format!("{:?}", sw.kind).to_lowercase(),
+        parameters: sw.params.iter().map(|p| p.path.clone()).collect(),
+        points: sw.points,
+        replications: sw.replications,
+        runs: sw.runs(),
+        seed: sw.seed,
+        threads,
+        wall_seconds: (wall * 1000.0).round() / 1000.0,
+        files,
+    };
+    write::write_sweep_manifest(&manifest, &out.join("manifest.json"))?;
+    publish(out, job.draw)?;
+    Ok(SweepDone { sensitivity, discovery, threads, wall_seconds: wall })
+}

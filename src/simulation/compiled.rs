@@ -1,0 +1,573 @@
+//! The scenario's numbers for one run, compiled for the turn loop.
+
+use super::State;
+use crate::model::actor::{ActorId, ActorKind};
+use crate::model::events::Trigger;
+use crate::model::issue::IssueKind;
+use crate::model::metric::Metric;
+use crate::model::param::{ParamId, Values};
+use crate::scenario::Scenario;
+
+pub(super) fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Metric) -> f64 {
+    let n = sc.actor_count();
+    let window = (sc.window as usize).min(st.turn);
+    let mask = if window >= 64 { u64::MAX } else { (1u64 << window) - 1 };
+    let rate = |bits: u64| {
+        if window == 0 { 0.0 } else { f64::from((bits & mask).count_ones()) / window as f64 }
+    };
+    match *metric {
+        Metric::State(v) => st.vars[v],
+        Metric::Trust(a, b) => st.trust[a.0 * n + b.0],
+        Metric::Influence { client, patron } => st.influence[client * sc.influence.patrons.len() + patron],
+        Metric::Coop(k) => {
+            if st.turn == 0 {
+                0.0
+            } else if m.issues[k].threat.is_none() {
+                (st.mutual[k] & 1) as f64
+            } else {
+                let slots = m.slot_start[k]..m.slot_start[k + 1];
+                let len = slots.len() as f64;
+                slots.map(|s| (st.history[s] & 1) as f64).sum::<f64>() / len
+            }
+        }
+        Metric::CoopActor(k, s) => {
+            if st.turn == 0 {
+                0.0
+            } else {
+                (st.history[m.slot_start[k] + s] & 1) as f64
+            }
+        }
+        Metric::CoopRate(k) => {
+            if m.issues[k].threat.is_none() {
+                rate(st.mutual[k])
+            } else {
+                let slots = m.slot_start[k]..m.slot_start[k + 1];
+                let len = slots.len() as f64;
+                slots.map(|s| rate(st.history[s])).sum::<f64>() / len
+            }
+        }
+        Metric::CoopRateActor(k, s) => rate(st.history[m.slot_start[k] + s]),
+        Metric::Outcome(o) => f64::from(u8::from(st.reached[o].is_some())),
+    }
+}
+/// Normalised vote weights of an organization's members, into `out`: as given, else by
+/// capability.
+pub(super) fn vote_weights(
+    sc: &Scenario,
+    values: &Values,
+    org: &crate::model::actor::Organization,
+    out: &mut Vec<f64>,
+) {
+    out.clear();
+    match &org.rule.weights {
+        Some(ws) => out.extend(ws.iter().map(|id| values.get(*id))),
+        None => out.extend(org.members.iter().map(|m| capability(sc, values, m.0))),
+    }
+    let total: f64 = out.iter().sum();
+    if total > 0.0 {
+        out.iter_mut().for_each(|w| *w /= total);
+    } else {
+        let even = 1.0 / out.len() as f64;
+        out.iter_mut().for_each(|w| *w = even);
+    }
+}
+
+/// Per-turn rates from per-year ones ([`crate::model::calendar::Calendar::per_turn`], a `powf`),
+/// remembered in the order [`Compiled::rebuild`] asks for them: most parameters are the same
+/// from one run to the next, and so is their rate.
+#[derive(Default)]
+pub(super) struct PerTurn {
+    /// `(per-year value's bits, per-turn rate)` of each request, in order.
+    pub(super) known: Vec<(u64, f64)>,
+    pub(super) next: usize,
+}
+
+impl PerTurn {
+    pub(super) fn start(&mut self) {
+        self.next = 0;
+    }
+
+    pub(super) fn get(&mut self, cal: &crate::model::calendar::Calendar, per_year: f64) -> f64 {
+        let i = self.next;
+        self.next += 1;
+        match self.known.get(i) {
+            Some(&(bits, rate)) if bits == per_year.to_bits() => rate,
+            _ => {
+                let rate = cal.per_turn(per_year);
+                if i < self.known.len() {
+                    self.known[i] = (per_year.to_bits(), rate);
+                } else {
+                    self.known.push((per_year.to_bits(), rate));
+                }
+                rate
+            }
+        }
+    }
+}
+
+pub(super) fn capability(sc: &Scenario, values: &Values, a: usize) -> f64 {
+    match (sc.actors[a].capability, &sc.actors[a].organization) {
+        (Some(id), _) => values.get(id),
+        (None, Some(org)) => org.members.iter().map(|m| capability(sc, values, m.0)).sum(),
+        (None, None) => 0.0,
+    }
+}
+
+/// Per-turn buffers, reused across turns.
+pub(super) struct Scratch {
+    pub(super) act: Vec<bool>,
+    /// Per decider: its uniform draw, `λ·Δu`, the probability it cooperates, the pressure it
+    /// would bear for cooperating, and what it bears (0 if it voted against).
+    pub(super) draw: Vec<f64>,
+    pub(super) x: Vec<f64>,
+    pub(super) p: Vec<f64>,
+    pub(super) pressure: Vec<f64>,
+    pub(super) cost: Vec<f64>,
+    pub(super) salience: Vec<f64>,
+    pub(super) obs: Vec<u16>,
+    pub(super) coop: Vec<u16>,
+    pub(super) next_vars: Vec<f64>,
+}
+
+impl Scratch {
+    pub(super) fn new(sc: &Scenario, slots: usize, evals: usize) -> Scratch {
+        let n = sc.actor_count();
+        Scratch {
+            act: vec![false; slots],
+            draw: vec![0.0; evals],
+            x: vec![0.0; evals],
+            p: vec![0.0; evals],
+            pressure: vec![0.0; evals],
+            cost: vec![0.0; evals],
+            salience: vec![0.0; sc.issues.len()],
+            obs: vec![0; n * n],
+            coop: vec![0; n * n],
+            next_vars: vec![0.0; sc.state.len()],
+        }
+    }
+}
+
+/// The scenario's numbers for one run, laid out flat for the turn loop: payoffs already
+/// weighted by each decider's interests, rates already per turn. Rebuilt whenever a
+/// parameter changes.
+pub(super) struct Compiled {
+    pub(super) dt: f64,
+    pub(super) lambda: Vec<f64>,
+    pub(super) error: Vec<f64>,
+    pub(super) gain: Vec<f64>,
+    pub(super) loss: Vec<f64>,
+    pub(super) forgive: Vec<f64>,
+    pub(super) pressure: Vec<f64>,
+    /// Issue `k`'s slots are `slot_start[k]..slot_start[k + 1]`, its deciders
+    /// `issue_evals[k].0..issue_evals[k].1`.
+    pub(super) slot_start: Vec<usize>,
+    pub(super) issue_evals: Vec<(usize, usize)>,
+    pub(super) slots: Vec<SlotC>,
+    pub(super) evals: Vec<EvalC>,
+    pub(super) issues: Vec<IssueC>,
+    pub(super) vars: Vec<VarC>,
+    /// The states, in actor order: the actors that learn trust.
+    pub(super) states: Vec<usize>,
+    /// The trust cells `o·n + j` (`o ≠ j`) that appear in `watch`, each once, with `o`.
+    pub(super) watched: Vec<(usize, usize)>,
+    /// Per slot `s`, `watch[watch_start[s]..watch_start[s + 1]]`: the trust cells `o·n + a`
+    /// of the observers `o` who see the slot's actor `a` act (the other side of a dyad and
+    /// its members; the other contributors to a public good and their members, each once).
+    pub(super) watch_start: Vec<usize>,
+    pub(super) watch: Vec<usize>,
+    /// Per organization: its members and their normalised vote weights.
+    pub(super) org_weights: Vec<(usize, Vec<(usize, f64)>)>,
+    pub(super) clients: Vec<usize>,
+    pub(super) client_of: Vec<Option<usize>>,
+    pub(super) patrons: Vec<usize>,
+    /// Per event: its per-turn probability (0 for a scheduled one).
+    pub(super) hazard: Vec<f64>,
+    /// `actors × patrons`: how much a deal with the actor counts as a deal with the patron (1
+    /// for the patron itself, its vote weight in an organization it belongs to).
+    pub(super) credit: Vec<f64>,
+    pub(super) influence_relax: f64,
+    pub(super) per_turn: PerTurn,
+    /// Room for an organization's vote weights while rebuilding.
+    pub(super) weights: Vec<f64>,
+}
+
+pub(super) struct SlotC {
+    pub(super) actor: usize,
+    /// The other side of a dyad (unused for public goods).
+    pub(super) partner: usize,
+    pub(super) evals: std::ops::Range<usize>,
+    pub(super) threshold: f64,
+    /// Public goods: per-year threat reduction when this participant contributes.
+    pub(super) efficacy: f64,
+}
+
+/// A decider in a slot: the participant itself or a voting member.
+pub(super) struct EvalC {
+    pub(super) actor: usize,
+    pub(super) weight: f64,
+    pub(super) veto: bool,
+    pub(super) r: f64,
+    pub(super) s: f64,
+    pub(super) t: f64,
+    pub(super) p: f64,
+    /// `[p, t, s, r]`: the payoff by (own action, partner's action) as bits, cooperation 1.
+    pub(super) payoff: [f64; 4],
+    /// Public goods: interest in the harmed dimension × exposure.
+    pub(super) harm: f64,
+    /// Public goods: utility of contributing's side effects.
+    pub(super) cost: f64,
+}
+
+pub(super) struct IssueC {
+    pub(super) threat: Option<usize>,
+    pub(super) salience_base: f64,
+    pub(super) salience_terms: Vec<(Metric, f64)>,
+    pub(super) on_mutual: Vec<(usize, f64)>,
+    pub(super) influence_gain: f64,
+}
+
+impl IssueC {
+    pub(super) fn salience(&self, sc: &Scenario, m: &Compiled, st: &State) -> f64 {
+        let mut x = self.salience_base;
+        for (metric, coef) in &self.salience_terms {
+            x += coef * metric_value(sc, m, st, metric);
+        }
+        x.max(0.0)
+    }
+}
+
+pub(super) struct VarC {
+    pub(super) target: LinearC,
+    pub(super) rate: f64,
+    pub(super) min: f64,
+    pub(super) max: f64,
+}
+
+pub(super) struct LinearC {
+    pub(super) base: f64,
+    pub(super) terms: Vec<(Metric, f64)>,
+}
+
+impl LinearC {
+    pub(super) fn eval(&self, sc: &Scenario, m: &Compiled, st: &State) -> f64 {
+        self.base + self.terms.iter().map(|(metric, c)| c * metric_value(sc, m, st, metric)).sum::<f64>()
+    }
+}
+
+impl Compiled {
+    /// The model of `sc` with `values`: its structure (who decides where, who watches whom),
+    /// then its numbers ([`Compiled::rebuild`]).
+    pub(super) fn new(sc: &Scenario, values: &Values) -> Compiled {
+        let n = sc.actor_count();
+        let members = |a: usize| -> Vec<usize> {
+            match &sc.actors[a].organization {
+                Some(org) => org.members.iter().map(|m| m.0).collect(),
+                None => vec![a],
+            }
+        };
+        let mut slot_start = vec![0];
+        let mut slots = Vec::new();
+        let mut evals = Vec::new();
+        let mut issues = Vec::new();
+        let mut issue_evals = Vec::new();
+        for issue in &sc.issues {
+            let issue_first_eval = evals.len();
+            for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
+                let start = evals.len();
+                let vetoes = match &sc.actors[a].organization {
+                    None => vec![true],
+                    Some(org) => org.rule.veto.clone(),
+                };
+                for (d, veto) in members(a).into_iter().zip(vetoes) {
+                    let (weight, r, s, t, p, harm, cost) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+                    evals.push(EvalC { actor: d, weight, veto, r, s, t, p, payoff: [0.0; 4], harm, cost });
+                }
+                let partner = match &issue.kind {
+                    IssueKind::Dyadic { .. } => issue.participants[1 - local].0,
+                    IssueKind::PublicGood(_) => usize::MAX,
+                };
+                slots.push(SlotC { actor: a, partner, evals: start..evals.len(), threshold: 0.0, efficacy: 0.0 });
+            }
+            issue_evals.push((issue_first_eval, evals.len()));
+            slot_start.push(slots.len());
+            issues.push(IssueC {
+                threat: match &issue.kind {
+                    IssueKind::PublicGood(pg) => Some(pg.threat),
+                    IssueKind::Dyadic { .. } => None,
+                },
+                salience_base: 0.0,
+                salience_terms: issue.salience.terms.iter().map(|&(m, _)| (m, 0.0)).collect(),
+                on_mutual: issue.on_mutual.iter().map(|&(v, _)| (v, 0.0)).collect(),
+                influence_gain: 0.0,
+            });
+        }
+        let vars = sc
+            .state
+            .iter()
+            .map(|s| VarC {
+                target: LinearC { base: 0.0, terms: s.target.terms.iter().map(|&(m, _)| (m, 0.0)).collect() },
+                rate: 0.0,
+                min: s.min,
+                max: s.max,
+            })
+            .collect();
+        // Organizations hold no trust of their own: their members observe for them.
+        let observers: Vec<Vec<usize>> = (0..n).map(members).collect();
+        let states = (0..n).filter(|&a| sc.actors[a].organization.is_none()).collect();
+        let mut watch_start = vec![0];
+        let mut watch = Vec::new();
+        for (k, issue) in sc.issues.iter().enumerate() {
+            let issue_slots = slot_start[k]..slot_start[k + 1];
+            for s in issue_slots.clone() {
+                let seen = slots[s].actor;
+                match issue.kind {
+                    IssueKind::Dyadic { .. } => {
+                        let other = if s == issue_slots.start { s + 1 } else { s - 1 };
+                        watch.extend(observers[slots[other].actor].iter().map(|&o| o * n + seen));
+                    }
+                    // Each observer counts a contribution once per issue, even when it watches
+                    // through two participants (a member of two organizations).
+                    IssueKind::PublicGood(_) => {
+                        let first = watch.len();
+                        for o_slot in issue_slots.clone().filter(|&o| o != s) {
+                            for &o in &observers[slots[o_slot].actor] {
+                                let i = o * n + seen;
+                                if o != seen && !watch[first..].contains(&i) {
+                                    watch.push(i);
+                                }
+                            }
+                        }
+                    }
+                }
+                watch_start.push(watch.len());
+            }
+        }
+        let mut watched: Vec<(usize, usize)> = watch.iter().map(|&i| (i, i / n)).filter(|&(i, o)| i % n != o).collect();
+        watched.sort_unstable();
+        watched.dedup();
+        let org_weights = (0..n)
+            .filter(|&a| sc.actors[a].organization.is_some())
+            .map(|a| (a, members(a).into_iter().map(|m| (m, 0.0)).collect()))
+            .collect();
+        let clients: Vec<usize> = sc.influence.clients.iter().map(|c| c.0).collect();
+        let patrons: Vec<usize> = sc.influence.patrons.iter().map(|p| p.0).collect();
+        let mut client_of = vec![None; n];
+        for (c, &a) in clients.iter().enumerate() {
+            client_of[a] = Some(c);
+        }
+        let np = patrons.len();
+        let mut m = Compiled {
+            dt: sc.calendar.step.years(),
+            lambda: vec![0.0; n],
+            error: vec![0.0; n],
+            gain: vec![0.0; n],
+            loss: vec![0.0; n],
+            forgive: vec![0.0; n],
+            pressure: vec![0.0; n],
+            slot_start,
+            issue_evals,
+            slots,
+            evals,
+            issues,
+            vars,
+            states,
+            watched,
+            watch_start,
+            watch,
+            org_weights,
+            clients,
+            client_of,
+            patrons,
+            credit: vec![0.0; n * np],
+            hazard: vec![0.0; sc.events.len()],
+            influence_relax: 0.0,
+            per_turn: PerTurn::default(),
+            weights: Vec::new(),
+        };
+        m.rebuild(sc, values);
+        m
+    }
+
+    /// Recomputes every number of the model from `values`, in place: a new run, or a
+    /// parameter changed. The structure stays as [`Compiled::new`] laid it out.
+    pub(super) fn rebuild(&mut self, sc: &Scenario, values: &Values) {
+        let cal = &sc.calendar;
+        let v = |id: ParamId| values.get(id);
+        let weight = |a: usize, d: usize| sc.actors[a].interests[d].map_or(0.0, v);
+        let per_turn = &mut self.per_turn;
+        per_turn.start();
+        for (a, actor) in sc.actors.iter().enumerate() {
+            let b = &actor.behaviour;
+            self.lambda[a] = v(b.rationality);
+            self.error[a] = v(b.error);
+            self.pressure[a] = v(b.pressure);
+        }
+        for (a, actor) in sc.actors.iter().enumerate() {
+            self.gain[a] = per_turn.get(cal, v(actor.behaviour.trust_gain));
+        }
+        for (a, actor) in sc.actors.iter().enumerate() {
+            self.loss[a] = per_turn.get(cal, v(actor.behaviour.trust_loss));
+        }
+        for (a, actor) in sc.actors.iter().enumerate() {
+            self.forgive[a] = per_turn.get(cal, v(actor.behaviour.forgiveness));
+        }
+        for (k, issue) in sc.issues.iter().enumerate() {
+            for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
+                let slot = &mut self.slots[self.slot_start[k] + local];
+                let weights = &mut self.weights;
+                weights.clear();
+                match &sc.actors[a].organization {
+                    None => {
+                        weights.push(1.0);
+                        slot.threshold = 0.0;
+                    }
+                    Some(org) => {
+                        vote_weights(sc, values, org, weights);
+                        slot.threshold = org.rule.threshold.map_or(0.0, v);
+                    }
+                }
+                let cap = capability(sc, values, a);
+                slot.efficacy = match &issue.kind {
+                    IssueKind::Dyadic { .. } => 0.0,
+                    IssueKind::PublicGood(pg) => v(pg.efficacy) * v(pg.reach[local]) * cap,
+                };
+                for (ev, &w) in self.evals[slot.evals.clone()].iter_mut().zip(weights.iter()) {
+                    let d = ev.actor;
+                    (ev.weight, ev.r, ev.s, ev.t, ev.p, ev.harm, ev.cost) = (w, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+                    match &issue.kind {
+                        IssueKind::Dyadic { payoffs } => {
+                            for dp in &payoffs[local] {
+                                let wd = weight(d, dp.dimension);
+                                let g = |p: Option<ParamId>| p.map_or(0.0, v);
+                                ev.r += wd * g(dp.reward);
+                                ev.s += wd * g(dp.sucker);
+                                ev.t += wd * g(dp.temptation);
+                                ev.p += wd * g(dp.punishment);
+                            }
+                        }
+                        IssueKind::PublicGood(pg) => {
+                            ev.harm = weight(d, pg.harm_dimension) * v(pg.exposure[local]);
+                            ev.cost = pg.cost.iter().map(|&(dim, id)| weight(d, dim) * v(id)).sum();
+                        }
+                    }
+                    ev.payoff = [ev.p, ev.t, ev.s, ev.r];
+                }
+            }
+            let ic = &mut self.issues[k];
+            ic.salience_base = issue.salience.base.map_or(1.0, v);
+            for (term, &(_, id)) in ic.salience_terms.iter_mut().zip(&issue.salience.terms) {
+                term.1 = v(id);
+            }
+            for (term, &(_, id)) in ic.on_mutual.iter_mut().zip(&issue.on_mutual) {
+                term.1 = v(id);
+            }
+            ic.influence_gain = issue.influence_gain.map_or(0.0, |id| per_turn.get(cal, v(id)));
+        }
+        for (var, s) in self.vars.iter_mut().zip(&sc.state) {
+            var.target.base = s.target.base.map_or(0.0, v);
+            for (term, &(_, id)) in var.target.terms.iter_mut().zip(&s.target.terms) {
+                term.1 = v(id);
+            }
+            var.rate = s.rate.map_or(0.0, |id| per_turn.get(cal, v(id)));
+        }
+        for (org, members) in &mut self.org_weights {
+            let organization = sc.actors[*org].organization.as_ref().expect("an organization");
+            vote_weights(sc, values, organization, &mut self.weights);
+            for (member, &w) in members.iter_mut().zip(&self.weights) {
+                member.1 = w;
+            }
+        }
+        let np = self.patrons.len();
+        self.credit.fill(0.0);
+        for (p, &pa) in self.patrons.iter().enumerate() {
+            self.credit[pa * np + p] = 1.0;
+        }
+        // An organization's deals credit its member patrons by their vote weight.
+        for slot in &self.slots {
+            if sc.actors[slot.actor].kind == ActorKind::Organization {
+                for ev in &self.evals[slot.evals.clone()] {
+                    if let Some(p) = self.patrons.iter().position(|&x| x == ev.actor) {
+                        self.credit[slot.actor * np + p] = ev.weight;
+                    }
+                }
+            }
+        }
+        for (h, ev) in self.hazard.iter_mut().zip(&sc.events) {
+            *h = match ev.trigger {
+                Trigger::Hazard { per_year, .. } => per_turn.get(cal, v(per_year)),
+                Trigger::At(_) => 0.0,
+            };
+        }
+        self.influence_relax = sc.influence.relaxation.map_or(0.0, |id| per_turn.get(cal, v(id)));
+    }
+
+    /// Sets each organization's trust in others to its members' weighted mean.
+    pub(super) fn derive_org_trust(&self, trust: &mut [f64]) {
+        let n = self.lambda.len();
+        for &(org, ref members) in &self.org_weights {
+            // Row by row: each cell sums its members' terms in member order, from −0.0 as a
+            // sum of an iterator does. Members are states, never the organization itself.
+            let own = trust[org * n + org];
+            trust[org * n..(org + 1) * n].fill(-0.0);
+            for &(m, w) in members {
+                let (mean, member) = if m < org {
+                    let (head, tail) = trust.split_at_mut(org * n);
+                    (&mut tail[..n], &head[m * n..(m + 1) * n])
+                } else {
+                    let (head, tail) = trust.split_at_mut(m * n);
+                    (&mut head[org * n..(org + 1) * n], &tail[..n])
+                };
+                for (x, &t) in mean.iter_mut().zip(member) {
+                    *x += w * t;
+                }
+            }
+            // Weights sum to 1 only up to rounding: keep the mean in [0, 1].
+            for x in &mut trust[org * n..(org + 1) * n] {
+                *x = x.clamp(0.0, 1.0);
+            }
+            trust[org * n + org] = own;
+        }
+    }
+
+    /// Public goods: the threat reduction `a` expects from the participants of `slots` other
+    /// than `s`, each one's efficacy weighted by `a`'s trust in it.
+    #[inline]
+    pub(super) fn others_expected(&self, st: &State, a: usize, slots: std::ops::Range<usize>, s: usize) -> f64 {
+        let n = self.lambda.len();
+        slots.filter(|&o| o != s).map(|o| st.trust[a * n + self.slots[o].actor] * self.slots[o].efficacy).sum()
+    }
+
+    /// Cost to `a` of cooperating with `partner`: each patron's share of influence over `a`,
+    /// times its pressure, times its hostility to the partner (1 − trust).
+    #[inline]
+    pub(super) fn pressure_cost(&self, st: &State, a: usize, partner: usize) -> f64 {
+        let Some(c) = self.client_of[a] else {
+            return 0.0;
+        };
+        let n = self.lambda.len();
+        let np = self.patrons.len();
+        let mut cost = 0.0;
+        for (p, &pa) in self.patrons.iter().enumerate() {
+            if pa != partner && pa != a {
+                cost += st.influence[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]);
+            }
+        }
+        cost
+    }
+
+    pub(super) fn pressure_terms(&self, st: &State, a: usize, partner: usize, dyadic: bool) -> Vec<(ActorId, f64)> {
+        let Some(c) = self.client_of[a].filter(|_| dyadic) else {
+            return Vec::new();
+        };
+        let n = self.lambda.len();
+        let np = self.patrons.len();
+        self.patrons
+            .iter()
+            .enumerate()
+            .filter(|&(_, &pa)| pa != partner && pa != a)
+            .map(|(p, &pa)| {
+                (ActorId(pa), st.influence[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,225 @@
+//! One run of a scenario, stepped a turn at a time.
+//!
+//! A [`Simulation`] owns the run's sampled parameter [`Values`], its [`State`] and its random
+//! stream. Between turns the state can be read and changed (wargame injects), participants'
+//! actions can be imposed ([`Overrides`]), and the whole run can be saved and resumed
+//! ([`Snapshot`]). Monte Carlo is just many simulations stepped to the end.
+//!
+//! A turn, in order:
+//! 1. events: scheduled injects of this date, then stochastic events (one draw each);
+//! 2. decisions: every decider of every issue draws once (even on inactive issues, so that
+//!    streams stay aligned across scenario variants) and chooses by logit;
+//!    organizations aggregate their members' votes;
+//! 3. consequences: payoffs accrue, issues move the state, patrons gain influence,
+//!    observers update trust, forgiveness pulls trust back to its baseline;
+//! 4. state variables relax toward their targets;
+//! 5. cooperation histories and outcomes are updated.
+//!
+//! Randomness: run `r` with master seed `s` uses `ChaCha8Rng::seed_from_u64(s)` on stream `r`.
+//! Parameters are sampled from word 0 of the stream and the dynamics from word 2⁴⁰, so adding
+//! a distribution to a scenario does not shift the random numbers its dynamics see.
+
+mod compiled;
+mod observe;
+mod probes;
+mod state;
+mod turn;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::actor::ActorId;
+use crate::model::calendar::Period;
+use crate::model::metric::Metric;
+use crate::model::param::{ParamId, Values};
+use crate::scenario::Scenario;
+
+use compiled::{Compiled, Scratch, metric_value};
+pub use observe::{Observer, Quiet, Recorder};
+pub use probes::Probes;
+pub use state::{Overrides, Snapshot, State};
+use state::{initial_state, reset_state};
+
+/// Word offset of the dynamics in a run's stream; parameter sampling uses the words before.
+pub const DYNAMICS_WORD_OFFSET: u128 = 1 << 40;
+
+/// The random stream of run `run` under master seed `seed`, positioned for parameter sampling.
+pub fn run_stream(seed: u64, run: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run);
+    rng
+}
+
+/// One run.
+pub struct Simulation<'s> {
+    scenario: &'s Scenario,
+    values: Values,
+    model: Compiled,
+    state: State,
+    rng: ChaCha8Rng,
+    scratch: Scratch,
+    /// Whether organizations' trust is the weighted mean of their members' in `state` (true
+    /// after each derivation, false once anything may have changed either).
+    org_trust_current: bool,
+}
+
+impl<'s> Simulation<'s> {
+    /// Run `run` under master seed `seed`: parameters sampled from the run's stream.
+    pub fn new(scenario: &'s Scenario, seed: u64, run: u64) -> Simulation<'s> {
+        let mut rng = run_stream(seed, run);
+        let values = scenario.params.sample(&mut rng);
+        Simulation::with_values(scenario, values, seed, run)
+    }
+
+    /// Run `run` with the given parameter values (a sweep's design point, a test's fixture).
+    pub fn with_values(scenario: &'s Scenario, values: Values, seed: u64, run: u64) -> Simulation<'s> {
+        let mut rng = run_stream(seed, run);
+        rng.set_word_pos(DYNAMICS_WORD_OFFSET);
+        let model = Compiled::new(scenario, &values);
+        let mut state = initial_state(scenario, &values);
+        model.derive_org_trust(&mut state.trust);
+        model.derive_org_trust(&mut state.trust_baseline);
+        let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
+        Simulation { scenario, values, model, state, rng, scratch, org_trust_current: true }
+    }
+
+    /// Starts run `run` under master seed `seed` afresh, exactly as [`Simulation::new`] would,
+    /// in this simulation's memory: for many runs of one scenario, one after the other.
+    pub fn restart(&mut self, seed: u64, run: u64) {
+        let sc = self.scenario;
+        self.values = sc.params.sample(&mut run_stream(seed, run));
+        self.rng = run_stream(seed, run);
+        self.rng.set_word_pos(DYNAMICS_WORD_OFFSET);
+        self.model.rebuild(sc, &self.values);
+        reset_state(&mut self.state, sc, &self.values);
+        self.model.derive_org_trust(&mut self.state.trust);
+        self.model.derive_org_trust(&mut self.state.trust_baseline);
+        self.org_trust_current = true;
+    }
+
+    pub fn resume(scenario: &'s Scenario, snapshot: Snapshot) -> Simulation<'s> {
+        let model = Compiled::new(scenario, &snapshot.values);
+        let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
+        Simulation {
+            scenario,
+            values: snapshot.values,
+            model,
+            state: snapshot.state,
+            rng: snapshot.rng,
+            scratch,
+            org_trust_current: false,
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot { values: self.values.clone(), state: self.state.clone(), rng: self.rng.clone() }
+    }
+
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The state, for changes between turns (a facilitator's inject). Values are not
+    /// re-checked: keep trust and shares in [0, 1].
+    pub fn state_mut(&mut self) -> &mut State {
+        self.org_trust_current = false;
+        &mut self.state
+    }
+
+    pub fn values(&self) -> &Values {
+        &self.values
+    }
+
+    /// Changes a parameter for the rest of the run.
+    pub fn set_value(&mut self, id: ParamId, value: f64) {
+        self.values.set(id, value);
+        self.model.rebuild(self.scenario, &self.values);
+        self.org_trust_current = false;
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.state.turn >= self.scenario.calendar.turns()
+    }
+
+    /// The period of the next turn.
+    pub fn period(&self) -> Period {
+        self.scenario.calendar.period(self.state.turn)
+    }
+
+    /// The global slot of `actor` in `issue`, for [`Overrides`].
+    pub fn slot(&self, issue: usize, actor: ActorId) -> Option<usize> {
+        let local = self.scenario.issues[issue].participants.iter().position(|a| *a == actor)?;
+        Some(self.model.slot_start[issue] + local)
+    }
+
+    pub fn slot_count(&self) -> usize {
+        self.model.slots.len()
+    }
+
+    /// Plays the remaining turns.
+    pub fn run_to_end(&mut self) {
+        while !self.is_done() {
+            self.step();
+        }
+    }
+
+    pub fn step(&mut self) {
+        self.step_with(&Overrides::default(), &mut Quiet);
+    }
+
+    /// Plays one turn, with imposed actions and an observer. Does nothing once done.
+    pub fn step_with<O: Observer>(&mut self, overrides: &Overrides, observer: &mut O) {
+        if self.is_done() {
+            return;
+        }
+        let t = self.state.turn;
+        self.fire_events(t, observer);
+        self.decide(t, overrides, observer);
+        self.apply_consequences();
+        self.relax_state();
+        self.close_turn();
+    }
+
+    /// The current value of a metric (after the last completed turn).
+    pub fn metric(&self, m: &Metric) -> f64 {
+        metric_value(self.scenario, &self.model, &self.state, m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(path: &str) -> Scenario {
+        Scenario::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+    }
+
+    /// A simulation restarted for another run, after a whole run or half of one, plays that
+    /// run exactly as a new one: same values, same states turn by turn, same random stream.
+    #[test]
+    fn a_restarted_simulation_is_a_fresh_run() {
+        for sc in [scenario("tests/fixtures/tiny.toml"), scenario("scenarios/baseline_2014.toml")] {
+            let mut reused = Simulation::new(&sc, 3, 1);
+            for (run, turns_before) in [(5, usize::MAX), (6, 3), (5, 0)] {
+                for _ in 0..turns_before.min(sc.calendar.turns()) {
+                    reused.step();
+                }
+                reused.restart(3, run);
+                let mut fresh = Simulation::new(&sc, 3, run);
+                assert_eq!(reused.values(), fresh.values());
+                while !fresh.is_done() {
+                    assert_eq!(reused.state(), fresh.state());
+                    fresh.step();
+                    reused.step();
+                }
+                assert_eq!(reused.state(), fresh.state());
+                let (a, b) = (reused.snapshot(), fresh.snapshot());
+                assert_eq!(serde_json::to_string(&a.rng).unwrap(), serde_json::to_string(&b.rng).unwrap());
+            }
+        }
+    }
+}
