@@ -98,6 +98,7 @@ struct NameLists {
     clients: Vec<ActorId>,
     patrons: Vec<ActorId>,
     outcomes: Vec<String>,
+    events: Vec<String>,
 }
 
 /// Hex SHA-256 of some bytes.
@@ -176,6 +177,7 @@ impl Scenario {
             clients: &n.clients,
             patrons: &n.patrons,
             outcomes: &n.outcomes,
+            events: &n.events,
         }
     }
 

@@ -526,6 +526,7 @@ impl Validator {
             clients: influence.clients.clone(),
             patrons: influence.patrons.clone(),
             outcomes: outcome_ids.clone(),
+            events: event_ids.clone(),
         };
         let names = Names {
             actors: &names_store.actors,
@@ -535,6 +536,7 @@ impl Validator {
             clients: &names_store.clients,
             patrons: &names_store.patrons,
             outcomes: &names_store.outcomes,
+            events: &names_store.events,
         };
 
         let state: Vec<StateVar> = f
@@ -1316,7 +1318,7 @@ impl Validator {
                     self.error(&at_c, Diagnostic::new("", format!("threshold {threshold} is not a finite number")));
                     return None;
                 }
-                Some(Condition { metric: metric?, above, threshold })
+                Some(Condition { metric: metric?, other: None, above, threshold })
             })
             .collect()
     }
