@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use toml::de::DeTable;
 
-use super::error::{self, Diagnostic, Seg, did_you_mean, join};
+use super::diagnostic::{self, Diagnostic, Seg, did_you_mean, join};
 use super::file::*;
 use super::inherit::SourceFiles;
 use super::{Influence, NameLists, Scenario, StateVar};
@@ -49,7 +49,7 @@ pub(super) fn parse(files: &SourceFiles) -> Result<Scenario, Vec<Diagnostic>> {
             .into_iter()
             .map(|(path, on_key, mut d)| {
                 d.key = join(&path);
-                d.location = error::span_of(&doc, &path, on_key).and_then(|s| files.locate(s));
+                d.location = diagnostic::span_of(&doc, &path, on_key).and_then(|s| files.locate(s));
                 d
             })
             .collect())
@@ -63,7 +63,7 @@ fn toml_error(e: &toml::de::Error, files: &SourceFiles, doc: Option<&DeTable<'_>
     if let Some(span) = e.span() {
         d.location = files.locate(span.clone());
         if let Some(doc) = doc {
-            d.key = join(&error::path_at(doc, &span));
+            d.key = join(&diagnostic::path_at(doc, &span));
         }
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
