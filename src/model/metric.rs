@@ -69,7 +69,7 @@ impl Metric {
         let err = |message: String, expected: &str, wrong: &str, pool: &[&str]| MetricError {
             message,
             expected: expected.to_string(),
-            suggestion: crate::scenario::error::closest(wrong, pool.iter().copied()).map(str::to_string),
+            suggestion: crate::scenario::diagnostic::closest(wrong, pool.iter().copied()).map(str::to_string),
         };
         fn strs(v: &[String]) -> Vec<&str> {
             v.iter().map(String::as_str).collect()
