@@ -1,0 +1,463 @@
+//! Charts of a run, drawn with plotters from the result tables ([`crate::results`]).
+//!
+//! Every chart is drawn twice from the same description, as PNG and as SVG. Text uses DejaVu
+//! Sans, embedded in the binary, so charts render the same on a machine without fonts. Colours
+//! come from the Okabe–Ito palette, which stays distinguishable with the common forms of
+//! colour blindness; each actor keeps one colour in every chart ([`actor_colour`]), and
+//! quantities that belong to no actor are drawn in black and grey.
+//!
+//! Nothing here knows the baseline's names: the charts are built from whatever metric paths
+//! the tables contain, and a kind of chart with no data is left out.
+//!
+//! The chart descriptions (`Chart` and its bodies) live here with the two entry points
+//! ([`draw_all`], [`draw_sweep`]) and `render`; the families that build and draw them sit in
+//! `time`, `outcomes`, `heat` and `sweep`, on the shared `style`, `axes`, `legend` and
+//! `raster`.
+
+mod axes;
+mod heat;
+mod legend;
+mod outcomes;
+mod raster;
+mod style;
+mod sweep;
+mod time;
+
+use std::error::Error;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::results::{Date, Results, SweepResults};
+use axes::TimeAxis;
+use heat::{draw_colour_bar, draw_heat_maps, heat_layout};
+use legend::{draw_legend, legend_rows};
+use outcomes::{draw_bars, draw_cumulative, legend_of};
+use style::{MUTED, SUBTITLE_SIZE, TITLE_SIZE, WIDTH, font};
+use sweep::{build_sweep, draw_scatter, draw_sensitivity, draw_trajectory, sensitivity_legend};
+use time::draw_panel;
+
+pub use style::{actor_colour, humanize, output_label, palette, percent, register_font};
+
+/// A chart drawn both ways.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// File stem, e.g. `cooperation` for `cooperation.png` and `cooperation.svg`.
+    pub name: &'static str,
+    pub title: String,
+    /// What the chart shows, in a sentence or two, for the report.
+    pub caption: String,
+    pub png: Vec<u8>,
+    pub svg: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw the chart `{chart}`: {message}")]
+pub struct ChartError {
+    pub chart: String,
+    pub message: String,
+}
+
+type Res = Result<(), Box<dyn Error>>;
+
+/// A line with an optional shaded band, over the time axis.
+struct Line<'a> {
+    colour: RGBColor,
+    values: &'a [f64],
+    band: Option<(&'a [f64], &'a [f64])>,
+}
+
+struct Panel<'a> {
+    title: String,
+    lines: Vec<Line<'a>>,
+    y: (f64, f64),
+    percent: bool,
+}
+
+/// Small multiples over time, one panel per subject, with a shared legend.
+struct Grid<'a> {
+    legend: Vec<(String, RGBColor, Mark)>,
+    panels: Vec<Panel<'a>>,
+    cols: usize,
+    panel_height: u32,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    Line,
+    Band,
+    Dashed,
+    Bar,
+}
+
+struct Bars {
+    /// Label, probability, interval; in drawing order (top first).
+    rows: Vec<(String, f64, f64, f64)>,
+    runs: u64,
+}
+
+struct Cumulative<'a> {
+    lines: Vec<(String, RGBColor, bool, Vec<f64>)>,
+    never: Vec<&'a str>,
+}
+
+struct HeatMaps {
+    /// Row and column labels (for trust: who trusts, and who is trusted).
+    rows: Vec<String>,
+    cols: Vec<String>,
+    /// (title, values by row and column), one map each.
+    snapshots: Vec<(String, Vec<Vec<Option<f64>>>)>,
+    /// What the colour bar says the colours are.
+    scale: &'static str,
+    /// Cell values as percentages rather than `.xx`.
+    percent: bool,
+    /// The value drawn in the brightest colour (the scale runs from 0 to it).
+    max: f64,
+}
+
+/// Small multiples of points: one panel per (outcome, parameter).
+struct Scatter {
+    panels: Vec<ScatterPanel>,
+    cols: usize,
+}
+
+struct ScatterPanel {
+    title: String,
+    x: (f64, f64),
+    points: Vec<(f64, f64)>,
+}
+
+/// Per parameter, per statistic: the index and its interval, if computed.
+type SensitivityValues = Vec<Vec<Option<(f64, Option<f64>, Option<f64>)>>>;
+
+/// Sensitivity indices: one panel per output, bars per parameter and statistic.
+struct SensitivityBars {
+    statistics: Vec<String>,
+    parameters: Vec<String>,
+    /// (output label, per parameter, per statistic: value and interval).
+    panels: Vec<(String, SensitivityValues)>,
+}
+
+/// The PRIM peeling trajectory: coverage against density, the chosen box marked.
+struct Trajectory {
+    boxes: Vec<(f64, f64, bool)>,
+    notes: Vec<String>,
+}
+
+enum Body<'a> {
+    Grid(Grid<'a>),
+    Bars(Bars),
+    Cumulative(Cumulative<'a>),
+    HeatMaps(HeatMaps),
+    Scatter(Scatter),
+    Sensitivity(SensitivityBars),
+    Trajectory(Trajectory),
+}
+
+struct Chart<'a> {
+    name: &'static str,
+    title: String,
+    subtitle: String,
+    caption: String,
+    body: Body<'a>,
+}
+
+/// Draws every chart the tables allow.
+pub fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
+    register_font();
+    build(r).iter().map(|c| render(c, &r.series.dates)).collect()
+}
+
+/// Draws every chart a sweep's tables allow.
+pub fn draw_sweep(r: &SweepResults) -> Result<Vec<Drawn>, ChartError> {
+    register_font();
+    build_sweep(r).iter().map(|c| render(c, &[])).collect()
+}
+
+/// The names of every actor the tables mention, for capitalizing labels.
+fn actor_names(r: &Results) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |n: &str| {
+        if !names.iter().any(|x| x == n) {
+            names.push(n.to_string());
+        }
+    };
+    for (parts, _) in r.series.of("trust").chain(r.series.of("influence")) {
+        parts.iter().for_each(|p| add(p));
+    }
+    for (parts, _) in r.series.of("coop_rate") {
+        if let Some(a) = parts.get(1) {
+            add(a);
+        }
+    }
+    names
+}
+
+fn build(r: &Results) -> Vec<Chart<'_>> {
+    let names = actor_names(r);
+    let human = |id: &str| humanize(id, &names);
+    let mut charts = Vec::new();
+    time::cooperation(r, &human, &mut charts);
+    outcomes::bars(r, &mut charts);
+    outcomes::over_time(r, &mut charts);
+    heat::trust(r, &human, &mut charts);
+    time::state(r, &human, &mut charts);
+    time::influence(r, &human, &mut charts);
+    charts
+}
+
+/// How tall the chart is, given its contents.
+fn height(c: &Chart<'_>) -> u32 {
+    let header = header_height(c);
+    header
+        + match &c.body {
+            Body::Grid(g) => g.panels.len().div_ceil(g.cols) as u32 * g.panel_height,
+            Body::Bars(b) => 70 + 44 * b.rows.len().max(3) as u32,
+            Body::Cumulative(cu) => 520 + legend_rows(&legend_of(cu), WIDTH - 80) * 24 + 30,
+            Body::HeatMaps(h) => {
+                let (cols, cell, top, _) = heat_layout(h);
+                let rows = h.snapshots.len().div_ceil(cols) as u32;
+                rows * (top + cell * h.rows.len() as u32 + 24)
+            }
+            Body::Scatter(sc) => sc.panels.len().div_ceil(sc.cols) as u32 * 250,
+            Body::Sensitivity(sb) => {
+                let per_panel = 60 + sb.parameters.len() as u32 * (10 + 14 * sb.statistics.len() as u32);
+                sb.panels.len().div_ceil(2) as u32 * per_panel.max(200)
+            }
+            Body::Trajectory(t) => 520 + 24 * t.notes.len() as u32 + 20,
+        }
+}
+
+fn header_height(c: &Chart<'_>) -> u32 {
+    let legend = match &c.body {
+        Body::Grid(g) => legend_rows(&g.legend, WIDTH - 80) * 24,
+        Body::HeatMaps(_) => 34,
+        Body::Sensitivity(sb) => legend_rows(&sensitivity_legend(sb), WIDTH - 80) * 24,
+        _ => 0,
+    };
+    18 + 34 + 26 + legend + 10
+}
+
+fn render(c: &Chart<'_>, dates: &[Date]) -> Result<Drawn, ChartError> {
+    let size = (WIDTH, height(c));
+    // As many year labels as fit without crowding: about one per 50 pixels of plot.
+    let plot_width = match &c.body {
+        Body::Grid(g) => WIDTH / g.cols as u32 - 90,
+        _ => WIDTH - 140,
+    };
+    let axis = (!dates.is_empty()).then(|| TimeAxis::new(dates, (plot_width / 50).max(2) as usize));
+    let axis = axis.as_ref();
+    let fail = |e: Box<dyn Error>| ChartError { chart: c.name.to_string(), message: e.to_string() };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root, c, axis).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
+    {
+        let root = raster::Raster(BitMapBackend::with_buffer(&mut rgb, size)).into_drawing_area();
+        draw(&root, c, axis).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    let mut png = Vec::new();
+    {
+        use image::ImageEncoder;
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(&rgb, size.0, size.1, image::ColorType::Rgb8)
+            .map_err(|e| fail(e.into()))?;
+    }
+    Ok(Drawn { name: c.name, title: c.title.clone(), caption: c.caption.clone(), png, svg })
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, c: &Chart<'_>, axis: Option<&TimeAxis>) -> Res
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (w, _) = root.dim_in_pixel();
+    root.draw(&Text::new(c.title.clone(), (40, 18), font(TITLE_SIZE)))?;
+    root.draw(&Text::new(c.subtitle.clone(), (40, 18 + 36), font(SUBTITLE_SIZE).color(&MUTED)))?;
+    let top = 18 + 34 + 26;
+    let body_top = header_height(c) as i32;
+    match &c.body {
+        Body::Grid(g) => {
+            draw_legend(root, &g.legend, (40, top), w as i32 - 80)?;
+            let axis = axis.expect("grids are built only with dates");
+            let (_, body) = root.split_vertically(body_top);
+            let rows = g.panels.len().div_ceil(g.cols);
+            let areas = body.split_evenly((rows, g.cols));
+            for (area, panel) in areas.iter().zip(&g.panels) {
+                draw_panel(area, panel, axis)?;
+            }
+        }
+        Body::Bars(b) => draw_bars(&root.split_vertically(body_top).1, b)?,
+        Body::Cumulative(cu) => draw_cumulative(&root.split_vertically(body_top).1, cu, axis.expect("dated"))?,
+        Body::HeatMaps(h) => {
+            draw_colour_bar(root, (40, top), h)?;
+            draw_heat_maps(&root.split_vertically(body_top).1, h)?;
+        }
+        Body::Scatter(sc) => {
+            let (_, body) = root.split_vertically(body_top);
+            let areas = body.split_evenly((sc.panels.len().div_ceil(sc.cols), sc.cols));
+            for (area, panel) in areas.iter().zip(&sc.panels) {
+                draw_scatter(area, panel)?;
+            }
+        }
+        Body::Sensitivity(sb) => {
+            draw_legend(root, &sensitivity_legend(sb), (40, top), w as i32 - 80)?;
+            let (_, body) = root.split_vertically(body_top);
+            let cols = sb.panels.len().clamp(1, 2);
+            let areas = body.split_evenly((sb.panels.len().div_ceil(cols), cols));
+            for (area, (title, values)) in areas.iter().zip(&sb.panels) {
+                draw_sensitivity(area, sb, title, values)?;
+            }
+        }
+        Body::Trajectory(t) => draw_trajectory(&root.split_vertically(body_top).1, t)?,
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{Band, Date};
+    use style::{WIDTH, clip};
+
+    /// A small made-up result set with every kind of series.
+    fn results() -> Results {
+        use crate::results::write::OutcomeRow;
+        use crate::results::{Reached, RunInfo, Series};
+        let dates: Vec<Date> =
+            (0..12).map(|t| Date { year: 2014 + t / 4, month: 1 + 3 * (t as u32 % 4), day: 1 }).collect();
+        let band = |f: &dyn Fn(f64) -> f64| {
+            let mean: Vec<f64> = (0..12).map(|t| f(t as f64 / 11.0)).collect();
+            Band {
+                p05: mean.iter().map(|m| m * 0.8).collect(),
+                p50: mean.clone(),
+                p95: mean.iter().map(|m| (m * 1.2).min(1.0)).collect(),
+                mean,
+            }
+        };
+        let mut series = Series { dates, ..Default::default() };
+        for (path, f) in [
+            ("state.threat", &(|x: f64| 0.3 + 0.4 * x) as &dyn Fn(f64) -> f64),
+            ("influence.kazakhstan.russia", &|x| 0.6 - 0.2 * x),
+            ("influence.kazakhstan.china", &|x| 0.3 + 0.1 * x),
+            ("influence.kazakhstan.nato", &|x| 0.1 + 0.1 * x),
+            ("coop.transit", &|x| 0.8 - 0.5 * x),
+            ("coop_rate.transit", &|x| 0.8 - 0.5 * x),
+            ("trust.russia.china", &|x| 0.5 + 0.3 * x),
+            ("trust.china.russia", &|x| 0.5 + 0.2 * x),
+            ("trust.nato.russia", &|x| 0.4 - 0.3 * x),
+        ] {
+            series.paths.insert(path.to_string(), band(f));
+        }
+        let row = |id: &str, p: f64| OutcomeRow {
+            outcome: id.into(),
+            label: format!("{id} <&> happens"),
+            runs: 10,
+            reached: (p * 10.0) as u64,
+            probability: p,
+            ci_low: p * 0.5,
+            ci_high: (p * 1.5).min(1.0),
+            median_first_date: String::new(),
+        };
+        let mut reached = Reached { runs: 10, by_date: vec![Default::default(), Default::default()] };
+        reached.by_date[0].insert(series.dates[3], 4);
+        reached.by_date[0].insert(series.dates[7], 2);
+        Results { info: RunInfo::default(), series, outcomes: vec![row("deal", 0.6), row("war", 0.0)], reached }
+    }
+
+    #[test]
+    fn every_chart_renders_with_text_on_a_bare_machine() {
+        let drawn = draw_all(&results()).unwrap();
+        let names: Vec<&str> = drawn.iter().map(|d| d.name).collect();
+        assert_eq!(names, ["cooperation", "outcomes", "outcomes_over_time", "trust", "state", "influence"]);
+        for d in &drawn {
+            let img = image::load_from_memory(&d.png).unwrap().to_rgb8();
+            assert_eq!(img.width(), WIDTH);
+            // Text was rasterized: many distinct grey levels from anti-aliased glyphs.
+            let greys: std::collections::BTreeSet<u8> =
+                img.pixels().filter(|p| p[0] == p[1] && p[1] == p[2]).map(|p| p[0]).collect();
+            assert!(greys.len() > 20, "{}: {} grey levels", d.name, greys.len());
+            assert!(d.svg.starts_with("<svg") && d.svg.contains("<text") && d.svg.trim_end().ends_with("</svg>"));
+            assert!(d.svg.contains(&d.title), "{}", d.name);
+        }
+        // Labels are escaped in SVG.
+        assert!(drawn[1].svg.contains("deal &lt;&amp;&gt; happens"));
+        // The same data draws the same bytes.
+        assert_eq!(draw_all(&results()).unwrap()[0].png, drawn[0].png);
+    }
+
+    #[test]
+    fn long_names_do_not_break_the_layout() {
+        let mut r = results();
+        r.outcomes[0].label = "an outcome whose label goes on and on ".repeat(10);
+        let band = r.series.paths["trust.russia.china"].clone();
+        r.series.paths.insert(format!("trust.{}.russia", "x".repeat(300)), band.clone());
+        r.series.paths.insert(format!("coop.{}", "y_".repeat(200)), band);
+        assert_eq!(draw_all(&r).unwrap().len(), 6);
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn a_sweep_draws_points_sensitivity_and_discovery() {
+        use crate::results::{Point, PrimBox, Sensitivity, SweepInfo, SweepResults};
+        let info =
+            SweepInfo { design: "sobol".into(), parameters: vec!["a.x".into(), "b.y".into()], ..Default::default() };
+        let points = (0..30)
+            .map(|i| {
+                let (x, y) = (i as f64 / 30.0, (i * 7 % 30) as f64 / 30.0);
+                Point { params: vec![x, y], outcomes: vec![(x * 0.8, 0.0, 1.0)], outputs: vec![y] }
+            })
+            .collect();
+        let sens = |output: &str, parameter: &str, statistic: &str, value: f64| Sensitivity {
+            output: output.into(),
+            parameter: parameter.into(),
+            statistic: statistic.into(),
+            value,
+            low: Some(value - 0.1),
+            high: Some(value + 0.1),
+        };
+        let sensitivity = vec![
+            sens("outcome.deal", "a.x", "S1", 0.7),
+            sens("outcome.deal", "a.x", "ST", 0.8),
+            sens("outcome.deal", "b.y", "S1", -0.02),
+            sens("outcome.deal", "b.y", "ST", 0.1),
+        ];
+        let boxed = |chosen, coverage, density, hi| PrimBox {
+            chosen,
+            coverage,
+            density,
+            mass: 0.5,
+            bounds: vec![(0.0, hi), (0.0, 1.0)],
+        };
+        let r = SweepResults {
+            info,
+            outcomes: vec!["deal".into()],
+            outputs: vec!["state.t".into()],
+            points,
+            sensitivity,
+            discovery: vec![boxed(false, 1.0, 0.4, 1.0), boxed(true, 0.8, 0.7, 0.5)],
+        };
+        let drawn = draw_sweep(&r).unwrap();
+        let names: Vec<&str> = drawn.iter().map(|d| d.name).collect();
+        assert_eq!(names, ["sweep_points", "sensitivity", "discovery"]);
+        assert!(drawn[1].svg.contains("P(Deal)") && drawn[1].svg.contains("ST"));
+        assert!(drawn[2].svg.contains("a.x in [0, 0.5]"));
+        for d in &drawn {
+            image::load_from_memory(&d.png).unwrap();
+        }
+    }
+
+    #[test]
+    fn charts_without_data_are_left_out() {
+        let mut r = results();
+        r.series.paths.retain(|p, _| p.starts_with("state."));
+        r.outcomes.clear();
+        r.reached.by_date.clear();
+        let names: Vec<&str> = draw_all(&r).unwrap().iter().map(|d| d.name).collect();
+        assert_eq!(names, ["state"]);
+    }
+}
