@@ -7,6 +7,7 @@
 pub mod diagnostic;
 pub mod file;
 pub mod inherit;
+pub mod keys;
 pub mod sources;
 mod validate;
 

@@ -99,8 +99,12 @@ capability = { value = 1, source = "b's own" }
         assert_eq!((cap.source.as_deref(), cap.inherited_from.as_deref()), (Some("actor a"), Some("actors.a")));
         assert!(!find("actors.b").is_sourced());
         assert!(find("actors.b.capability").is_sourced());
-        // Built-in behaviour defaults are covered by nothing.
-        assert!(!find("actors.a.behaviour.rationality").is_sourced());
+        // Built-in behaviour defaults are covered by nothing, and show their value.
+        for p in crate::model::actor::BEHAVIOUR {
+            let e = find(&format!("actors.a.behaviour.{}", p.key));
+            assert!(!e.is_sourced(), "{}", p.key);
+            assert_eq!(e.value, p.default.to_string());
+        }
         assert_eq!(find("actors.a.capability").value, "1");
     }
 }
