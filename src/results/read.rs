@@ -97,6 +97,14 @@ pub struct RunInfo {
     pub wall_seconds: f64,
     pub turns_per_run: u64,
     pub actor_decisions: u64,
+    /// The files the run wrote.
+    pub files: Vec<String>,
+    /// Empty in a manifest written before labels were recorded.
+    pub labels: crate::results::labels::Labels,
+    pub outcome_conditions: IndexMap<String, crate::results::labels::OutcomeRule>,
+    /// 0 when the manifest does not say.
+    pub cooperation_window: u32,
+    pub comparison: Option<crate::results::comparison::ComparisonInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -134,6 +142,8 @@ pub struct Results {
     pub series: Series,
     pub outcomes: Vec<OutcomeRow>,
     pub reached: Reached,
+    /// `comparison.csv` of a variant's run, when the manifest lists one; else empty.
+    pub comparison: Vec<crate::analysis::compare::OutcomeDiff>,
 }
 
 /// Why the result files could not be read.
@@ -151,11 +161,11 @@ pub enum ReadError {
     },
 }
 
-fn invalid(path: &Path, line: Option<u64>, message: impl Into<String>) -> ReadError {
+pub(super) fn invalid(path: &Path, line: Option<u64>, message: impl Into<String>) -> ReadError {
     ReadError::Invalid { path: path.to_path_buf(), line, message: message.into() }
 }
 
-fn open_csv(path: &Path) -> Result<csv::Reader<std::fs::File>, ReadError> {
+pub(super) fn open_csv(path: &Path) -> Result<csv::Reader<std::fs::File>, ReadError> {
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland run` to write it)"),
         _ => ReadError::Io { path: path.to_path_buf(), source: e },
@@ -163,12 +173,13 @@ fn open_csv(path: &Path) -> Result<csv::Reader<std::fs::File>, ReadError> {
     Ok(csv::ReaderBuilder::new().has_headers(true).from_reader(file))
 }
 
-fn csv_error(path: &Path, e: csv::Error) -> ReadError {
+pub(super) fn csv_error(path: &Path, e: csv::Error) -> ReadError {
     let line = e.position().map(|p| p.line());
     match e.into_kind() {
         csv::ErrorKind::Io(source) => ReadError::Io { path: path.to_path_buf(), source },
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            invalid(path, line, format!("a row has {len} fields where the header has {expected_len}"))
+            let fields = |n: u64| crate::english::count(n, "field");
+            invalid(path, line, format!("a row has {} where the header has {}", fields(len), fields(expected_len)))
         }
         csv::ErrorKind::Utf8 { .. } => invalid(path, line, "not UTF-8 text"),
         kind => invalid(path, line, format!("not a valid CSV file ({kind:?})")),
@@ -176,14 +187,14 @@ fn csv_error(path: &Path, e: csv::Error) -> ReadError {
 }
 
 /// The positions of `names` in the header, or an error naming the first missing column.
-fn columns(path: &Path, header: &csv::StringRecord, names: &[&str]) -> Result<Vec<usize>, ReadError> {
+pub(super) fn columns(path: &Path, header: &csv::StringRecord, names: &[&str]) -> Result<Vec<usize>, ReadError> {
     names
         .iter()
         .map(|n| header.iter().position(|h| h == *n).ok_or_else(|| invalid(path, Some(1), format!("no column `{n}`"))))
         .collect()
 }
 
-fn number(path: &Path, line: u64, column: &str, s: &str) -> Result<f64, ReadError> {
+pub(super) fn number(path: &Path, line: u64, column: &str, s: &str) -> Result<f64, ReadError> {
     s.trim().parse().map_err(|_| invalid(path, Some(line), format!("`{s}` in column `{column}` is not a number")))
 }
 
@@ -307,7 +318,11 @@ impl Results {
         let series = read_series(&dir.join("series.csv"))?;
         let outcomes = read_outcomes(&dir.join("outcomes.csv"))?;
         let reached = read_reached(&dir.join("runs.csv"), &outcomes)?;
-        Ok(Results { info, series, outcomes, reached })
+        let comparison = match info.comparison {
+            Some(_) => crate::results::comparison::read_comparison(&dir.join("comparison.csv"))?,
+            None => Vec::new(),
+        };
+        Ok(Results { info, series, outcomes, reached, comparison })
     }
 }
 
@@ -329,6 +344,8 @@ pub struct SweepInfo {
     pub seed: u64,
     pub threads: u64,
     pub wall_seconds: f64,
+    /// Empty in a manifest written before labels were recorded.
+    pub labels: crate::results::labels::Labels,
 }
 
 /// One design point of `points.csv`.
@@ -386,7 +403,7 @@ pub fn is_sweep(dir: &Path) -> bool {
     serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("sweep").is_some_and(|s| s.is_string()))
 }
 
-fn optional_number(path: &Path, line: u64, column: &str, s: &str) -> Result<Option<f64>, ReadError> {
+pub(super) fn optional_number(path: &Path, line: u64, column: &str, s: &str) -> Result<Option<f64>, ReadError> {
     if s.trim().is_empty() { Ok(None) } else { number(path, line, column, s).map(Some) }
 }
 

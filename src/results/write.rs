@@ -73,12 +73,12 @@ impl Drop for AtomicFile {
 }
 
 /// Flushes a CSV writer and renames its file into place.
-fn commit_csv(csv: csv::Writer<AtomicFile>, path: &Path) -> Result<(), OutputError> {
+pub(super) fn commit_csv(csv: csv::Writer<AtomicFile>, path: &Path) -> Result<(), OutputError> {
     let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
     file.commit()
 }
 
-fn csv_err(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
+pub(super) fn csv_err(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
     move |source| OutputError::Csv { path: path.to_path_buf(), source }
 }
 
@@ -266,6 +266,15 @@ pub struct Manifest {
     pub turns_simulated: u64,
     pub actor_decisions: u64,
     pub files: Vec<&'static str>,
+    /// The scenario's own names for the ids in the tables, and its scheduled events.
+    pub labels: crate::results::labels::Labels,
+    /// What each outcome requires, by id, in file order.
+    pub outcome_conditions: indexmap::IndexMap<String, crate::results::labels::OutcomeRule>,
+    /// Turns averaged by the `coop_rate` series.
+    pub cooperation_window: u32,
+    /// The base a variant was compared with in `comparison.csv`, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<crate::results::comparison::ComparisonInfo>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -470,6 +479,8 @@ pub struct SweepManifest {
     pub threads: usize,
     pub wall_seconds: f64,
     pub files: Vec<&'static str>,
+    /// The scenario's own names for the ids in the tables.
+    pub labels: crate::results::labels::Labels,
 }
 
 pub fn write_sweep_manifest(manifest: &SweepManifest, path: &Path) -> Result<(), OutputError> {
