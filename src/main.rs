@@ -44,7 +44,11 @@ macro_rules! say {
 #[command(
     after_help = "Without a command, runs the baseline scenario (scenarios/baseline_2014.toml) into outputs/baseline_2014/."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
+    /// Without a command: the run flags, for the baseline.
+    #[command(flatten)]
+    run: RunFlags,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -124,7 +128,7 @@ struct RunArgs {
     flags: RunFlags,
 }
 
-/// The flags of a run.
+/// The flags of a run, also accepted without a command (`heartland --threads 2`).
 #[derive(clap::Args, Default)]
 struct RunFlags {
     /// Number of runs [default: the scenario's].
@@ -157,7 +161,7 @@ enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => run(RunArgs::default()),
+        None => run(RunArgs { scenario: None, flags: cli.run }),
         Some(Command::Run(args)) => run(args),
         Some(Command::Plot { dir, quiet }) => plot(&dir, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
