@@ -23,7 +23,11 @@ use crate::analysis::sweep::{self, PointResult, SensitivityRow, Sweep};
 use crate::montecarlo::{self, Plan, Summary};
 use crate::results::comparison::{ComparisonInfo, write_comparison};
 use crate::results::labels::{Labels, outcome_rules};
-use crate::results::write::{self, Manifest, ManifestScenario, OutcomeRow, OutputError, RunsWriter};
+use crate::results::{
+    Manifest, ManifestScenario, OutcomeRow, OutputError, PointsWriter, RunsWriter, SweepManifest, SweepRunsWriter,
+    outcome_rows, remove_stale_temporaries, write_discovery, write_manifest, write_outcomes, write_sensitivity,
+    write_series, write_sweep_manifest,
+};
 use crate::scenario::Scenario;
 
 /// Why a pipeline stopped: its own files could not be written or drawn.
@@ -48,7 +52,7 @@ fn prepare(out: &Path) -> Result<(), PipelineError> {
     }
     std::fs::create_dir_all(out).map_err(|source| OutputError::Io { path: out.to_path_buf(), source })?;
     // A job killed mid-way leaves hidden temporaries, never half a result file: clear them.
-    write::remove_stale_temporaries(out)?;
+    remove_stale_temporaries(out)?;
     Ok(())
 }
 
@@ -130,9 +134,9 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
     writer.finish()?;
     let wall = started.elapsed().as_secs_f64();
 
-    let outcomes = write::outcome_rows(sc, &summary);
-    write::write_series(sc, &summary, &out.join("series.csv"))?;
-    write::write_outcomes(&outcomes, &out.join("outcomes.csv"))?;
+    let outcomes = outcome_rows(sc, &summary);
+    write_series(sc, &summary, &out.join("series.csv"))?;
+    write_outcomes(&outcomes, &out.join("outcomes.csv"))?;
     let mut files = vec!["runs.csv", "series.csv", "outcomes.csv", "manifest.json"];
     let comparison = match job.base {
         Some(base) => {
@@ -181,7 +185,7 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
         cooperation_window: sc.window,
         comparison: comparison.as_ref().map(|(_, info)| info.clone()),
     };
-    write::write_manifest(&manifest, &out.join("manifest.json"))?;
+    write_manifest(&manifest, &out.join("manifest.json"))?;
     let drawing_seconds = publish(out, job.draw)?;
     let comparison = comparison.map(|(diffs, info)| (diffs, info.runs));
     Ok(RunDone { summary, outcomes, threads, wall_seconds: wall, drawing_seconds, comparison })
@@ -247,8 +251,8 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
     prepare(out)?;
     let threads = rayon::current_num_threads();
     let started = Instant::now();
-    let mut points = write::PointsWriter::create(sw, &out.join("points.csv"))?;
-    let mut runs = if job.per_run { Some(write::SweepRunsWriter::create(sw, &out.join("runs.csv"))?) } else { None };
+    let mut points = PointsWriter::create(sw, &out.join("points.csv"))?;
+    let mut runs = if job.per_run { Some(SweepRunsWriter::create(sw, &out.join("runs.csv"))?) } else { None };
     let sink = |batch: &[PointResult]| {
         points.write(batch)?;
         runs.as_mut().map_or(Ok(()), |w| w.write(batch))
@@ -265,16 +269,16 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
         files.push("runs.csv");
     }
     if !sensitivity.is_empty() {
-        write::write_sensitivity(&sensitivity, &out.join("sensitivity.csv"))?;
+        write_sensitivity(&sensitivity, &out.join("sensitivity.csv"))?;
         files.push("sensitivity.csv");
     }
     if let Some((trajectory, chosen)) = &discovery {
-        write::write_discovery(sw, trajectory, *chosen, &out.join("discovery.csv"))?;
+        write_discovery(sw, trajectory, *chosen, &out.join("discovery.csv"))?;
         files.push("discovery.csv");
     }
     let wall = started.elapsed().as_secs_f64();
     let sc = &sw.scenario;
-    let manifest = write::SweepManifest {
+    let manifest = SweepManifest {
         tool: "heartland",
         version: env!("CARGO_PKG_VERSION"),
         sweep: sw.name.clone(),
@@ -299,7 +303,7 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
         files,
         labels: Labels::of(sc),
     };
-    write::write_sweep_manifest(&manifest, &out.join("manifest.json"))?;
+    write_sweep_manifest(&manifest, &out.join("manifest.json"))?;
     publish(out, job.draw)?;
     Ok(SweepDone { sensitivity, discovery, threads, wall_seconds: wall })
 }

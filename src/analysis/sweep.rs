@@ -25,7 +25,7 @@ use crate::analysis::sensitivity::{
 };
 use crate::model::metric::Metric;
 use crate::model::param::ParamId;
-use crate::scenario::error::{self, Diagnostic, Seg, SourceMap, did_you_mean, join};
+use crate::scenario::diagnostic::{self, Diagnostic, Seg, SourceMap, did_you_mean, join};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::simulation::{Simulation, run_stream};
 
@@ -159,7 +159,7 @@ impl Sweep {
         let at = |path: &[Seg], d: Diagnostic| {
             let mut d = d;
             d.key = join(path);
-            d.location = error::span_of(doc.get_ref(), path, false).map(|s| map.locate(s));
+            d.location = diagnostic::span_of(doc.get_ref(), path, false).map(|s| map.locate(s));
             d
         };
         let key = |parts: &[&str]| parts.iter().map(|p| Seg::Key((*p).to_string())).collect::<Vec<_>>();

@@ -14,6 +14,7 @@
 //! | `coop_rate.ISSUE`             | `coop.ISSUE` averaged over the cooperation window         |
 //! | `coop_rate.ISSUE.ACTOR`       | `coop.ISSUE.ACTOR` averaged over the window               |
 //! | `outcome.ID`                  | 1 once the outcome has been reached, else 0               |
+//! | `event.ID`                    | 1 in a turn in which the event fired, else 0              |
 
 use serde::Serialize;
 
@@ -33,6 +34,8 @@ pub enum Metric {
     CoopRate(usize),
     CoopRateActor(usize, usize),
     Outcome(usize),
+    /// 1 in a turn in which the event fired.
+    Event(usize),
 }
 
 /// The names a metric path may refer to, in scenario order.
@@ -45,6 +48,7 @@ pub struct Names<'a> {
     pub clients: &'a [ActorId],
     pub patrons: &'a [ActorId],
     pub outcomes: &'a [String],
+    pub events: &'a [String],
 }
 
 /// Why a path is not a metric: a message, what was expected, and the closest valid name.
@@ -55,7 +59,7 @@ pub struct MetricError {
     pub suggestion: Option<String>,
 }
 
-const KINDS: [&str; 6] = ["state", "trust", "influence", "coop", "coop_rate", "outcome"];
+const KINDS: [&str; 7] = ["state", "trust", "influence", "coop", "coop_rate", "outcome", "event"];
 
 impl Metric {
     /// Resolves a path such as `trust.russia.china`.
@@ -65,7 +69,7 @@ impl Metric {
         let err = |message: String, expected: &str, wrong: &str, pool: &[&str]| MetricError {
             message,
             expected: expected.to_string(),
-            suggestion: crate::scenario::error::closest(wrong, pool.iter().copied()).map(str::to_string),
+            suggestion: crate::scenario::diagnostic::closest(wrong, pool.iter().copied()).map(str::to_string),
         };
         fn strs(v: &[String]) -> Vec<&str> {
             v.iter().map(String::as_str).collect()
@@ -143,9 +147,13 @@ impl Metric {
                 arity(2, "outcome.ID")?;
                 Ok(Metric::Outcome(find(names.outcomes, parts[1], "outcome")?))
             }
+            "event" => {
+                arity(2, "event.ID")?;
+                Ok(Metric::Event(find(names.events, parts[1], "event")?))
+            }
             _ => Err(err(
                 format!("unknown metric kind `{kind}` in `{path}`"),
-                "state, trust, influence, coop, coop_rate or outcome",
+                "state, trust, influence, coop, coop_rate, outcome or event",
                 kind,
                 &KINDS,
             )),
@@ -168,6 +176,7 @@ impl Metric {
                 ("coop_rate", format!("{}.{}", names.issues[k], actor(names.participants[k][s])))
             }
             Metric::Outcome(o) => ("outcome", names.outcomes[o].clone()),
+            Metric::Event(e) => ("event", names.events[e].clone()),
         }
     }
 

@@ -17,16 +17,37 @@ pub struct Outcome {
     pub source: Option<String>,
 }
 
-/// `metric > threshold` or `metric < threshold`.
+/// `metric > threshold` or `metric < threshold`; with `other`, a comparison of two
+/// metrics: `metric − other > threshold` (or `<`), such as China's economic share above
+/// Russia's.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Condition {
     pub metric: Metric,
+    /// The metric compared with, if the condition is a comparison.
+    pub other: Option<Metric>,
     pub above: bool,
     pub threshold: f64,
 }
 
 impl Condition {
+    /// Whether the condition holds when `value` is the compared quantity (see
+    /// [`Condition::value`]).
     pub fn holds(&self, value: f64) -> bool {
         if self.above { value > self.threshold } else { value < self.threshold }
+    }
+
+    /// The compared quantity, `metric` or `metric − other`, with metrics read by `read`.
+    #[inline]
+    pub fn value(&self, read: impl Fn(&Metric) -> f64) -> f64 {
+        match &self.other {
+            None => read(&self.metric),
+            Some(other) => read(&self.metric) - read(other),
+        }
+    }
+
+    /// Whether the condition holds on the metrics `read` gives.
+    #[inline]
+    pub fn check(&self, read: impl Fn(&Metric) -> f64) -> bool {
+        self.holds(self.value(read))
     }
 }

@@ -7,22 +7,20 @@
 //! `runs.csv`) batch by batch, so memory stays flat in the number of runs.
 
 pub mod aggregate;
+pub mod collect;
 
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::model::metric::Metric;
-use crate::montecarlo::aggregate::{Batch, OutcomeAgg, SeriesAgg};
+use crate::montecarlo::aggregate::{OutcomeAgg, SeriesAgg};
 use crate::scenario::Scenario;
-use crate::simulation::{Probes, Simulation};
+use crate::simulation::Simulation;
+pub use collect::{Collect, Standard, StandardAgg};
 
 /// Runs per batch: enough to keep every core busy, few enough that records stay small.
 const BATCH: u64 = 1024;
-
-/// Runs each worker buffers before adding their series to its aggregate (see `stats::Batch`):
-/// two bytes per value (1.3 MB per 64 runs of the baseline).
-const AGGREGATION_BATCH: usize = 256;
 
 /// Which runs to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,69 +77,62 @@ pub fn metric_range(sc: &Scenario, m: &Metric) -> (f64, f64) {
 }
 
 /// Plays one run to the end, writing its series (`turn × series`, row-major) into `series`.
-pub fn run_one(sc: &Scenario, seed: u64, run: u64, finals: &[Metric], series: &mut Vec<f64>) -> RunRecord {
-    run_probed(&mut Simulation::new(sc, seed, run), run, &Probes::new(sc, &sc.series), finals, series)
+pub fn run_one(sc: &Scenario, seed: u64, run: u64, series: &mut Vec<f64>) -> RunRecord {
+    let standard = Standard::new(sc);
+    let mut agg = standard.aggregate();
+    let mut sim = Simulation::new(sc, seed, run);
+    play(&standard, &mut sim, series);
+    standard.finish(&sim, run, series, &mut agg)
 }
 
-/// [`run_one`] on a simulation already at the start of its run, with the scenario's series
-/// already resolved.
-fn run_probed(
-    sim: &mut Simulation<'_>,
-    run: u64,
-    probes: &Probes,
-    finals: &[Metric],
-    series: &mut Vec<f64>,
-) -> RunRecord {
-    let sc = sim.scenario();
-    series.clear();
-    while !sim.is_done() {
+/// Plays a simulation at the start of its run up to the collector's horizon, feeding it.
+fn play<C: Collect>(collect: &C, sim: &mut Simulation<'_>, scratch: &mut C::Scratch) {
+    let turns = collect.horizon().map_or(usize::MAX, |h| h.min(sim.scenario().calendar.turns()));
+    collect.start(sim, scratch);
+    while !sim.is_done() && sim.state().turn < turns {
         sim.step();
-        sim.record(probes, series);
-    }
-    let st = sim.state();
-    RunRecord {
-        run,
-        sampled: sc.params.uncertain().iter().map(|id| sim.values().get(*id)).collect(),
-        reached: st.reached.clone(),
-        fired: st.fired.clone(),
-        finals: finals.iter().map(|m| sim.metric(m)).collect(),
-        utility: st.utility.clone(),
-        decisions: st.decisions,
+        collect.turn(sim, scratch);
     }
 }
 
-/// Runs the plan on the current rayon pool. `sink` receives the records in run order, a batch
-/// at a time; `progress` is called with 1 each time a run finishes (from any worker, in any
+/// Runs the plan on the current rayon pool with the [`Standard`] collector: the scenario's
+/// series, outcomes and per-run records. `sink` receives the records in run order, a batch at
+/// a time; `progress` is called with 1 each time a run finishes (from any worker, in any
 /// order). An error from the sink stops the work and is returned.
 pub fn run<E>(
     sc: &Scenario,
     plan: Plan,
-    mut sink: impl FnMut(&[RunRecord]) -> Result<(), E>,
+    sink: impl FnMut(&[RunRecord]) -> Result<(), E>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Summary, E> {
-    let turns = sc.calendar.turns();
-    let ranges: Vec<(f64, f64)> = sc.series.iter().map(|m| metric_range(sc, m)).collect();
-    let finals = final_metrics(sc);
-    let probes = Probes::new(sc, &sc.series);
+    let (agg, decisions) = run_with(sc, &Standard::new(sc), plan, sink, progress)?;
+    let StandardAgg { series, outcomes, .. } = agg;
+    Ok(Summary { runs: plan.runs, turns_per_run: sc.calendar.turns(), decisions, series, outcomes })
+}
+
+/// Runs the plan on the current rayon pool, recording what `collect` asks for. `sink` receives
+/// the records in run order, a batch at a time; `progress` is called with 1 each time a run
+/// finishes. Returns the merged aggregate and the actor-decisions simulated.
+pub fn run_with<C: Collect, E>(
+    sc: &Scenario,
+    collect: &C,
+    plan: Plan,
+    mut sink: impl FnMut(&[C::Record]) -> Result<(), E>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(C::Agg, u64), E> {
     let workers = rayon::current_num_threads();
-    let cells = turns * sc.series.len();
-    let partial: Vec<Mutex<(SeriesAgg, OutcomeAgg, Batch)>> = (0..workers)
-        .map(|_| {
-            let series = SeriesAgg::new(ranges.clone(), turns);
-            Mutex::new((series, OutcomeAgg::new(sc.outcomes.len(), turns), Batch::new(cells, AGGREGATION_BATCH)))
-        })
-        .collect();
+    let partial: Vec<Mutex<C::Agg>> = (0..workers).map(|_| Mutex::new(collect.aggregate())).collect();
     let mut decisions = 0u64;
     let end = plan.first_run + plan.runs;
     let mut start = plan.first_run;
     while start < end {
         let stop = (start + BATCH).min(end);
-        let records: Vec<RunRecord> = (start..stop)
+        let records: Vec<(C::Record, u64)> = (start..stop)
             .into_par_iter()
             // Each worker keeps its simulation and restarts it for each of its runs.
             .map_init(
-                || (Vec::new(), None),
-                |(buf, sim): &mut (Vec<f64>, Option<Simulation<'_>>), run| {
+                || (C::Scratch::default(), None),
+                |(scratch, sim): &mut (C::Scratch, Option<Simulation<'_>>), run| {
                     let sim = match sim {
                         Some(sim) => {
                             sim.restart(plan.seed, run);
@@ -149,31 +140,29 @@ pub fn run<E>(
                         }
                         None => sim.insert(Simulation::new(sc, plan.seed, run)),
                     };
-                    let record = run_probed(sim, run, &probes, &finals, buf);
+                    play(collect, sim, scratch);
                     let slot = rayon::current_thread_index().unwrap_or(0) % workers;
-                    let mut guard = partial[slot].lock().expect("no worker panics while holding it");
-                    let (series, outcomes, batch) = &mut *guard;
-                    batch.push(buf, series);
-                    outcomes.add_run(&record.reached);
-                    drop(guard);
+                    let mut agg = partial[slot].lock().expect("no worker panics while holding it");
+                    let record = collect.finish(sim, run, scratch, &mut agg);
+                    drop(agg);
                     progress(1);
-                    record
+                    (record, sim.state().decisions)
                 },
             )
             .collect();
-        decisions += records.iter().map(|r| r.decisions).sum::<u64>();
+        decisions += records.iter().map(|r| r.1).sum::<u64>();
+        let records: Vec<C::Record> = records.into_iter().map(|r| r.0).collect();
         sink(&records)?;
         start = stop;
     }
     let mut parts = partial.into_iter().map(|m| {
-        let (mut series, outcomes, mut batch) = m.into_inner().expect("no worker panicked");
-        batch.flush(&mut series);
-        (series, outcomes)
+        let mut agg = m.into_inner().expect("no worker panicked");
+        collect.close(&mut agg);
+        agg
     });
-    let (mut series, mut outcomes) = parts.next().expect("at least one worker");
-    for (s, o) in parts {
-        series.merge(&s);
-        outcomes.merge(&o);
+    let mut agg = parts.next().expect("at least one worker");
+    for other in parts {
+        collect.merge(&mut agg, &other);
     }
-    Ok(Summary { runs: plan.runs, turns_per_run: turns, decisions, series, outcomes })
+    Ok((agg, decisions))
 }

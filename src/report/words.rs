@@ -440,7 +440,8 @@ mod tests {
         };
         let mut info = RunInfo::default();
         if with_rules {
-            let bound = Bound { metric: "influence.kazakhstan.china".into(), above: Some(0.45), below: None };
+            let bound =
+                Bound { metric: "influence.kazakhstan.china".into(), minus: None, above: Some(0.45), below: None };
             info.outcome_conditions
                 .insert("china_leads_kazakhstan".into(), OutcomeRule { when: vec![bound], for_turns: 1 });
         }

@@ -10,9 +10,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::atomic::{OutputError, commit_csv, create_csv, csv_err, num};
+use super::error::{ReadError, columns, csv_error, invalid, open_csv, optional_number};
 use crate::analysis::compare::OutcomeDiff;
-use crate::results::read::{ReadError, columns, csv_error, invalid, open_csv, optional_number};
-use crate::results::write::{AtomicFile, OutputError, commit_csv, csv_err, num};
 
 /// The columns of `comparison.csv`.
 pub const COLUMNS: [&str; 8] = ["outcome", "label", "base", "variant", "change", "ci_low", "ci_high", "clear"];
@@ -32,7 +32,7 @@ pub struct ComparisonInfo {
 
 /// Writes `comparison.csv` atomically, rows in the order given.
 pub fn write_comparison(rows: &[OutcomeDiff], path: &Path) -> Result<(), OutputError> {
-    let mut csv = csv::Writer::from_writer(AtomicFile::create(path)?);
+    let mut csv = create_csv(path)?;
     let err = csv_err(path);
     csv.write_record(COLUMNS).map_err(&err)?;
     let opt = |x: Option<f64>| x.map(num).unwrap_or_default();

@@ -49,12 +49,16 @@ pub struct OutcomeRule {
     pub for_turns: u32,
 }
 
-/// `metric > above` or `metric < below` (exactly one of the two is set).
+/// `metric > above` or `metric < below` (exactly one of the two is set); with `minus`, the
+/// compared quantity is `metric − minus`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Bound {
     /// The metric path, as in `series.csv` (`influence.kazakhstan.china`).
     pub metric: String,
+    /// The metric subtracted from it, when the condition compares two.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub above: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,6 +104,7 @@ pub fn outcome_rules(sc: &Scenario) -> IndexMap<String, OutcomeRule> {
                 .iter()
                 .map(|c| Bound {
                     metric: sc.metric_path(&c.metric),
+                    minus: c.other.as_ref().map(|m| sc.metric_path(m)),
                     above: c.above.then_some(c.threshold),
                     below: (!c.above).then_some(c.threshold),
                 })

@@ -1,8 +1,76 @@
 //! The result files: written atomically by the pipelines, read back by the report.
+//!
+//! A run's folder holds `runs.csv` (one row per run: sampled parameters, when each outcome
+//! was reached and each event fired, final values, utilities), `series.csv` (every recorded
+//! metric's mean and quantiles across runs at every date), `outcomes.csv` (each outcome's
+//! probability, interval and median first date) and `manifest.json` (what was run, how).
+//! A sweep's folder holds `points.csv` (one row per design point), `manifest.json`, and when
+//! asked for `runs.csv` (one row per replication), `sensitivity.csv` (Sobol or Morris
+//! statistics) and `discovery.csv` (the PRIM trajectory). A variant's run, and `heartland
+//! compare … --out DIR`, also write `comparison.csv` (the variant against its base).
+//!
+//! Each file has one module here that declares its columns once and holds both its writer and
+//! its reader, with a round-trip test. Every file is written under a temporary name in its
+//! final directory and renamed into place once complete ([`atomic`]), so an interrupted run
+//! leaves the previous file or none, never half of one. Tables are tidy (one observation per
+//! row) and read by pandas, polars and R without options: a header row, comma-separated,
+//! numbers in their shortest form after rounding to 9 places, ISO dates, empty cells for
+//! "never" or "none".
+//!
+//! Charts and the report are drawn from these files read back ([`Results::load`],
+//! [`SweepResults::load`]), never from the engine's in-memory aggregates, so `heartland run`
+//! (which writes the files, then draws) and `heartland plot DIR` (which only draws) share one
+//! code path, and a chart shows exactly what the CSV files say. Readers name the file and line
+//! of anything they cannot read ([`ReadError`]).
 
+pub mod atomic;
 pub mod comparison;
+pub mod date;
+pub mod discovery;
+pub mod error;
 pub mod labels;
-pub mod read;
-pub mod write;
+pub mod manifest;
+pub mod outcomes;
+pub mod points;
+pub mod runs;
+pub mod sensitivity;
+pub mod series;
+pub mod set;
 
-pub use read::*;
+#[cfg(test)]
+mod fixtures;
+
+pub use atomic::{AtomicFile, OutputError, num, remove_stale_temporaries};
+pub use date::Date;
+pub use discovery::{PrimBox, read_discovery, write_discovery};
+pub use error::ReadError;
+pub use manifest::{
+    Manifest, ManifestScenario, RunInfo, ScenarioInfo, SweepInfo, SweepManifest, is_sweep, read_manifest,
+    read_sweep_manifest, sha256_hex, write_manifest, write_sweep_manifest,
+};
+pub use outcomes::{OutcomeRow, outcome_rows, read_outcomes, write_outcomes};
+pub use points::{Point, PointsTable, PointsWriter, read_points};
+pub use runs::{Reached, RunsWriter, SweepRunsWriter, read_reached, runs_header};
+pub use sensitivity::{Sensitivity, read_sensitivity, write_sensitivity};
+pub use series::{Band, Series, read_series, write_series};
+pub use set::{Results, SweepResults};
+
+/// The reading side under its path before the split into one module per file
+/// (`crate::results::read::X`); the same items as `crate::results::X`.
+pub mod read {
+    pub use super::{
+        Band, Date, Point, PointsTable, PrimBox, Reached, ReadError, Results, RunInfo, ScenarioInfo, Sensitivity,
+        Series, SweepInfo, SweepResults, is_sweep, read_discovery, read_manifest, read_outcomes, read_points,
+        read_reached, read_sensitivity, read_series,
+    };
+}
+
+/// The writing side under its path before the split into one module per file
+/// (`crate::results::write::X`); the same items as `crate::results::X`.
+pub mod write {
+    pub use super::{
+        AtomicFile, Manifest, ManifestScenario, OutcomeRow, OutputError, PointsWriter, RunsWriter, SweepManifest,
+        SweepRunsWriter, num, outcome_rows, remove_stale_temporaries, runs_header, sha256_hex, write_discovery,
+        write_manifest, write_outcomes, write_sensitivity, write_series, write_sweep_manifest,
+    };
+}

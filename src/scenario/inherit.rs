@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::error::{Diagnostic, Location, Seg, SourceMap, join};
+use super::diagnostic::{Diagnostic, Location, Seg, SourceMap, join};
 
 /// Longest chain of `extends` followed.
 const MAX_DEPTH: usize = 16;

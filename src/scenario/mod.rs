@@ -4,7 +4,7 @@
 //! construction: every name resolves, every number lies in its domain, every date falls in
 //! the calendar, so the engine never re-checks.
 
-pub mod error;
+pub mod diagnostic;
 pub mod file;
 pub mod inherit;
 pub mod sources;
@@ -21,7 +21,7 @@ use crate::model::issue::{Issue, Linear};
 use crate::model::metric::{Metric, Names};
 use crate::model::outcome::Outcome;
 use crate::model::param::{ParamId, ParamTable};
-pub use error::{Diagnostic, Location, ScenarioError};
+pub use diagnostic::{Diagnostic, Location, ScenarioError};
 
 /// A checked scenario.
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +98,7 @@ struct NameLists {
     clients: Vec<ActorId>,
     patrons: Vec<ActorId>,
     outcomes: Vec<String>,
+    events: Vec<String>,
 }
 
 /// Hex SHA-256 of some bytes.
@@ -176,6 +177,7 @@ impl Scenario {
             clients: &n.clients,
             patrons: &n.patrons,
             outcomes: &n.outcomes,
+            events: &n.events,
         }
     }
 

@@ -48,6 +48,8 @@ pub(super) fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Met
         }
         Metric::CoopRateActor(k, s) => rate(st.history[m.slot_start[k] + s]),
         Metric::Outcome(o) => f64::from(u8::from(st.reached[o].is_some())),
+        // The last completed turn (`turn − 1`), or this turn once it has closed.
+        Metric::Event(e) => f64::from(u8::from(st.turn > 0 && st.last_fired[e] == Some(st.turn - 1))),
     }
 }
 /// Normalised vote weights of an organization's members, into `out`: as given, else by

@@ -53,6 +53,9 @@ impl Simulation<'_> {
         for &(at, o) in &probes.outcomes {
             row[at as usize] = f64::from(u8::from(st.reached[o as usize].is_some()));
         }
+        for &(at, e) in &probes.events {
+            row[at as usize] = f64::from(u8::from(st.turn > 0 && st.last_fired[e as usize] == Some(st.turn - 1)));
+        }
     }
 }
 
@@ -76,6 +79,8 @@ pub struct Probes {
     slots_rate: Vec<(u32, u32, u32)>,
     /// `(position, outcome)`: whether the outcome has been reached.
     outcomes: Vec<(u32, u32)>,
+    /// `(position, event)`: whether the event fired in the turn.
+    events: Vec<(u32, u32)>,
 }
 
 impl Probes {
@@ -102,6 +107,7 @@ impl Probes {
                 Metric::CoopActor(k, s) => (&mut p.slot, slot_start[k] + s),
                 Metric::CoopRateActor(k, s) => (&mut p.slot_rate, slot_start[k] + s),
                 Metric::Outcome(o) => (&mut p.outcomes, o),
+                Metric::Event(e) => (&mut p.events, e),
                 Metric::Coop(k) => {
                     p.slots.push((at, small(slot_start[k]), small(slot_start[k + 1])));
                     continue;

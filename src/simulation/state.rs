@@ -31,6 +31,8 @@ pub struct State {
     pub reached: Vec<Option<usize>>,
     /// Per event: the turn it first fired.
     pub fired: Vec<Option<usize>>,
+    /// Per event: the turn it last fired.
+    pub last_fired: Vec<Option<usize>>,
     /// Accumulated utility per actor (payoffs per year × years).
     pub utility: Vec<f64>,
     /// Actor-decisions taken so far (a member's vote counts as one).
@@ -73,6 +75,7 @@ pub(super) fn initial_state(sc: &Scenario, values: &Values) -> State {
         streak: vec![0; sc.outcomes.len()],
         reached: vec![None; sc.outcomes.len()],
         fired: vec![None; sc.events.len()],
+        last_fired: vec![None; sc.events.len()],
         utility: vec![0.0; n],
         decisions: 0,
     };
@@ -107,6 +110,7 @@ pub(super) fn reset_state(st: &mut State, sc: &Scenario, values: &Values) {
     st.streak.fill(0);
     st.reached.fill(None);
     st.fired.fill(None);
+    st.last_fired.fill(None);
     st.utility.fill(0.0);
     st.decisions = 0;
 }

@@ -39,6 +39,7 @@ impl Simulation<'_> {
             }
             self.org_trust_current = false;
             self.state.fired[e].get_or_insert(t);
+            self.state.last_fired[e] = Some(t);
             observer.event(t, e);
         }
         if recompile {
@@ -53,7 +54,7 @@ impl Simulation<'_> {
     }
 
     pub(super) fn conditions_hold(&self, conds: &[crate::model::outcome::Condition]) -> bool {
-        conds.iter().all(|c| c.holds(self.metric(&c.metric)))
+        conds.iter().all(|c| c.check(|m| self.metric(m)))
     }
 
     /// Decisions in three passes over the deciders, so that the logit's `exp` and division,
@@ -352,7 +353,7 @@ impl Simulation<'_> {
             if st.reached[o].is_some() {
                 continue;
             }
-            let holds = outcome.when.iter().all(|c| c.holds(metric_value(sc, m, st, &c.metric)));
+            let holds = outcome.when.iter().all(|c| c.check(|x| metric_value(sc, m, st, x)));
             st.streak[o] = if holds { st.streak[o] + 1 } else { 0 };
             if st.streak[o] >= outcome.for_turns {
                 st.reached[o] = Some(t);

@@ -64,6 +64,13 @@ impl<'a> Names<'a> {
             }
             ["trust", a, b] => format!("{}'s trust in {}", self.actor(a), self.actor(b)),
             ["outcome", id] => self.outcome(id),
+            ["event", id] => {
+                let label = self.labels.events.iter().find(|e| e.id == *id).map(|e| e.label.clone());
+                format!(
+                    "“{}” firing",
+                    label.filter(|l| !l.is_empty() && l != id).unwrap_or_else(|| humanize(id, &self.proper))
+                )
+            }
             _ => path.to_string(),
         }
     }
@@ -94,10 +101,14 @@ impl<'a> Names<'a> {
         let value = |x: f64| {
             if share { format!("{}%", super::style::short(x * 100.0)) } else { super::style::short(x) }
         };
+        let quantity = match &b.minus {
+            Some(other) => format!("{} minus {}", self.metric(&b.metric), self.metric(other)),
+            None => self.metric(&b.metric),
+        };
         match (b.above, b.below) {
-            (Some(x), _) => format!("{} is above {}", self.metric(&b.metric), value(x)),
-            (None, Some(x)) => format!("{} is below {}", self.metric(&b.metric), value(x)),
-            (None, None) => self.metric(&b.metric),
+            (Some(x), _) => format!("{quantity} is above {}", value(x)),
+            (None, Some(x)) => format!("{quantity} is below {}", value(x)),
+            (None, None) => quantity,
         }
     }
 }
@@ -132,14 +143,24 @@ mod tests {
         assert_eq!(n.output("output.state.afghan_threat"), "mean Afghan threat level");
         let rule = OutcomeRule {
             when: vec![
-                Bound { metric: "influence.kazakhstan.china".into(), above: Some(0.45), below: None },
-                Bound { metric: "state.afghan_threat".into(), above: None, below: Some(0.5) },
+                Bound { metric: "influence.kazakhstan.china".into(), minus: None, above: Some(0.45), below: None },
+                Bound { metric: "state.afghan_threat".into(), minus: None, above: None, below: Some(0.5) },
             ],
             for_turns: 8,
         };
         assert_eq!(
             n.rule(&rule),
             "China's share of influence in Kazakhstan is above 45% and Afghan threat level is below 0.5, for 8 turns in a row"
+        );
+        let compared = Bound {
+            metric: "influence.kazakhstan.china".into(),
+            minus: Some("influence.kazakhstan.russia".into()),
+            above: Some(0.0),
+            below: None,
+        };
+        assert_eq!(
+            n.rule(&OutcomeRule { when: vec![compared], for_turns: 1 }),
+            "China's share of influence in Kazakhstan minus Russia's share of influence in Kazakhstan is above 0%"
         );
     }
 }

@@ -1,8 +1,10 @@
-//! Errors in scenario files, located by file, line, column and key path.
+//! Diagnostics: problems in scenario (and sweep) files, located by file, line, column and key
+//! path, rendered once for people, with "did you mean" suggestions.
 //!
 //! Validation reports every problem it finds, not only the first, each as a [`Diagnostic`].
 //! The key path is what the author sees in the file (`actors.russia.behaviour.error`); the
-//! line and column are looked up from the TOML document's spans.
+//! line and column are looked up from the TOML document's spans ([`span_of`], [`SourceMap`]).
+//! [`ScenarioError`] renders them all, rustc-style, with the offending line underlined.
 
 use std::fmt;
 use std::path::PathBuf;

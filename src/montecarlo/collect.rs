@@ -1,0 +1,145 @@
+//! The seam for what a Monte Carlo records of each run.
+//!
+//! A [`Collect`] says what a run leaves behind: what it looks at after every turn, what it
+//! adds to its worker's aggregate when the run ends, and what record it hands to the sink in
+//! run order. [`super::run_with`] plays the runs and calls it; the default, [`Standard`],
+//! records the scenario's series (quantile bands and means), its outcomes and one row per run
+//! for `runs.csv`. A hindcast records whether each observed fact held, a teacher's explain
+//! collects decision records. Like Mesa's data collector or Agents.jl's `adata`/`mdata`,
+//! but monomorphised: a collector is a type parameter, so the default path pays nothing for
+//! the choice.
+//!
+//! Aggregates must be exact and mergeable (integer counts and fixed-point sums): workers
+//! aggregate whichever runs they take, and [`Collect::merge`] combines them in worker order,
+//! so the result cannot depend on the thread count.
+
+use crate::model::metric::Metric;
+use crate::scenario::Scenario;
+use crate::simulation::{Probes, Simulation};
+
+use super::aggregate::{Batch, OutcomeAgg, SeriesAgg};
+use super::{RunRecord, final_metrics, metric_range};
+
+/// What a Monte Carlo records of each run. See the module documentation.
+pub trait Collect: Sync {
+    /// A worker's running aggregate.
+    type Agg: Send;
+    /// What one run leaves for the sink (delivered in run order).
+    type Record: Send;
+    /// Per-run working memory, reused by a worker from one run to the next.
+    type Scratch: Send + Default;
+
+    /// An empty aggregate, one per worker.
+    fn aggregate(&self) -> Self::Agg;
+
+    /// The turns a run must play for this collector: runs stop after them. `None` plays the
+    /// scenario to its end.
+    fn horizon(&self) -> Option<usize> {
+        None
+    }
+
+    /// Called before a run's first turn.
+    fn start(&self, _sim: &Simulation<'_>, scratch: &mut Self::Scratch) {
+        let _ = scratch;
+    }
+
+    /// Called after each turn.
+    fn turn(&self, sim: &Simulation<'_>, scratch: &mut Self::Scratch);
+
+    /// Called when the run has ended: adds it to the worker's aggregate and returns its
+    /// record.
+    fn finish(&self, sim: &Simulation<'_>, run: u64, scratch: &mut Self::Scratch, agg: &mut Self::Agg) -> Self::Record;
+
+    /// Completes a worker's aggregate once it has taken its last run (flushes buffers).
+    fn close(&self, _agg: &mut Self::Agg) {}
+
+    /// Adds `other` (another worker's closed aggregate) to `into`.
+    fn merge(&self, into: &mut Self::Agg, other: &Self::Agg);
+}
+
+/// How many runs a worker buffers before adding their series to its aggregate (see
+/// [`Batch`]): two bytes per value (1.3 MB per 64 runs of the baseline).
+const AGGREGATION_BATCH: usize = 256;
+
+/// The default collector: the scenario's recorded series, its outcomes, and a
+/// [`RunRecord`] per run.
+pub struct Standard {
+    probes: Probes,
+    finals: Vec<Metric>,
+    ranges: Vec<(f64, f64)>,
+    turns: usize,
+    outcomes: usize,
+}
+
+impl Standard {
+    /// The collector of `sc`'s recorded series (`Scenario::series`) and outcomes.
+    pub fn new(sc: &Scenario) -> Standard {
+        Standard {
+            probes: Probes::new(sc, &sc.series),
+            finals: final_metrics(sc),
+            ranges: sc.series.iter().map(|m| metric_range(sc, m)).collect(),
+            turns: sc.calendar.turns(),
+            outcomes: sc.outcomes.len(),
+        }
+    }
+}
+
+/// [`Standard`]'s aggregate: series bands, outcome dates, and the runs buffered for the
+/// series.
+pub struct StandardAgg {
+    /// Per series and turn: histogram and sum.
+    pub series: SeriesAgg,
+    /// Per outcome: runs that reached it, by turn.
+    pub outcomes: OutcomeAgg,
+    batch: Batch,
+}
+
+impl Collect for Standard {
+    type Agg = StandardAgg;
+    type Record = RunRecord;
+    /// The run's series, `turn × series`, row-major.
+    type Scratch = Vec<f64>;
+
+    fn aggregate(&self) -> StandardAgg {
+        let cells = self.turns * self.probes.len();
+        StandardAgg {
+            series: SeriesAgg::new(self.ranges.clone(), self.turns),
+            outcomes: OutcomeAgg::new(self.outcomes, self.turns),
+            batch: Batch::new(cells, AGGREGATION_BATCH),
+        }
+    }
+
+    fn start(&self, _sim: &Simulation<'_>, series: &mut Vec<f64>) {
+        series.clear();
+    }
+
+    #[inline]
+    fn turn(&self, sim: &Simulation<'_>, series: &mut Vec<f64>) {
+        sim.record(&self.probes, series);
+    }
+
+    fn finish(&self, sim: &Simulation<'_>, run: u64, series: &mut Vec<f64>, agg: &mut StandardAgg) -> RunRecord {
+        let sc = sim.scenario();
+        let st = sim.state();
+        agg.batch.push(series, &mut agg.series);
+        agg.outcomes.add_run(&st.reached);
+        RunRecord {
+            run,
+            sampled: sc.params.uncertain().iter().map(|id| sim.values().get(*id)).collect(),
+            reached: st.reached.clone(),
+            fired: st.fired.clone(),
+            finals: self.finals.iter().map(|m| sim.metric(m)).collect(),
+            utility: st.utility.clone(),
+            decisions: st.decisions,
+        }
+    }
+
+    fn close(&self, agg: &mut StandardAgg) {
+        agg.batch.flush(&mut agg.series);
+    }
+
+    fn merge(&self, into: &mut StandardAgg, other: &StandardAgg) {
+        into.series.merge(&other.series);
+        into.outcomes.merge(&other.outcomes);
+    }
+}

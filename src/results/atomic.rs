@@ -1,0 +1,176 @@
+//! Writing a result file: under a temporary name in its final directory, renamed into place
+//! once complete, so an interrupted run leaves the previous file or none, never half of one.
+//!
+//! Also the cell formats every writer shares: numbers through [`num`] (shortest decimal after
+//! rounding to 9 places) and dates as ISO `YYYY-MM-DD`, empty for "never".
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::scenario::Scenario;
+
+/// Why a result file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Csv {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+}
+
+/// A file being written under a temporary name; [`AtomicFile::commit`] renames it into place,
+/// dropping it uncommitted deletes it.
+pub struct AtomicFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    pub fn create(dest: &Path) -> Result<AtomicFile, OutputError> {
+        let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let file = File::create(&tmp).map_err(|source| OutputError::Io { path: tmp.clone(), source })?;
+        Ok(AtomicFile { tmp, dest: dest.to_path_buf(), file: Some(BufWriter::new(file)) })
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.file.as_mut().expect("present until commit")
+    }
+
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| OutputError::Io { path, source }
+        };
+        let file = self.file.take().expect("committed once");
+        let file = file.into_inner().map_err(|e| OutputError::Io { path: self.tmp.clone(), source: e.into_error() })?;
+        file.sync_all().map_err(io(&self.tmp))?;
+        std::fs::rename(&self.tmp, &self.dest).map_err(io(&self.dest))?;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writer().write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.writer().flush()
+    }
+}
+
+/// A CSV file being written atomically.
+pub(crate) fn create_csv(path: &Path) -> Result<csv::Writer<AtomicFile>, OutputError> {
+    Ok(csv::Writer::from_writer(AtomicFile::create(path)?))
+}
+
+/// Flushes a CSV writer and renames its file into place.
+pub(crate) fn commit_csv(csv: csv::Writer<AtomicFile>, path: &Path) -> Result<(), OutputError> {
+    let file = csv.into_inner().map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e.into_error() })?;
+    file.commit()
+}
+
+pub(crate) fn csv_err(path: &Path) -> impl Fn(csv::Error) -> OutputError + '_ {
+    move |source| OutputError::Csv { path: path.to_path_buf(), source }
+}
+
+/// Writes `value` as pretty JSON and a final newline to `path`, atomically.
+pub(crate) fn write_json(value: &impl serde::Serialize, path: &Path) -> Result<(), OutputError> {
+    let mut f = AtomicFile::create(path)?;
+    let io = |source| OutputError::Io { path: path.to_path_buf(), source };
+    serde_json::to_writer_pretty(f.writer(), value).map_err(|e| io(e.into()))?;
+    f.writer().write_all(b"\n").map_err(io)?;
+    f.commit()
+}
+
+/// Shortest decimal form after rounding to 9 places (hides binary noise such as
+/// `0.35000000000000003`; far below Monte Carlo error).
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let r = (x * 1e9).round() / 1e9;
+    if r == 0.0 { "0".into() } else { r.to_string() }
+}
+
+/// The ISO date of `turn` in the scenario's calendar; empty for `None` ("never").
+pub(crate) fn date(sc: &Scenario, turn: Option<usize>) -> String {
+    turn.map(|t| sc.calendar.period(t).iso_date()).unwrap_or_default()
+}
+
+/// Deletes temporary files that an interrupted run (killed before it could rename them)
+/// left in `dir`: hidden files named `.<file>.<pid>.tmp`. Returns how many it removed.
+pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, OutputError> {
+    let io = |source| OutputError::Io { path: dir.to_path_buf(), source };
+    let mut removed = 0;
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".tmp") && entry.file_type().map_err(io)?.is_file() {
+            std::fs::remove_file(entry.path()).map_err(io)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_drop_binary_noise() {
+        assert_eq!(num(0.35000000000000003), "0.35");
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(-0.0), "0");
+        assert_eq!(num(1.0 / 3.0), "0.333333333");
+    }
+
+    #[test]
+    fn uncommitted_files_leave_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("x.csv");
+        {
+            let mut f = AtomicFile::create(&dest).unwrap();
+            f.writer().write_all(b"half").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.writer().write_all(b"whole").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "whole");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn stale_temporaries_go_and_results_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [".runs.csv.123.tmp", ".x.tmp", "runs.csv", "notes.tmp"] {
+            std::fs::write(dir.path().join(name), "x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join(".charts.tmp")).unwrap();
+        assert_eq!(remove_stale_temporaries(dir.path()).unwrap(), 2);
+        let mut left: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        left.sort();
+        assert_eq!(left, [".charts.tmp", "notes.tmp", "runs.csv"]);
+    }
+}

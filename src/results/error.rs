@@ -1,0 +1,87 @@
+//! Reading a result file: [`ReadError`], and the helpers every reader shares to open a CSV
+//! file, find its columns and parse its cells, so that every message names the file and,
+//! where there is one, the line (the header is line 1).
+
+use std::path::{Path, PathBuf};
+
+use super::date::Date;
+
+/// Why the result files could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file is missing or its content is not what heartland writes: bad input.
+    #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Invalid { path: PathBuf, line: Option<u64>, message: String },
+    /// The file exists but could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub(crate) fn invalid(path: &Path, line: Option<u64>, message: impl Into<String>) -> ReadError {
+    ReadError::Invalid { path: path.to_path_buf(), line, message: message.into() }
+}
+
+pub(crate) fn open_csv(path: &Path) -> Result<csv::Reader<std::fs::File>, ReadError> {
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland run` to write it)"),
+        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+    })?;
+    Ok(csv::ReaderBuilder::new().has_headers(true).from_reader(file))
+}
+
+pub(crate) fn csv_error(path: &Path, e: csv::Error) -> ReadError {
+    let line = e.position().map(|p| p.line());
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => ReadError::Io { path: path.to_path_buf(), source },
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            let fields = |n: u64| crate::english::count(n, "field");
+            invalid(path, line, format!("a row has {} where the header has {}", fields(len), fields(expected_len)))
+        }
+        csv::ErrorKind::Utf8 { .. } => invalid(path, line, "not UTF-8 text"),
+        kind => invalid(path, line, format!("not a valid CSV file ({kind:?})")),
+    }
+}
+
+/// The positions of `names` in the header, or an error naming the first missing column.
+pub(crate) fn columns<S: AsRef<str>>(
+    path: &Path,
+    header: &csv::StringRecord,
+    names: &[S],
+) -> Result<Vec<usize>, ReadError> {
+    names
+        .iter()
+        .map(|n| {
+            let n = n.as_ref();
+            header.iter().position(|h| h == n).ok_or_else(|| invalid(path, Some(1), format!("no column `{n}`")))
+        })
+        .collect()
+}
+
+pub(crate) fn number(path: &Path, line: u64, column: &str, s: &str) -> Result<f64, ReadError> {
+    s.trim().parse().map_err(|_| invalid(path, Some(line), format!("`{s}` in column `{column}` is not a number")))
+}
+
+pub(crate) fn optional_number(path: &Path, line: u64, column: &str, s: &str) -> Result<Option<f64>, ReadError> {
+    if s.trim().is_empty() { Ok(None) } else { number(path, line, column, s).map(Some) }
+}
+
+pub(crate) fn date(path: &Path, line: u64, column: &str, s: &str) -> Result<Date, ReadError> {
+    Date::parse(s).ok_or_else(|| invalid(path, Some(line), format!("`{s}` in column `{column}` is not a date")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = open_csv(&dir.path().join("nothing.csv")).unwrap_err();
+        assert!(matches!(e, ReadError::Invalid { line: None, .. }));
+        assert!(e.to_string().contains("nothing.csv: no such file"), "{e}");
+    }
+}

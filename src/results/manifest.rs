@@ -1,0 +1,340 @@
+//! `manifest.json`: what was run, how, and how much work it was; one for a run's folder
+//! ([`Manifest`]) and one for a sweep's ([`SweepManifest`]).
+//!
+//! A run's fields: `tool`, `version`, `scenario` (`sources`: every file read, base first, each
+//! with its `name` and `sha256`; `name`, `description`, `question`, `file`, `sha256`), `seed`,
+//! `first_run`, `runs`, `threads`, `wall_seconds` (seconds, to the millisecond),
+//! `turns_per_run`, `turns_simulated`, `actor_decisions`, `files` (the tables written),
+//! `labels`, `outcome_conditions` and `cooperation_window` ([`super::labels`]), and for a
+//! variant `comparison` (its base; [`super::comparison`]).
+//! A sweep's: `tool`, `version`, `sweep` (its name), `sweep_file`, `sweep_sha256`, `scenario`,
+//! `design`, `parameters` (swept paths, in `points.csv` order), `points`, `replications`,
+//! `runs`, `seed`, `threads`, `wall_seconds`, `files`, `labels`.
+//!
+//! The writer's structs borrow what the pipeline holds; the reader's ([`RunInfo`],
+//! [`SweepInfo`]) own the subset the report shows and read a missing field as empty or zero,
+//! so a manifest from an older heartland still reads. The round-trip tests keep the two in step.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::atomic::{OutputError, write_json};
+use super::error::{ReadError, invalid};
+
+/// `manifest.json`: what was run, how, and how much work it was.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub scenario: ManifestScenario,
+    pub seed: u64,
+    pub first_run: u64,
+    pub runs: u64,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    pub turns_per_run: usize,
+    pub turns_simulated: u64,
+    pub actor_decisions: u64,
+    pub files: Vec<&'static str>,
+    /// The scenario's own names for the ids in the tables, and its scheduled events.
+    pub labels: super::labels::Labels,
+    /// What each outcome requires, by id, in file order.
+    pub outcome_conditions: indexmap::IndexMap<String, super::labels::OutcomeRule>,
+    /// Turns averaged by the `coop_rate` series.
+    pub cooperation_window: u32,
+    /// The base a variant was compared with in `comparison.csv`, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<super::comparison::ComparisonInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestScenario {
+    /// Every file the scenario was read from (the base of any `extends` chain first).
+    pub sources: Vec<crate::scenario::SourceDigest>,
+    pub name: String,
+    pub description: String,
+    /// The question the scenario answers, if it states one.
+    pub question: Option<String>,
+    pub file: String,
+    pub sha256: String,
+}
+
+pub fn write_manifest(manifest: &Manifest, path: &Path) -> Result<(), OutputError> {
+    write_json(manifest, path)
+}
+
+/// `manifest.json` of a sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepManifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub sweep: String,
+    pub sweep_file: String,
+    pub sweep_sha256: String,
+    pub scenario: ManifestScenario,
+    pub design: String,
+    pub parameters: Vec<String>,
+    pub points: usize,
+    pub replications: u64,
+    pub runs: u64,
+    pub seed: u64,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    pub files: Vec<&'static str>,
+    /// The scenario's own names for the ids in the tables.
+    pub labels: super::labels::Labels,
+}
+
+pub fn write_sweep_manifest(manifest: &SweepManifest, path: &Path) -> Result<(), OutputError> {
+    write_json(manifest, path)
+}
+
+/// Hex SHA-256 of a file's bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `manifest.json`, the fields the report shows. Missing fields read as empty or zero.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct RunInfo {
+    pub tool: String,
+    pub version: String,
+    pub scenario: ScenarioInfo,
+    pub seed: u64,
+    pub first_run: u64,
+    pub runs: u64,
+    pub threads: u64,
+    pub wall_seconds: f64,
+    pub turns_per_run: u64,
+    pub actor_decisions: u64,
+    /// The files the run wrote.
+    pub files: Vec<String>,
+    /// Empty in a manifest written before labels were recorded.
+    pub labels: super::labels::Labels,
+    pub outcome_conditions: indexmap::IndexMap<String, super::labels::OutcomeRule>,
+    /// 0 when the manifest does not say.
+    pub cooperation_window: u32,
+    pub comparison: Option<super::comparison::ComparisonInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub description: String,
+    pub question: Option<String>,
+    pub file: String,
+    pub sha256: String,
+}
+
+/// `manifest.json` of a sweep, the fields the report shows.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct SweepInfo {
+    pub version: String,
+    /// The sweep's name.
+    pub sweep: String,
+    pub sweep_file: String,
+    pub scenario: ScenarioInfo,
+    pub design: String,
+    /// The swept parameters' paths, in `points.csv` order.
+    pub parameters: Vec<String>,
+    pub points: u64,
+    pub replications: u64,
+    pub runs: u64,
+    pub seed: u64,
+    pub threads: u64,
+    pub wall_seconds: f64,
+    /// Empty in a manifest written before labels were recorded.
+    pub labels: super::labels::Labels,
+}
+
+/// Reads `manifest.json`.
+pub fn read_manifest(path: &Path) -> Result<RunInfo, ReadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland run` to write it)"),
+        std::io::ErrorKind::InvalidData => invalid(path, None, "not UTF-8 text"),
+        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| invalid(path, Some(e.line() as u64), format!("not a heartland manifest: {e}")))
+}
+
+/// Reads a sweep's `manifest.json`.
+pub fn read_sweep_manifest(path: &Path) -> Result<SweepInfo, ReadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland sweep` to write it)"),
+        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| invalid(path, Some(e.line() as u64), format!("not a heartland sweep manifest: {e}")))
+}
+
+/// Is `dir` the output of a sweep (its manifest names one)?
+pub fn is_sweep(dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else { return false };
+    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("sweep").is_some_and(|s| s.is_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::SourceDigest;
+
+    fn scenario() -> ManifestScenario {
+        ManifestScenario {
+            sources: vec![SourceDigest { name: "base.toml".into(), sha256: sha256_hex(b"base") }],
+            name: "Tiny".into(),
+            description: "Four states".into(),
+            question: Some("Does it run?".into()),
+            file: "tiny.toml".into(),
+            sha256: sha256_hex(b"tiny"),
+        }
+    }
+
+    fn scenario_info() -> ScenarioInfo {
+        ScenarioInfo {
+            name: "Tiny".into(),
+            description: "Four states".into(),
+            question: Some("Does it run?".into()),
+            file: "tiny.toml".into(),
+            sha256: sha256_hex(b"tiny"),
+        }
+    }
+
+    /// Labels, rules and a comparison as a variant's run writes them.
+    fn labelled() -> (super::super::labels::Labels, indexmap::IndexMap<String, super::super::labels::OutcomeRule>) {
+        use super::super::labels::{Bound, Labels, OutcomeRule, ScheduledEvent};
+        let mut labels = Labels::default();
+        labels.actors.insert("usa".into(), "United States".into());
+        labels.actors.insert("allies".into(), "European and other NATO allies".into());
+        labels.outcomes.insert("deal".into(), "A deal".into());
+        labels.events.push(ScheduledEvent {
+            id: "break".into(),
+            label: "The break".into(),
+            date: "2014-04-01".into(),
+            at: "2014-Q2".into(),
+        });
+        let bound = Bound { metric: "state.threat".into(), minus: None, above: Some(0.6), below: None };
+        let rules = [("deal".to_string(), OutcomeRule { when: vec![bound], for_turns: 4 })].into_iter().collect();
+        (labels, rules)
+    }
+
+    #[test]
+    fn a_written_run_manifest_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (labels, rules) = labelled();
+        let comparison = super::super::comparison::ComparisonInfo {
+            base_file: "base.toml".into(),
+            base_name: "Base".into(),
+            runs: 40,
+            seed: 7,
+        };
+        let m = Manifest {
+            tool: "heartland",
+            version: "0.1.0",
+            scenario: scenario(),
+            seed: 7,
+            first_run: 100,
+            runs: 40,
+            threads: 2,
+            wall_seconds: 1.25,
+            turns_per_run: 20,
+            turns_simulated: 800,
+            actor_decisions: 12345,
+            files: vec!["runs.csv", "manifest.json"],
+            labels: labels.clone(),
+            outcome_conditions: rules.clone(),
+            cooperation_window: 4,
+            comparison: Some(comparison.clone()),
+        };
+        write_manifest(&m, &dir.path().join("manifest.json")).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+        assert!(text.starts_with("{\n  \"tool\": \"heartland\",") && text.ends_with("}\n"), "{text}");
+        let info = read_manifest(&dir.path().join("manifest.json")).unwrap();
+        let expected = RunInfo {
+            tool: "heartland".into(),
+            version: "0.1.0".into(),
+            scenario: scenario_info(),
+            seed: 7,
+            first_run: 100,
+            runs: 40,
+            threads: 2,
+            wall_seconds: 1.25,
+            turns_per_run: 20,
+            actor_decisions: 12345,
+            files: vec!["runs.csv".into(), "manifest.json".into()],
+            labels,
+            outcome_conditions: rules,
+            cooperation_window: 4,
+            comparison: Some(comparison),
+        };
+        assert_eq!(info, expected);
+        // The labels keep the scenario's order, not an alphabetical one.
+        assert!(text.find("\"usa\"").unwrap() < text.find("\"allies\"").unwrap());
+        assert!(!is_sweep(dir.path()));
+    }
+
+    #[test]
+    fn a_written_sweep_manifest_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = SweepManifest {
+            tool: "heartland",
+            version: "0.1.0",
+            sweep: "S".into(),
+            sweep_file: "s.toml".into(),
+            sweep_sha256: sha256_hex(b"s"),
+            scenario: scenario(),
+            design: "grid".into(),
+            parameters: vec!["a.x".into(), "b.y".into()],
+            points: 6,
+            replications: 12,
+            runs: 72,
+            seed: 5,
+            threads: 2,
+            wall_seconds: 0.5,
+            files: vec!["points.csv", "manifest.json"],
+            labels: labelled().0,
+        };
+        write_sweep_manifest(&m, &dir.path().join("manifest.json")).unwrap();
+        let info = read_sweep_manifest(&dir.path().join("manifest.json")).unwrap();
+        let expected = SweepInfo {
+            version: "0.1.0".into(),
+            sweep: "S".into(),
+            sweep_file: "s.toml".into(),
+            scenario: scenario_info(),
+            design: "grid".into(),
+            parameters: vec!["a.x".into(), "b.y".into()],
+            points: 6,
+            replications: 12,
+            runs: 72,
+            seed: 5,
+            threads: 2,
+            wall_seconds: 0.5,
+            labels: labelled().0,
+        };
+        assert_eq!(info, expected);
+        assert!(is_sweep(dir.path()));
+    }
+
+    #[test]
+    fn a_manifest_that_is_not_ours_is_named_with_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("manifest.json");
+        std::fs::write(&p, "{\"runs\": \"many\"}").unwrap();
+        assert!(read_manifest(&p).unwrap_err().to_string().contains("manifest.json:1: not a heartland manifest"));
+        assert!(
+            read_sweep_manifest(&p)
+                .unwrap_err()
+                .to_string()
+                .contains("manifest.json:1: not a heartland sweep manifest")
+        );
+        std::fs::write(&p, "{}").unwrap();
+        assert_eq!(read_manifest(&p).unwrap(), RunInfo::default());
+        let e = read_sweep_manifest(&dir.path().join("none.json")).unwrap_err();
+        assert!(e.to_string().contains("none.json: no such file (run `heartland sweep` to write it)"), "{e}");
+    }
+}

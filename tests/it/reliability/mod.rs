@@ -1,0 +1,58 @@
+//! Reliability: hostile input, crashes mid-run and bounded memory (the reliability issue).
+//! Each module says what it shows; `errors.rs`, `cli.rs` and `sweep.rs` hold the rest.
+//!
+//! - [`generated`]: generated scenarios, valid and hostile, validate or fail located, and the
+//!   valid ones run cleanly;
+//! - [`catalogue`]: hostile scenario files that `errors.rs` does not cover;
+//! - [`locations`]: hostile command lines and output locations, through the binary;
+//! - [`kills`]: `run` and `sweep` killed with SIGKILL never leave half a file;
+//! - [`memory`]: the Monte Carlo holds at most one batch of records.
+
+mod catalogue;
+mod generated;
+mod kills;
+mod locations;
+mod memory;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::fixture;
+
+fn tiny_text() -> String {
+    std::fs::read_to_string(fixture("tiny.toml")).unwrap()
+}
+
+fn heartland_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heartland")).args(args).current_dir(cwd).output().unwrap()
+}
+
+fn heartland(args: &[&str]) -> Output {
+    heartland_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Files by path relative to their folder, with their bytes.
+type Files = std::collections::BTreeMap<PathBuf, Vec<u8>>;
+
+/// Every file under `dir` (hidden ones included).
+fn files_under(dir: &Path) -> Files {
+    fn walk(root: &Path, dir: &Path, out: &mut Files) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    let mut out = Files::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
