@@ -6,7 +6,8 @@
 //! probability, interval and median first date) and `manifest.json` (what was run, how).
 //! A sweep's folder holds `points.csv` (one row per design point), `manifest.json`, and when
 //! asked for `runs.csv` (one row per replication), `sensitivity.csv` (Sobol or Morris
-//! statistics) and `discovery.csv` (the PRIM trajectory).
+//! statistics) and `discovery.csv` (the PRIM trajectory). A variant's run, and `heartland
+//! compare … --out DIR`, also write `comparison.csv` (the variant against its base).
 //!
 //! Each file has one module here that declares its columns once and holds both its writer and
 //! its reader, with a round-trip test. Every file is written under a temporary name in its
@@ -23,9 +24,11 @@
 //! of anything they cannot read ([`ReadError`]).
 
 pub mod atomic;
+pub mod comparison;
 pub mod date;
 pub mod discovery;
 pub mod error;
+pub mod labels;
 pub mod manifest;
 pub mod outcomes;
 pub mod points;

@@ -18,6 +18,8 @@ pub struct Results {
     pub series: Series,
     pub outcomes: Vec<OutcomeRow>,
     pub reached: Reached,
+    /// `comparison.csv` of a variant's run, when the manifest lists one; else empty.
+    pub comparison: Vec<crate::analysis::compare::OutcomeDiff>,
 }
 
 impl Results {
@@ -30,7 +32,11 @@ impl Results {
         let series = read_series(&dir.join("series.csv"))?;
         let outcomes = read_outcomes(&dir.join("outcomes.csv"))?;
         let reached = read_reached(&dir.join("runs.csv"), &outcomes)?;
-        Ok(Results { info, series, outcomes, reached })
+        let comparison = match info.comparison {
+            Some(_) => super::comparison::read_comparison(&dir.join("comparison.csv"))?,
+            None => Vec::new(),
+        };
+        Ok(Results { info, series, outcomes, reached, comparison })
     }
 }
 
