@@ -457,6 +457,9 @@ fn sources(path: &Path, missing_only: bool) -> Result<(), Failure> {
             (Some(s), Some(from)) if e.is_sourced() => say!("{}{value}\n    (from {from}) {s}", e.path),
             _ => say!("{}{value}\n    NO SOURCE", e.path),
         }
+        if let Some((pattern, why)) = &e.uncertainty {
+            say!("    range (uncertainty.\"{pattern}\"): {why}");
+        }
     }
     say!("\n{} (values and elements), {missing} without a source", count(entries.len() as u64, "entry"));
     if missing > 0 { Err(Failure::Unsourced) } else { Ok(()) }
@@ -599,6 +602,9 @@ fn params(path: &Path, csv: bool) -> Result<(), Failure> {
                 _ if e.defaulted => say!("    source: none (a built-in default)"),
                 _ => say!("    source: none"),
             }
+            if let Some((pattern, why)) = &e.uncertainty {
+                say!("    range (uncertainty.\"{pattern}\"): {why}");
+            }
         }
     }
     say!("\n{} parameters; a sweep varies any of them by its path", entries.len());
@@ -617,8 +623,9 @@ fn behaviour_param(path: &str) -> Option<&'static BehaviourParam> {
 fn params_csv(entries: &[Entry]) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let failed = |e: csv::Error| Failure::Io(format!("cannot write the table: {e}"));
-    w.write_record(["section", "path", "value", "domain", "min", "max", "source", "source_from", "defaulted"])
-        .map_err(failed)?;
+    let header =
+        ["section", "path", "value", "domain", "min", "max", "source", "source_from", "defaulted", "range_source"];
+    w.write_record(header).map_err(failed)?;
     for e in entries {
         let domain = e.domain.expect("a parameter");
         let (min, max) = domain.bounds();
@@ -632,6 +639,7 @@ fn params_csv(entries: &[Entry]) -> Result<(), Failure> {
             e.source.as_deref().unwrap_or(""),
             e.inherited_from.as_deref().unwrap_or(""),
             if e.defaulted { "true" } else { "false" },
+            e.uncertainty.as_ref().map_or("", |(_, why)| why.as_str()),
         ])
         .map_err(failed)?;
     }

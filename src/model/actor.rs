@@ -129,6 +129,9 @@ impl Behaviour {
 pub struct Organization {
     pub members: Vec<ActorId>,
     pub rule: DecisionRule,
+    /// Per member: the membership arrangement (an issue index) that admits it, if its
+    /// membership can change; a gated member votes only while that arrangement is in force.
+    pub gates: Vec<Option<usize>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

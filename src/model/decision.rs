@@ -108,7 +108,18 @@ pub struct DecisionRecord {
     pub by_dimension: Vec<(usize, f64)>,
     /// Third-party pressure cost of cooperating, per patron.
     pub pressure: Vec<(ActorId, f64)>,
-    /// `advantage − Σ pressure`.
+    /// For an arrangement: whether it was in force when the decision was taken.
+    pub in_force: bool,
+    /// For an arrangement: the decider's side's upkeep, a cost of staying in or joining.
+    pub upkeep: f64,
+    /// Years over which the flows (advantage, pressure, upkeep) are weighed: the scenario's
+    /// horizon for an arrangement, 1 otherwise.
+    pub horizon: f64,
+    /// The status quo's weight: an arrangement's commitment when it is in force (added to
+    /// staying), minus its formation cost when it is not (taken from joining); 0 otherwise.
+    pub status_quo: f64,
+    /// `horizon·(advantage − Σ pressure − upkeep) + status_quo`: the utility advantage of
+    /// cooperating (staying in or joining an arrangement).
     pub utility: f64,
     pub rationality: f64,
     /// Logit probability of intending to cooperate.

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::model::actor::ActorId;
+use crate::model::metric::Metric;
 use crate::model::outcome::Condition;
 use crate::model::param::ParamId;
 
@@ -15,16 +16,20 @@ pub struct Event {
     /// All must hold for the event to fire.
     pub when: Vec<Condition>,
     pub effects: Vec<Effect>,
+    /// A forcing of a hindcast: something no model of the region could forecast (the Ukraine
+    /// break of 2014), given as it happened. Observations about it are never scored.
+    pub forcing: bool,
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub enum Trigger {
     /// Fires at the start of this turn.
     At(usize),
-    /// Fires with this per-year probability in each turn its conditions hold; at most once
-    /// unless `repeat`.
-    Hazard { per_year: ParamId, repeat: bool },
+    /// Fires with a per-year probability in each turn its conditions hold; at most once
+    /// unless `repeat`. The probability is `per_year + Σ coefficient × metric`, clamped to
+    /// [0, 1]: a hazard that grows with the threat, or falls with a presence.
+    Hazard { per_year: ParamId, drivers: Vec<(Metric, ParamId)>, repeat: bool },
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -63,8 +68,11 @@ pub enum Target {
     Trust(ActorId, ActorId),
     /// `trust_baseline.A.B`: the level forgiveness drifts back to.
     TrustBaseline(ActorId, ActorId),
-    /// `influence.CLIENT.PATRON` (client and patron indices of the influence table).
-    Influence { client: usize, patron: usize },
+    /// `influence.DOMAIN.CLIENT.PATRON` (indices of the influence tables).
+    Influence { domain: usize, client: usize, patron: usize },
     /// `issues.ID.active` (0 or 1).
     IssueActive(usize),
+    /// `issues.ID.in_force` (0 or 1): an arrangement's state, as if both sides had just
+    /// stayed in it or left it.
+    InForce(usize),
 }

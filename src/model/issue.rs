@@ -5,6 +5,13 @@
 //! cooperator) and punishment (both defect). Weighted by an actor's interests these make a
 //! prisoner's dilemma, a stag hunt or chicken depending on who is looking. A public good is a
 //! threat every participant suffers by its exposure and any participant may pay to lower.
+//!
+//! An arrangement is a dyadic issue whose mutual cooperation is a state that persists: a
+//! transit agreement, a base, a partnership, a membership. Each turn each side decides
+//! whether to stay in it (if it is in force) or to join it (if not), and the status quo
+//! weighs in the decision: leaving costs the `commitment`, forming anew the `formation` cost.
+//! An organization changes the status quo only if its decision rule carries the change, so
+//! under consensus one member can keep an arrangement alive as well as block a new one.
 
 use serde::Serialize;
 
@@ -33,9 +40,14 @@ pub struct Issue {
     /// Per-year change of state variables while both sides cooperate (dyadic), or per
     /// contributor (public good).
     pub on_mutual: Vec<(usize, ParamId)>,
-    /// Per-year gain of influence share (compounded per turn) by the partner's patrons over a
-    /// client that cooperates with it, and by a contributing patron over every client.
-    pub influence_gain: Option<ParamId>,
+    /// Per influence domain (index into the scenario's domains): the weight, in units of
+    /// influence share, with which this issue's cooperation counts in a client's ties to the
+    /// partner's patrons (or, for a public good, every client's ties to a contributor's).
+    pub influence: Vec<(usize, ParamId)>,
+    /// How much observers learn about a partner's trustworthiness from this issue (>= 0): 1
+    /// by default for dyadic issues and arrangements, 0 for public goods (a contribution to a
+    /// shared threat is no dealing with any one partner).
+    pub relevance: ParamId,
     pub source: Option<String>,
 }
 
@@ -44,8 +56,39 @@ pub enum IssueKind {
     /// Payoffs per side, indexed like `participants`.
     Dyadic {
         payoffs: [Vec<DimPayoff>; 2],
+        /// `Some` for an arrangement: mutual cooperation is a state that persists.
+        arrangement: Option<Arrangement>,
     },
     PublicGood(PublicGood),
+}
+
+/// What makes a dyadic issue an arrangement.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Arrangement {
+    /// In force at the start (both sides in).
+    pub in_force: bool,
+    /// Utility per year (>= 0) a decider adds to staying in the arrangement while it is in
+    /// force: what breaking a commitment costs (reputation, sunk investment, penalties).
+    pub commitment: ParamId,
+    /// Utility per year (>= 0) a decider subtracts from joining while it is not in force:
+    /// what building it anew costs (negotiation, ratification).
+    pub formation: ParamId,
+    /// Per side: what keeping the arrangement costs a year (>= 0) whatever it is worth
+    /// (troops, fees, political capital), paid by a decider that votes to stay in or join.
+    /// Unlike the payoffs it is not scaled by salience, so an arrangement whose purpose
+    /// fades (transit without troops to supply) ends.
+    pub upkeep: [ParamId; 2],
+    /// For a membership: the organization and the member's index in its member list; the
+    /// member votes in the organization only while the arrangement is in force.
+    pub membership: Option<Membership>,
+}
+
+/// A membership arrangement between a state and an organization.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Membership {
+    pub organization: ActorId,
+    /// The member's position in the organization's member list.
+    pub index: usize,
 }
 
 /// One side's payoff on one dimension; `None` entries are 0.
@@ -70,6 +113,9 @@ pub struct PublicGood {
     pub exposure: Vec<ParamId>,
     /// Per participant: multiplier on its capability in lowering the threat (>= 0, default 1).
     pub reach: Vec<ParamId>,
+    /// Per participant: terms added to its reach each turn, `coefficient × metric` (e.g. the
+    /// West's reach in proportion to its presence); the sum is floored at 0.
+    pub reach_drivers: Vec<Vec<(Metric, ParamId)>>,
     /// Per-year effect of contributing on the contributor's dimensions (usually negative).
     pub cost: Vec<(usize, ParamId)>,
 }

@@ -8,7 +8,7 @@
 //! |-------------------------------|-----------------------------------------------------------|
 //! | `state.NAME`                  | a state variable                                          |
 //! | `trust.A.B`                   | A's trust in B, in [0, 1]                                 |
-//! | `influence.CLIENT.PATRON`     | the patron's share of influence over the client, in [0, 1]|
+//! | `influence.DOMAIN.CLIENT.PATRON` | the patron's share of influence over the client in a domain (e.g. security, economic), in [0, 1] |
 //! | `coop.ISSUE`                  | this turn: 1 if both sides cooperated (dyadic), or the share of participants contributing (public good) |
 //! | `coop.ISSUE.ACTOR`            | this turn: 1 if the actor cooperated                      |
 //! | `coop_rate.ISSUE`             | `coop.ISSUE` averaged over the cooperation window         |
@@ -24,7 +24,9 @@ use crate::model::actor::ActorId;
 pub enum Metric {
     State(usize),
     Trust(ActorId, ActorId),
+    /// Indices of the scenario's influence domain, client and patron.
     Influence {
+        domain: usize,
         client: usize,
         patron: usize,
     },
@@ -45,6 +47,8 @@ pub struct Names<'a> {
     pub issues: &'a [String],
     /// Participants of each issue, as actor indices.
     pub participants: &'a [Vec<ActorId>],
+    /// Influence domains, e.g. `security`, `economic`.
+    pub domains: &'a [String],
     pub clients: &'a [ActorId],
     pub patrons: &'a [ActorId],
     pub outcomes: &'a [String],
@@ -107,20 +111,22 @@ impl Metric {
                 Ok(Metric::Trust(ActorId(a), ActorId(b)))
             }
             "influence" => {
-                arity(3, "influence.CLIENT.PATRON")?;
+                arity(4, "influence.DOMAIN.CLIENT.PATRON")?;
+                let domain = find(names.domains, parts[1], "influence domain")?;
+                let parts = &parts[1..];
                 let a = find(names.actors, parts[1], "actor")?;
                 let client = names.clients.iter().position(|c| c.0 == a).ok_or_else(|| MetricError {
                     message: format!("`{}` has no influence shares in metric `{path}`", parts[1]),
-                    expected: "an actor listed under [influence]".into(),
+                    expected: "an actor listed under [influence.DOMAIN]".into(),
                     suggestion: None,
                 })?;
                 let p = find(names.actors, parts[2], "actor")?;
                 let patron = names.patrons.iter().position(|c| c.0 == p).ok_or_else(|| MetricError {
                     message: format!("`{}` is not a patron in metric `{path}`", parts[2]),
-                    expected: "an actor named in some influence.CLIENT table".into(),
+                    expected: "an actor named in some influence.DOMAIN.CLIENT table".into(),
                     suggestion: None,
                 })?;
-                Ok(Metric::Influence { client, patron })
+                Ok(Metric::Influence { domain, client, patron })
             }
             "coop" | "coop_rate" => {
                 if parts.len() != 2 && parts.len() != 3 {
@@ -166,9 +172,10 @@ impl Metric {
         match *self {
             Metric::State(i) => ("state", names.state[i].clone()),
             Metric::Trust(a, b) => ("trust", format!("{}.{}", actor(a), actor(b))),
-            Metric::Influence { client, patron } => {
-                ("influence", format!("{}.{}", actor(names.clients[client]), actor(names.patrons[patron])))
-            }
+            Metric::Influence { domain, client, patron } => (
+                "influence",
+                format!("{}.{}.{}", names.domains[domain], actor(names.clients[client]), actor(names.patrons[patron])),
+            ),
             Metric::Coop(k) => ("coop", names.issues[k].clone()),
             Metric::CoopActor(k, s) => ("coop", format!("{}.{}", names.issues[k], actor(names.participants[k][s]))),
             Metric::CoopRate(k) => ("coop_rate", names.issues[k].clone()),

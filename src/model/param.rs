@@ -268,6 +268,9 @@ pub struct Param {
     pub source_from: Option<String>,
     /// True when the file did not set the value and a documented default stands in.
     pub defaulted: bool,
+    /// When the distribution comes from the scenario's `[uncertainty]` section: the pattern
+    /// that matched and the source of its range.
+    pub uncertainty: Option<(String, String)>,
 }
 
 /// Every numeric parameter of a scenario, in the order the file defines them.
@@ -322,6 +325,11 @@ impl ParamTable {
     /// Replaces the distribution of `id` (used by sweeps and by tests of comparative statics).
     pub fn set_dist(&mut self, id: ParamId, dist: Distribution) {
         self.params[id.0 as usize].dist = dist;
+    }
+
+    /// Every parameter, mutably (validation attaches the `[uncertainty]` ranges).
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut Param> {
+        self.params.iter_mut()
     }
 }
 

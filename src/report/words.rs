@@ -254,63 +254,74 @@ pub fn summary(r: &Results) -> Vec<String> {
         }
     }
 
-    // Influence: the largest mean share in each client at the end, grouped by patron; where
-    // another patron had the largest mean share at the start, how both shares moved.
-    let mut clients: Vec<&str> = Vec::new();
+    // Influence, domain by domain: the largest mean share in each client at the end, grouped
+    // by patron; where another patron had the largest mean share at the start, how both
+    // shares moved. Paths are `influence.DOMAIN.CLIENT.PATRON`.
+    let mut domains: Vec<&str> = Vec::new();
     for (p, _) in r.series.of("influence") {
-        if p.len() == 2 && !clients.contains(&p[0]) {
-            clients.push(p[0]);
+        if p.len() == 3 && !domains.contains(&p[0]) {
+            domains.push(p[0]);
         }
     }
-    let mut leads: Vec<(&str, Vec<String>)> = Vec::new();
-    let mut shifts: Vec<String> = Vec::new();
-    let mut metrics: Vec<String> = Vec::new();
-    for c in clients {
-        let shares: Vec<(&str, &Band)> =
-            r.series.of("influence").filter(|(p, _)| p.len() == 2 && p[0] == c).map(|(p, b)| (p[1], b)).collect();
-        metrics.extend(shares.iter().map(|(patron, _)| format!("influence.{c}.{patron}")));
-        let largest = |at: fn(&[f64]) -> Option<(usize, f64)>| {
-            shares
-                .iter()
-                .filter_map(|(patron, b)| at(&b.mean).map(|(_, v)| (*patron, v)))
-                .max_by(|x, y| x.1.total_cmp(&y.1))
-        };
-        let (Some(start), Some(end)) = (largest(first_finite), largest(last_finite)) else { continue };
-        let place = format!("{} ({})", names.actor(c), percent(end.1));
-        match leads.iter_mut().find(|(p, _)| *p == end.0) {
-            Some((_, places)) => places.push(place),
-            None => leads.push((end.0, vec![place])),
-        }
-        if start.0 != end.0 {
-            let moved = |patron: &str| {
-                let band = shares.iter().find(|(p, _)| *p == patron).map(|(_, b)| *b)?;
-                let (a, b) = (first_finite(&band.mean)?.1, last_finite(&band.mean)?.1);
-                Some(format!(
-                    "{}'s share {} from {} to {}",
-                    names.actor(patron),
-                    direction(a, b, 1.0),
-                    percent(a),
-                    percent(b)
-                ))
-            };
-            if let (Some(rising), Some(falling)) = (moved(end.0), moved(start.0)) {
-                shifts.push(format!("in {}, {rising} and {falling}", names.actor(c)));
+    for domain in domains {
+        let in_domain = || r.series.of("influence").filter(move |(p, _)| p.len() == 3 && p[0] == domain);
+        let mut clients: Vec<&str> = Vec::new();
+        for (p, _) in in_domain() {
+            if !clients.contains(&p[1]) {
+                clients.push(p[1]);
             }
         }
-    }
-    if !leads.is_empty() {
-        let parts: Vec<String> =
-            leads.iter().map(|(patron, places)| format!("{} in {}", names.actor(patron), and_list(places))).collect();
-        let shifts = if shifts.is_empty() {
-            String::new()
-        } else {
-            format!(" Mean shares, first turn against last: {}.", shifts.join("; "))
-        };
-        out.push(format!(
-            "Largest mean share of influence at the end, across runs: {}.{shifts}{}",
-            parts.join("; "),
-            outcomes_on(r, &names, &metrics, &mut told)
-        ));
+        let mut leads: Vec<(&str, Vec<String>)> = Vec::new();
+        let mut shifts: Vec<String> = Vec::new();
+        let mut metrics: Vec<String> = Vec::new();
+        for c in clients {
+            let shares: Vec<(&str, &Band)> = in_domain().filter(|(p, _)| p[1] == c).map(|(p, b)| (p[2], b)).collect();
+            metrics.extend(shares.iter().map(|(patron, _)| format!("influence.{domain}.{c}.{patron}")));
+            let largest = |at: fn(&[f64]) -> Option<(usize, f64)>| {
+                shares
+                    .iter()
+                    .filter_map(|(patron, b)| at(&b.mean).map(|(_, v)| (*patron, v)))
+                    .max_by(|x, y| x.1.total_cmp(&y.1))
+            };
+            let (Some(start), Some(end)) = (largest(first_finite), largest(last_finite)) else { continue };
+            let place = format!("{} ({})", names.actor(c), percent(end.1));
+            match leads.iter_mut().find(|(p, _)| *p == end.0) {
+                Some((_, places)) => places.push(place),
+                None => leads.push((end.0, vec![place])),
+            }
+            if start.0 != end.0 {
+                let moved = |patron: &str| {
+                    let band = shares.iter().find(|(p, _)| *p == patron).map(|(_, b)| *b)?;
+                    let (a, b) = (first_finite(&band.mean)?.1, last_finite(&band.mean)?.1);
+                    Some(format!(
+                        "{}'s share {} from {} to {}",
+                        names.actor(patron),
+                        direction(a, b, 1.0),
+                        percent(a),
+                        percent(b)
+                    ))
+                };
+                if let (Some(rising), Some(falling)) = (moved(end.0), moved(start.0)) {
+                    shifts.push(format!("in {}, {rising} and {falling}", names.actor(c)));
+                }
+            }
+        }
+        if !leads.is_empty() {
+            let parts: Vec<String> = leads
+                .iter()
+                .map(|(patron, places)| format!("{} in {}", names.actor(patron), and_list(places)))
+                .collect();
+            let shifts = if shifts.is_empty() {
+                String::new()
+            } else {
+                format!(" Mean shares, first turn against last: {}.", shifts.join("; "))
+            };
+            out.push(format!(
+                "Largest mean share of {domain} influence at the end, across runs: {}.{shifts}{}",
+                parts.join("; "),
+                outcomes_on(r, &names, &metrics, &mut told)
+            ));
+        }
     }
     out
 }
@@ -425,9 +436,9 @@ mod tests {
             Band { p05: mean.clone(), p50: mean.clone(), p95: mean.clone(), mean }
         };
         let mut series = Series { dates, ..Default::default() };
-        series.paths.insert("influence.kazakhstan.russia".into(), band(0.60, 0.29));
-        series.paths.insert("influence.kazakhstan.china".into(), band(0.25, 0.36));
-        series.paths.insert("influence.kazakhstan.nato".into(), band(0.15, 0.35));
+        series.paths.insert("influence.security.kazakhstan.russia".into(), band(0.60, 0.29));
+        series.paths.insert("influence.security.kazakhstan.china".into(), band(0.25, 0.36));
+        series.paths.insert("influence.security.kazakhstan.nato".into(), band(0.15, 0.35));
         let outcome = OutcomeRow {
             outcome: "china_leads_kazakhstan".into(),
             label: "China overtakes Russia in Kazakhstan".into(),
@@ -440,8 +451,12 @@ mod tests {
         };
         let mut info = RunInfo::default();
         if with_rules {
-            let bound =
-                Bound { metric: "influence.kazakhstan.china".into(), minus: None, above: Some(0.45), below: None };
+            let bound = Bound {
+                metric: "influence.security.kazakhstan.china".into(),
+                minus: None,
+                above: Some(0.45),
+                below: None,
+            };
             info.outcome_conditions
                 .insert("china_leads_kazakhstan".into(), OutcomeRule { when: vec![bound], for_turns: 1 });
         }
@@ -468,14 +483,14 @@ mod tests {
             );
             // The rare outcome reads as the table gives it: 15 of 4,000 runs, <0.1% never "0.000".
             assert!(text.contains("China overtakes Russia in Kazakhstan (15 of 4,000 runs, 0.4%)"), "{text}");
-            let influence = words.iter().find(|w| w.starts_with("Largest mean share of influence")).unwrap();
+            let influence = words.iter().find(|w| w.starts_with("Largest mean share of security influence")).unwrap();
             if with_rules {
                 // The outcome decided by these shares is given with its definition and the
                 // table's probability, in the same paragraph.
                 assert!(
                     influence.contains(
-                        "The outcome “China overtakes Russia in Kazakhstan” counts when China's share of influence \
-                         in Kazakhstan is above 45%: 0.4% of runs get there (15 of 4,000)."
+                        "The outcome “China overtakes Russia in Kazakhstan” counts when China's share of security \
+                         influence in Kazakhstan is above 45%: 0.4% of runs get there (15 of 4,000)."
                     ),
                     "{influence}"
                 );

@@ -121,7 +121,7 @@ mod tests {
         let sc = tiny();
         let (_, summary) = tiny_runs(&sc);
         let rows = outcome_rows(&sc, &summary);
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.len(), 3);
         assert!(rows.iter().any(|r| r.reached > 0), "the fixture reaches an outcome in 40 runs");
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("outcomes.csv");

@@ -236,9 +236,10 @@ mod tests {
                 "actors.russia.behaviour.pressure",
                 "issues.transit.payoffs.kazakhstan.economy.reward",
                 "outcome.transit_deal",
+                "outcome.china_leads_economy",
                 "outcome.destabilized",
                 "output.state.threat",
-                "output.influence.kazakhstan.nato",
+                "output.influence.security.kazakhstan.nato",
             ]
         );
         let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
@@ -250,7 +251,7 @@ mod tests {
             (&row[0], &row[1], &row[2]),
             (&*last.point.to_string(), &*run.replication.to_string(), &*run.run.to_string())
         );
-        assert_eq!(row[8].parse::<f64>().unwrap(), crate::results::fixtures::written(run.outputs[1]));
+        assert_eq!(row[9].parse::<f64>().unwrap(), crate::results::fixtures::written(run.outputs[1]));
     }
 
     #[test]

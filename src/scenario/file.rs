@@ -33,15 +33,36 @@ pub struct ScenarioFile {
     pub trust: IndexMap<String, IndexMap<String, ParamFile>>,
     #[serde(default)]
     pub state: IndexMap<String, StateVarFile>,
-    /// `influence.CLIENT.PATRON`: the patron's initial share of influence over the client.
+    /// `influence.DOMAIN.CLIENT.PATRON`: the patron's initial share of influence over the
+    /// client in the domain (e.g. `security`, `economic`).
     #[serde(default)]
-    pub influence: IndexMap<String, IndexMap<String, ParamFile>>,
+    pub influence: IndexMap<String, IndexMap<String, IndexMap<String, ParamFile>>>,
+    /// `influence_trend.DOMAIN.PATRON`: per-year growth of the patron's structural ties in
+    /// the domain (e.g. China's trade with Central Asia).
+    #[serde(default)]
+    pub influence_trend: IndexMap<String, IndexMap<String, ParamFile>>,
     #[serde(default)]
     pub issues: IndexMap<String, IssueFile>,
     #[serde(default)]
     pub events: IndexMap<String, EventFile>,
     #[serde(default)]
     pub outcomes: IndexMap<String, OutcomeFile>,
+    /// `"PATH PATTERN" = { relative = r }` or `{ absolute = a }`: the judgement values whose
+    /// paths match (`*` for one path segment) become uniform over `x·(1 ± r)` or `x ± a`.
+    #[serde(default)]
+    pub uncertainty: IndexMap<String, UncertaintyFile>,
+}
+
+/// A class of judgement values and the range the sources defend for them.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintyFile {
+    /// Half-width as a fraction of the value.
+    pub relative: Option<f64>,
+    /// Half-width in the value's units.
+    pub absolute: Option<f64>,
+    /// Why the range is what it is.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -74,10 +95,14 @@ pub struct MetaFile {
 pub struct ModelFile {
     /// Turns over which `coop_rate` metrics average (1–64).
     pub cooperation_window: Option<u32>,
-    /// Per-year pull of influence shares back toward their initial values.
+    /// Per-year fraction of the gap between a client's ties to its patrons and their target
+    /// closed.
     pub influence_relaxation: Option<ParamFile>,
     /// Initial trust for every pair `trust` does not list.
     pub trust: Option<ParamFile>,
+    /// Years over which a decider weighs an arrangement's flows (payoffs, pressure, upkeep)
+    /// against its one-off commitment or formation cost.
+    pub horizon: Option<ParamFile>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -233,6 +258,8 @@ pub struct StateVarFile {
 #[serde(rename_all = "snake_case")]
 pub enum IssueKindFile {
     Dyadic,
+    /// A dyadic issue whose mutual cooperation is a state that persists.
+    Arrangement,
     PublicGood,
 }
 
@@ -263,11 +290,32 @@ pub struct IssueFile {
     pub reach: IndexMap<String, ParamFile>,
     #[serde(default)]
     pub cost: IndexMap<String, ParamFile>,
-    // both
+    /// Per participant: `METRIC = coefficient` terms added to its reach each turn.
+    #[serde(default)]
+    pub reach_drivers: IndexMap<String, IndexMap<String, ParamFile>>,
+    // arrangement
+    /// In force at the start.
+    #[serde(default)]
+    pub in_force: bool,
+    /// Utility per year added to staying in the arrangement while it is in force.
+    pub commitment: Option<ParamFile>,
+    /// Utility per year taken from joining while it is not in force.
+    pub formation: Option<ParamFile>,
+    /// The arrangement is a state's membership of the organization on its other side.
+    #[serde(default)]
+    pub membership: bool,
+    /// `SIDE = cost`: utility per year a side pays for keeping the arrangement.
+    #[serde(default)]
+    pub upkeep: IndexMap<String, ParamFile>,
+    // all
     pub salience: Option<SalienceFile>,
     #[serde(default)]
     pub on_mutual: IndexMap<String, ParamFile>,
-    pub influence_gain: Option<ParamFile>,
+    /// `DOMAIN = weight`: how much the issue's cooperation counts in clients' ties.
+    #[serde(default)]
+    pub influence: IndexMap<String, ParamFile>,
+    /// Weight of the issue's observations in trust learning.
+    pub relevance: Option<ParamFile>,
     pub source: Option<String>,
 }
 
@@ -301,6 +349,12 @@ pub struct EventFile {
     pub at: Option<String>,
     /// Stochastic: probability per year of firing while its conditions hold.
     pub hazard: Option<ParamFile>,
+    /// `METRIC = coefficient` terms added to the hazard each turn.
+    #[serde(default)]
+    pub hazard_drivers: IndexMap<String, ParamFile>,
+    /// A hindcast's forcing: given as it happened, never scored.
+    #[serde(default)]
+    pub forcing: bool,
     #[serde(default)]
     pub when: Vec<ConditionFile>,
     /// May a stochastic event fire more than once?
@@ -314,8 +368,16 @@ pub struct EventFile {
 #[serde(deny_unknown_fields)]
 pub struct ConditionFile {
     pub metric: String,
-    pub above: Option<f64>,
-    pub below: Option<f64>,
+    pub above: Option<ThresholdFile>,
+    pub below: Option<ThresholdFile>,
+}
+
+/// What a metric is compared with: a number, or another metric's path.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ThresholdFile {
+    Number(f64),
+    Metric(String),
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -262,9 +262,23 @@ mod tests {
             "cost",
             "salience",
             "on_mutual",
-            "influence_gain",
             "effects",
             "reach",
+            // Added with arrangements, influence domains, hazards with drivers and ranges.
+            "influence_trend",
+            "in_force",
+            "commitment",
+            "formation",
+            "upkeep",
+            "membership",
+            "relevance",
+            "reach_drivers",
+            "hazard_drivers",
+            "forcing",
+            "horizon",
+            "uncertainty",
+            "relative",
+            "absolute",
         ];
         let keys = FormatKeys::get();
         assert!(old.iter().all(|k| keys.all.contains(k)), "{:?}", old.iter().find(|k| !keys.all.contains(k)));

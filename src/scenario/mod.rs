@@ -50,6 +50,8 @@ pub struct Scenario {
     pub outcomes: Vec<Outcome>,
     /// Turns averaged by `coop_rate` metrics (1–64).
     pub window: u32,
+    /// Years over which arrangements' flows are weighed (`model.horizon`, default 1).
+    pub horizon: ParamId,
     /// The metrics recorded every turn for `series.csv`.
     pub series: Vec<Metric>,
     /// The files the scenario was read from, the base of any `extends` chain first.
@@ -79,16 +81,33 @@ pub struct StateVar {
     pub source: Option<String>,
 }
 
-/// Influence shares of patrons over client states. Each client's shares are normalised to
-/// sum to 1 at the start of a run.
+/// Influence shares of patrons over client states, by domain (security, economic, ...).
+/// Each client's shares in a domain are normalised to sum to 1 at the start of a run; they
+/// are the client's ties to each patron, which follow the arrangements the client keeps with
+/// that patron (see `docs/MODEL.md`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Influence {
+    /// The domains' names, in file order.
+    pub domains: Vec<String>,
+    /// Every client of any domain, in order of first appearance.
     pub clients: Vec<ActorId>,
+    /// Every patron of any domain, in order of first appearance.
     pub patrons: Vec<ActorId>,
-    /// `clients × patrons`, row-major; `None` is a share of 0.
+    /// `domains × clients × patrons`, row-major; `None` is a share of 0.
     pub shares: Vec<Option<ParamId>>,
-    /// Per-year pull back toward the initial shares.
+    /// `domains × patrons`: per-year growth of the patron's structural ties in the domain
+    /// (`None`: no trend).
+    pub trend: Vec<Option<ParamId>>,
+    /// Per-year fraction of the gap between ties and their target closed.
     pub relaxation: Option<ParamId>,
+}
+
+impl Influence {
+    /// The index of a share in `shares` (and in a run's influence state).
+    #[inline]
+    pub fn cell(&self, domain: usize, client: usize, patron: usize) -> usize {
+        (domain * self.clients.len() + client) * self.patrons.len() + patron
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -97,6 +116,7 @@ struct NameLists {
     state: Vec<String>,
     issues: Vec<String>,
     participants: Vec<Vec<ActorId>>,
+    domains: Vec<String>,
     clients: Vec<ActorId>,
     patrons: Vec<ActorId>,
     outcomes: Vec<String>,
@@ -213,6 +233,7 @@ impl Scenario {
             state: &n.state,
             issues: &n.issues,
             participants: &n.participants,
+            domains: &n.domains,
             clients: &n.clients,
             patrons: &n.patrons,
             outcomes: &n.outcomes,

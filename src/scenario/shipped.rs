@@ -47,14 +47,16 @@ macro_rules! shipped {
 }
 
 /// The scenarios of `scenarios/`, by name.
-pub const SCENARIOS: [Shipped; 7] = [
+pub const SCENARIOS: [Shipped; 9] = [
     shipped!("", "afghanistan_collapse"),
     shipped!("", "baseline_2014"),
+    shipped!("", "csto_consensus"),
     shipped!("", "eastern_bloc"),
+    shipped!("", "hindcast_2014"),
     shipped!("", "nato_china_council"),
     shipped!("", "ndn_rent_seeking"),
-    shipped!("", "no_ukraine_break"),
     shipped!("", "russia_china_rift"),
+    shipped!("", "weighted_rules"),
 ];
 
 /// The sweeps of `scenarios/sweeps/`, by name.

@@ -28,6 +28,8 @@ pub struct Entry {
     pub domain: Option<Domain>,
     /// True for a parameter the file does not set, where a default stands in.
     pub defaulted: bool,
+    /// When the value's range comes from `[uncertainty]`: the pattern and its source.
+    pub uncertainty: Option<(String, String)>,
 }
 
 impl Entry {
@@ -57,6 +59,7 @@ pub fn listing(sc: &Scenario) -> Vec<Entry> {
         inherited_from: None,
         domain: None,
         defaulted: false,
+        uncertainty: None,
     };
     let mut out = vec![structure("scenario".into(), &sc.source)];
     out.extend(sc.actors.iter().map(|a| structure(format!("actors.{}", a.id), &a.source)));
@@ -71,15 +74,31 @@ pub fn listing(sc: &Scenario) -> Vec<Entry> {
         inherited_from: p.source_from.clone(),
         domain: Some(p.domain),
         defaulted: p.defaulted,
+        uncertainty: p.uncertainty.clone(),
     }));
     out
+}
+
+/// A bound as a reader writes it: rounded to 12 significant places, so that a range computed
+/// from a value (`0.15 × 1.5`) reads `0.225`, not `0.22499999999999998`.
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let digits = 12 - 1 - x.abs().log10().floor() as i32;
+    if !(0..=300).contains(&digits) {
+        return x.to_string();
+    }
+    let scale = 10f64.powi(digits);
+    let rounded = (x * scale).round() / scale;
+    rounded.to_string()
 }
 
 /// A distribution as a reader writes it.
 pub fn describe(d: &Distribution) -> String {
     match d {
         Distribution::Fixed { value } => format!("{value}"),
-        Distribution::Uniform { low, high } => format!("uniform({low}, {high})"),
+        Distribution::Uniform { low, high } => format!("uniform({}, {})", short(*low), short(*high)),
         Distribution::Normal { mean, sd, low, high } => format!("normal({mean}, sd {sd}, in [{low}, {high}])"),
         Distribution::Triangular { low, mode, high } => format!("triangular({low}, {mode}, {high})"),
         Distribution::Beta { alpha, beta, low, high } => format!("beta({alpha}, {beta}) on [{low}, {high}]"),

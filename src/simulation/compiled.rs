@@ -1,6 +1,7 @@
 //! The scenario's numbers for one run, compiled for the turn loop.
 
 use super::State;
+use super::influence::InfluenceC;
 use crate::model::actor::{ActorId, ActorKind};
 use crate::model::events::Trigger;
 use crate::model::issue::IssueKind;
@@ -10,19 +11,17 @@ use crate::scenario::Scenario;
 
 pub(super) fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Metric) -> f64 {
     let n = sc.actor_count();
-    let window = (sc.window as usize).min(st.turn);
+    // Before the first turn, bit 0 is the start state (an arrangement in force at the
+    // start), and a rate is that state; after it, a rate averages the turns played.
+    let window = (sc.window as usize).min(st.turn).max(1);
     let mask = if window >= 64 { u64::MAX } else { (1u64 << window) - 1 };
-    let rate = |bits: u64| {
-        if window == 0 { 0.0 } else { f64::from((bits & mask).count_ones()) / window as f64 }
-    };
+    let rate = |bits: u64| f64::from((bits & mask).count_ones()) / window as f64;
     match *metric {
         Metric::State(v) => st.vars[v],
         Metric::Trust(a, b) => st.trust[a.0 * n + b.0],
-        Metric::Influence { client, patron } => st.influence[client * sc.influence.patrons.len() + patron],
+        Metric::Influence { domain, client, patron } => st.influence[sc.influence.cell(domain, client, patron)],
         Metric::Coop(k) => {
-            if st.turn == 0 {
-                0.0
-            } else if m.issues[k].threat.is_none() {
+            if m.issues[k].threat.is_none() {
                 (st.mutual[k] & 1) as f64
             } else {
                 let slots = m.slot_start[k]..m.slot_start[k + 1];
@@ -30,13 +29,7 @@ pub(super) fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Met
                 slots.map(|s| (st.history[s] & 1) as f64).sum::<f64>() / len
             }
         }
-        Metric::CoopActor(k, s) => {
-            if st.turn == 0 {
-                0.0
-            } else {
-                (st.history[m.slot_start[k] + s] & 1) as f64
-            }
-        }
+        Metric::CoopActor(k, s) => (st.history[m.slot_start[k] + s] & 1) as f64,
         Metric::CoopRate(k) => {
             if m.issues[k].threat.is_none() {
                 rate(st.mutual[k])
@@ -126,14 +119,32 @@ pub(super) struct Scratch {
     pub(super) pressure: Vec<f64>,
     pub(super) cost: Vec<f64>,
     pub(super) salience: Vec<f64>,
-    pub(super) obs: Vec<u16>,
-    pub(super) coop: Vec<u16>,
+    /// Per issue: whether an arrangement is in force at the start of the turn (its status
+    /// quo), and the utility its status quo adds to staying (commitment) or subtracts from
+    /// joining (formation); 0 for other issues.
+    pub(super) in_force: Vec<bool>,
+    pub(super) status_quo: Vec<f64>,
+    /// Per decider: 1 if it votes this turn, 0 if it is a member not admitted (its
+    /// membership arrangement is not in force).
+    pub(super) member: Vec<f64>,
+    /// Per slot: this turn's per-year threat reduction by a public-good participant.
+    pub(super) efficacy: Vec<f64>,
+    /// `clients × patrons`: each patron's share over each client, averaged over the
+    /// influence domains (the leverage behind pressure).
+    pub(super) leverage: Vec<f64>,
+    /// Per trust cell `o·n + j`: the relevance-weighted observations of `j` by `o` this turn,
+    /// and how much of them was cooperation.
+    pub(super) obs: Vec<f64>,
+    pub(super) coop: Vec<f64>,
     pub(super) next_vars: Vec<f64>,
+    /// Per influence cell: the target of the ties this turn.
+    pub(super) target: Vec<f64>,
 }
 
 impl Scratch {
     pub(super) fn new(sc: &Scenario, slots: usize, evals: usize) -> Scratch {
         let n = sc.actor_count();
+        let inf = &sc.influence;
         Scratch {
             act: vec![false; slots],
             draw: vec![0.0; evals],
@@ -142,9 +153,15 @@ impl Scratch {
             pressure: vec![0.0; evals],
             cost: vec![0.0; evals],
             salience: vec![0.0; sc.issues.len()],
-            obs: vec![0; n * n],
-            coop: vec![0; n * n],
+            in_force: vec![false; sc.issues.len()],
+            status_quo: vec![0.0; sc.issues.len()],
+            member: vec![1.0; evals],
+            efficacy: vec![0.0; slots],
+            leverage: vec![0.0; inf.clients.len() * inf.patrons.len()],
+            obs: vec![0.0; n * n],
+            coop: vec![0.0; n * n],
             next_vars: vec![0.0; sc.state.len()],
+            target: vec![0.0; inf.shares.len()],
         }
     }
 }
@@ -179,15 +196,21 @@ pub(super) struct Compiled {
     pub(super) watch: Vec<usize>,
     /// Per organization: its members and their normalised vote weights.
     pub(super) org_weights: Vec<(usize, Vec<(usize, f64)>)>,
-    pub(super) clients: Vec<usize>,
     pub(super) client_of: Vec<Option<usize>>,
     pub(super) patrons: Vec<usize>,
-    /// Per event: its per-turn probability (0 for a scheduled one).
+    /// Per event: its per-turn probability (0 for a scheduled one), and for a hazard with
+    /// drivers its per-year base and terms (the probability is then computed each turn).
     pub(super) hazard: Vec<f64>,
+    pub(super) hazard_year: Vec<f64>,
+    pub(super) hazard_terms: Vec<Vec<(Metric, f64)>>,
     /// `actors × patrons`: how much a deal with the actor counts as a deal with the patron (1
     /// for the patron itself, its vote weight in an organization it belongs to).
     pub(super) credit: Vec<f64>,
-    pub(super) influence_relax: f64,
+    /// Per actor: whether it is a patron or an organization a patron belongs to (what other
+    /// patrons press their clients against).
+    pub(super) rival: Vec<bool>,
+    /// The influence model's numbers (see `influence.rs`).
+    pub(super) influence: InfluenceC,
     pub(super) per_turn: PerTurn,
     /// Room for an organization's vote weights while rebuilding.
     pub(super) weights: Vec<f64>,
@@ -199,8 +222,12 @@ pub(super) struct SlotC {
     pub(super) partner: usize,
     pub(super) evals: std::ops::Range<usize>,
     pub(super) threshold: f64,
-    /// Public goods: per-year threat reduction when this participant contributes.
+    /// Public goods: per-year threat reduction when this participant contributes (with reach
+    /// drivers: per unit of reach, the reach being computed each turn).
     pub(super) efficacy: f64,
+    /// Public goods: the participant's reach and its drivers, when it has drivers.
+    pub(super) reach: f64,
+    pub(super) reach_terms: Vec<(Metric, f64)>,
 }
 
 /// A decider in a slot: the participant itself or a voting member.
@@ -218,6 +245,11 @@ pub(super) struct EvalC {
     pub(super) harm: f64,
     /// Public goods: utility of contributing's side effects.
     pub(super) cost: f64,
+    /// The membership arrangement (issue index) that admits this member to its organization,
+    /// or `u32::MAX` when its membership is not in question.
+    pub(super) gate: u32,
+    /// Arrangements: its side's upkeep, utility per year paid for voting to stay or join.
+    pub(super) upkeep: f64,
 }
 
 pub(super) struct IssueC {
@@ -225,7 +257,13 @@ pub(super) struct IssueC {
     pub(super) salience_base: f64,
     pub(super) salience_terms: Vec<(Metric, f64)>,
     pub(super) on_mutual: Vec<(usize, f64)>,
-    pub(super) influence_gain: f64,
+    /// `Some((commitment, formation))` for an arrangement: one-off utilities.
+    pub(super) arrangement: Option<(f64, f64)>,
+    /// Years over which a decider weighs the issue's flows: the horizon for an arrangement,
+    /// 1 (a year's flow) for other issues.
+    pub(super) horizon: f64,
+    /// Weight of the issue's observations in trust learning.
+    pub(super) relevance: f64,
 }
 
 impl IssueC {
@@ -280,15 +318,38 @@ impl Compiled {
                     None => vec![true],
                     Some(org) => org.rule.veto.clone(),
                 };
-                for (d, veto) in members(a).into_iter().zip(vetoes) {
+                let gates = match &sc.actors[a].organization {
+                    None => vec![None],
+                    Some(org) => org.gates.clone(),
+                };
+                for ((d, veto), gate) in members(a).into_iter().zip(vetoes).zip(gates) {
                     let (weight, r, s, t, p, harm, cost) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-                    evals.push(EvalC { actor: d, weight, veto, r, s, t, p, payoff: [0.0; 4], harm, cost });
+                    let gate = gate.map_or(u32::MAX, |g| u32::try_from(g).expect("fewer than 2³² issues"));
+                    evals.push(EvalC {
+                        actor: d,
+                        weight,
+                        veto,
+                        r,
+                        s,
+                        t,
+                        p,
+                        payoff: [0.0; 4],
+                        harm,
+                        cost,
+                        gate,
+                        upkeep: 0.0,
+                    });
                 }
                 let partner = match &issue.kind {
                     IssueKind::Dyadic { .. } => issue.participants[1 - local].0,
                     IssueKind::PublicGood(_) => usize::MAX,
                 };
-                slots.push(SlotC { actor: a, partner, evals: start..evals.len(), threshold: 0.0, efficacy: 0.0 });
+                let reach_terms = match &issue.kind {
+                    IssueKind::PublicGood(pg) => pg.reach_drivers[local].iter().map(|&(m, _)| (m, 0.0)).collect(),
+                    IssueKind::Dyadic { .. } => Vec::new(),
+                };
+                let evals = start..evals.len();
+                slots.push(SlotC { actor: a, partner, evals, threshold: 0.0, efficacy: 0.0, reach: 0.0, reach_terms });
             }
             issue_evals.push((issue_first_eval, evals.len()));
             slot_start.push(slots.len());
@@ -300,7 +361,9 @@ impl Compiled {
                 salience_base: 0.0,
                 salience_terms: issue.salience.terms.iter().map(|&(m, _)| (m, 0.0)).collect(),
                 on_mutual: issue.on_mutual.iter().map(|&(v, _)| (v, 0.0)).collect(),
-                influence_gain: 0.0,
+                arrangement: None,
+                horizon: 1.0,
+                relevance: 0.0,
             });
         }
         let vars = sc
@@ -358,6 +421,24 @@ impl Compiled {
             client_of[a] = Some(c);
         }
         let np = patrons.len();
+        let influence = InfluenceC::new(sc, &slot_start);
+        let rival = (0..n)
+            .map(|a| {
+                patrons.contains(&a)
+                    || sc.actors[a]
+                        .organization
+                        .as_ref()
+                        .is_some_and(|o| o.members.iter().any(|m| patrons.contains(&m.0)))
+            })
+            .collect();
+        let hazard_terms = sc
+            .events
+            .iter()
+            .map(|e| match &e.trigger {
+                Trigger::Hazard { drivers, .. } => drivers.iter().map(|&(m, _)| (m, 0.0)).collect(),
+                Trigger::At(_) => Vec::new(),
+            })
+            .collect();
         let mut m = Compiled {
             dt: sc.calendar.step.years(),
             lambda: vec![0.0; n],
@@ -377,12 +458,14 @@ impl Compiled {
             watch_start,
             watch,
             org_weights,
-            clients,
             client_of,
             patrons,
             credit: vec![0.0; n * np],
+            rival,
             hazard: vec![0.0; sc.events.len()],
-            influence_relax: 0.0,
+            hazard_year: vec![0.0; sc.events.len()],
+            hazard_terms,
+            influence,
             per_turn: PerTurn::default(),
             weights: Vec::new(),
         };
@@ -429,15 +512,26 @@ impl Compiled {
                     }
                 }
                 let cap = capability(sc, values, a);
-                slot.efficacy = match &issue.kind {
-                    IssueKind::Dyadic { .. } => 0.0,
-                    IssueKind::PublicGood(pg) => v(pg.efficacy) * v(pg.reach[local]) * cap,
+                (slot.efficacy, slot.reach) = match &issue.kind {
+                    IssueKind::Dyadic { .. } => (0.0, 0.0),
+                    // With drivers, efficacy is per unit of a reach computed each turn.
+                    IssueKind::PublicGood(pg) if !pg.reach_drivers[local].is_empty() => {
+                        for (term, &(_, id)) in slot.reach_terms.iter_mut().zip(&pg.reach_drivers[local]) {
+                            term.1 = v(id);
+                        }
+                        (v(pg.efficacy) * cap, v(pg.reach[local]))
+                    }
+                    IssueKind::PublicGood(pg) => (v(pg.efficacy) * v(pg.reach[local]) * cap, v(pg.reach[local])),
                 };
                 for (ev, &w) in self.evals[slot.evals.clone()].iter_mut().zip(weights.iter()) {
                     let d = ev.actor;
                     (ev.weight, ev.r, ev.s, ev.t, ev.p, ev.harm, ev.cost) = (w, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+                    ev.upkeep = match &issue.kind {
+                        IssueKind::Dyadic { arrangement: Some(a), .. } => v(a.upkeep[local]),
+                        _ => 0.0,
+                    };
                     match &issue.kind {
-                        IssueKind::Dyadic { payoffs } => {
+                        IssueKind::Dyadic { payoffs, .. } => {
                             for dp in &payoffs[local] {
                                 let wd = weight(d, dp.dimension);
                                 let g = |p: Option<ParamId>| p.map_or(0.0, v);
@@ -463,7 +557,13 @@ impl Compiled {
             for (term, &(_, id)) in ic.on_mutual.iter_mut().zip(&issue.on_mutual) {
                 term.1 = v(id);
             }
-            ic.influence_gain = issue.influence_gain.map_or(0.0, |id| per_turn.get(cal, v(id)));
+            (ic.arrangement, ic.horizon) = match &issue.kind {
+                IssueKind::Dyadic { arrangement: Some(a), .. } => {
+                    (Some((v(a.commitment), v(a.formation))), v(sc.horizon))
+                }
+                _ => (None, 1.0),
+            };
+            ic.relevance = v(issue.relevance);
         }
         for (var, s) in self.vars.iter_mut().zip(&sc.state) {
             var.target.base = s.target.base.map_or(0.0, v);
@@ -494,13 +594,19 @@ impl Compiled {
                 }
             }
         }
-        for (h, ev) in self.hazard.iter_mut().zip(&sc.events) {
-            *h = match ev.trigger {
-                Trigger::Hazard { per_year, .. } => per_turn.get(cal, v(per_year)),
-                Trigger::At(_) => 0.0,
+        for (e, ev) in sc.events.iter().enumerate() {
+            (self.hazard[e], self.hazard_year[e]) = match &ev.trigger {
+                Trigger::Hazard { per_year, drivers, .. } => {
+                    for (term, &(_, id)) in self.hazard_terms[e].iter_mut().zip(drivers) {
+                        term.1 = v(id);
+                    }
+                    (per_turn.get(cal, v(*per_year)), v(*per_year))
+                }
+                Trigger::At(_) => (0.0, 0.0),
             };
         }
-        self.influence_relax = sc.influence.relaxation.map_or(0.0, |id| per_turn.get(cal, v(id)));
+        let relax = sc.influence.relaxation.map_or(0.0, |id| per_turn.get(cal, v(id)));
+        self.influence.rebuild(sc, values, &self.credit, relax);
     }
 
     /// Sets each organization's trust in others to its members' weighted mean.
@@ -534,41 +640,60 @@ impl Compiled {
     /// Public goods: the threat reduction `a` expects from the participants of `slots` other
     /// than `s`, each one's efficacy weighted by `a`'s trust in it.
     #[inline]
-    pub(super) fn others_expected(&self, st: &State, a: usize, slots: std::ops::Range<usize>, s: usize) -> f64 {
+    pub(super) fn others_expected(
+        &self,
+        st: &State,
+        efficacy: &[f64],
+        a: usize,
+        slots: std::ops::Range<usize>,
+        s: usize,
+    ) -> f64 {
         let n = self.lambda.len();
-        slots.filter(|&o| o != s).map(|o| st.trust[a * n + self.slots[o].actor] * self.slots[o].efficacy).sum()
+        slots.filter(|&o| o != s).map(|o| st.trust[a * n + self.slots[o].actor] * efficacy[o]).sum()
     }
 
-    /// Cost to `a` of cooperating with `partner`: each patron's share of influence over `a`,
-    /// times its pressure, times its hostility to the partner (1 − trust).
+    /// Cost to `a` of cooperating with `partner`: each patron's leverage over `a` (its share
+    /// of influence, averaged over domains), times its pressure, times its hostility to the
+    /// partner (1 − trust). Patrons press only against dealings with a rival patron (or an
+    /// organization one belongs to), never against themselves or their own organizations.
     #[inline]
-    pub(super) fn pressure_cost(&self, st: &State, a: usize, partner: usize) -> f64 {
-        let Some(c) = self.client_of[a] else {
+    pub(super) fn pressure_cost(&self, st: &State, leverage: &[f64], a: usize, partner: usize) -> f64 {
+        let Some(c) = self.client_of[a].filter(|_| self.rival[partner]) else {
             return 0.0;
         };
         let n = self.lambda.len();
         let np = self.patrons.len();
+        let credit = &self.credit[partner * np..(partner + 1) * np];
         let mut cost = 0.0;
         for (p, &pa) in self.patrons.iter().enumerate() {
-            if pa != partner && pa != a {
-                cost += st.influence[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]);
+            if pa != a && credit[p] == 0.0 {
+                cost += leverage[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]);
             }
         }
         cost
     }
 
-    pub(super) fn pressure_terms(&self, st: &State, a: usize, partner: usize, dyadic: bool) -> Vec<(ActorId, f64)> {
-        let Some(c) = self.client_of[a].filter(|_| dyadic) else {
+    /// The terms of [`Compiled::pressure_cost`], patron by patron (for explanations).
+    pub(super) fn pressure_terms(
+        &self,
+        st: &State,
+        leverage: &[f64],
+        a: usize,
+        partner: usize,
+        dyadic: bool,
+    ) -> Vec<(ActorId, f64)> {
+        let Some(c) = self.client_of[a].filter(|_| dyadic && self.rival[partner]) else {
             return Vec::new();
         };
         let n = self.lambda.len();
         let np = self.patrons.len();
+        let credit = &self.credit[partner * np..(partner + 1) * np];
         self.patrons
             .iter()
             .enumerate()
-            .filter(|&(_, &pa)| pa != partner && pa != a)
+            .filter(|&(p, &pa)| pa != a && credit[p] == 0.0)
             .map(|(p, &pa)| {
-                (ActorId(pa), st.influence[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]))
+                (ActorId(pa), leverage[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]))
             })
             .collect()
     }

@@ -10,13 +10,11 @@ impl Simulation<'_> {
     /// [`Simulation::metric`], read kind by kind without a dispatch on each metric's path.
     pub fn record(&self, probes: &Probes, out: &mut Vec<f64>) {
         let st = &self.state;
-        let window = (self.scenario.window as usize).min(st.turn);
+        // As `metric_value`: before the first turn bit 0 is the start state.
+        let window = (self.scenario.window as usize).min(st.turn).max(1);
         let mask = if window >= 64 { u64::MAX } else { (1u64 << window) - 1 };
-        let rate = |bits: u64| {
-            if window == 0 { 0.0 } else { f64::from((bits & mask).count_ones()) / window as f64 }
-        };
-        // Nothing has been done before the first turn.
-        let done = |bits: u64| if st.turn > 0 { (bits & 1) as f64 } else { 0.0 };
+        let rate = |bits: u64| f64::from((bits & mask).count_ones()) / window as f64;
+        let done = |bits: u64| (bits & 1) as f64;
         let start = out.len();
         out.resize(start + probes.len, 0.0);
         let row = &mut out[start..];
@@ -43,8 +41,7 @@ impl Simulation<'_> {
         }
         for &(at, a, b) in &probes.slots {
             let slots = &st.history[a as usize..b as usize];
-            row[at as usize] =
-                if st.turn > 0 { slots.iter().map(|&h| (h & 1) as f64).sum::<f64>() / slots.len() as f64 } else { 0.0 };
+            row[at as usize] = slots.iter().map(|&h| (h & 1) as f64).sum::<f64>() / slots.len() as f64;
         }
         for &(at, a, b) in &probes.slots_rate {
             let slots = &st.history[a as usize..b as usize];
@@ -88,7 +85,6 @@ impl Probes {
     /// serves every run of it.
     pub fn new(sc: &Scenario, metrics: &[Metric]) -> Probes {
         let n = sc.actor_count();
-        let np = sc.influence.patrons.len();
         let mut slot_start = vec![0];
         for issue in &sc.issues {
             slot_start.push(slot_start.last().copied().unwrap_or(0) + issue.participants.len());
@@ -101,7 +97,9 @@ impl Probes {
             let (one, i) = match *m {
                 Metric::State(v) => (&mut p.vars, v),
                 Metric::Trust(a, b) => (&mut p.trust, a.0 * n + b.0),
-                Metric::Influence { client, patron } => (&mut p.influence, client * np + patron),
+                Metric::Influence { domain, client, patron } => {
+                    (&mut p.influence, sc.influence.cell(domain, client, patron))
+                }
                 Metric::Coop(k) if dyadic(k) => (&mut p.mutual, k),
                 Metric::CoopRate(k) if dyadic(k) => (&mut p.mutual_rate, k),
                 Metric::CoopActor(k, s) => (&mut p.slot, slot_start[k] + s),

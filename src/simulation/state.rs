@@ -3,6 +3,8 @@
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::influence::initial_shares;
+use crate::model::issue::IssueKind;
 use crate::model::param::Values;
 use crate::scenario::Scenario;
 
@@ -17,13 +19,18 @@ pub struct State {
     pub trust_baseline: Vec<f64>,
     /// State variables, in scenario order.
     pub vars: Vec<f64>,
-    /// Influence shares, `clients × patrons` row-major; each row sums to 1.
+    /// Influence shares, `domains × clients × patrons` row-major; each row (a client in a
+    /// domain) sums to 1.
     pub influence: Vec<f64>,
-    pub influence_baseline: Vec<f64>,
+    /// The ties behind the shares, same layout: a row of shares is its row of ties scaled to
+    /// sum to 1.
+    pub ties: Vec<f64>,
     pub issue_active: Vec<bool>,
-    /// Per participant slot: its actions, bit 0 the latest turn (1 = cooperated).
+    /// Per participant slot: its actions, bit 0 the latest turn (1 = cooperated). Before the
+    /// first turn, bit 0 is the start state: set for both sides of an arrangement in force.
     pub history: Vec<u64>,
-    /// Per issue: bit 0 set when both sides cooperated in the latest turn (dyadic only).
+    /// Per issue: bit 0 set when both sides cooperated in the latest turn (dyadic only): for
+    /// an arrangement, whether it is in force.
     pub mutual: Vec<u64>,
     /// Per outcome: consecutive turns its conditions have held.
     pub streak: Vec<u32>,
@@ -50,15 +57,6 @@ pub struct Snapshot {
     pub state: State,
     pub rng: ChaCha8Rng,
 }
-pub(super) fn normalise(row: &mut [f64]) {
-    let total: f64 = row.iter().sum();
-    if total > 0.0 {
-        row.iter_mut().for_each(|x| *x /= total);
-    } else {
-        let even = 1.0 / row.len() as f64;
-        row.iter_mut().for_each(|x| *x = even);
-    }
-}
 pub(super) fn initial_state(sc: &Scenario, values: &Values) -> State {
     let n = sc.actor_count();
     let slots: usize = sc.issues.iter().map(|i| i.participants.len()).sum();
@@ -68,7 +66,7 @@ pub(super) fn initial_state(sc: &Scenario, values: &Values) -> State {
         trust_baseline: vec![0.0; sc.trust.len()],
         vars: vec![0.0; sc.state.len()],
         influence: vec![0.0; sc.influence.shares.len()],
-        influence_baseline: vec![0.0; sc.influence.shares.len()],
+        ties: vec![0.0; sc.influence.shares.len()],
         issue_active: vec![false; sc.issues.len()],
         history: vec![0; slots],
         mutual: vec![0; sc.issues.len()],
@@ -94,19 +92,25 @@ pub(super) fn reset_state(st: &mut State, sc: &Scenario, values: &Values) {
     for (x, v) in st.vars.iter_mut().zip(&sc.state) {
         *x = values.get(v.initial);
     }
-    for (x, p) in st.influence.iter_mut().zip(&sc.influence.shares) {
-        *x = p.map_or(0.0, |id| values.get(id));
-    }
-    let np = sc.influence.patrons.len();
-    for c in 0..sc.influence.clients.len() {
-        normalise(&mut st.influence[c * np..(c + 1) * np]);
-    }
-    st.influence_baseline.copy_from_slice(&st.influence);
+    initial_shares(sc, values, &mut st.influence);
+    st.ties.copy_from_slice(&st.influence);
     for (active, issue) in st.issue_active.iter_mut().zip(&sc.issues) {
         *active = issue.active;
     }
     st.history.fill(0);
     st.mutual.fill(0);
+    // Arrangements in force at the start: both sides "cooperated" in the turn before it.
+    let mut slot = 0;
+    for (k, issue) in sc.issues.iter().enumerate() {
+        if let IssueKind::Dyadic { arrangement: Some(a), .. } = &issue.kind
+            && a.in_force
+        {
+            st.mutual[k] = 1;
+            st.history[slot] = 1;
+            st.history[slot + 1] = 1;
+        }
+        slot += issue.participants.len();
+    }
     st.streak.fill(0);
     st.reached.fill(None);
     st.fired.fill(None);

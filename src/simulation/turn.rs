@@ -3,8 +3,8 @@
 
 use rand::RngExt;
 
-use super::compiled::{capability, metric_value};
-use super::state::normalise;
+use super::compiled::{Compiled, Scratch, metric_value};
+use super::influence::normalise;
 use super::{Observer, Overrides, Simulation, State};
 use crate::model::actor::ActorId;
 use crate::model::decision::{self, DecisionRecord};
@@ -19,15 +19,27 @@ impl Simulation<'_> {
         let sc = self.scenario;
         let mut recompile = false;
         for (e, ev) in sc.events.iter().enumerate() {
-            let fire = match ev.trigger {
-                Trigger::At(turn) => turn == t && self.conditions_hold(&ev.when),
-                Trigger::Hazard { per_year, repeat } => {
+            let fire = match &ev.trigger {
+                Trigger::At(turn) => *turn == t && self.conditions_hold(&ev.when),
+                Trigger::Hazard { per_year, drivers, repeat } => {
                     let u: f64 = self.rng.random();
-                    // The compiled rate holds until an effect changes a parameter this turn.
+                    // The compiled rate holds until an effect changes a parameter this turn;
+                    // a hazard with drivers is computed from the state of the moment.
                     let per_turn = |sim: &Self| {
-                        if recompile { sc.calendar.per_turn(sim.values.get(per_year)) } else { sim.model.hazard[e] }
+                        if drivers.is_empty() {
+                            if recompile {
+                                sc.calendar.per_turn(sim.values.get(*per_year))
+                            } else {
+                                sim.model.hazard[e]
+                            }
+                        } else {
+                            let base = if recompile { sim.values.get(*per_year) } else { sim.model.hazard_year[e] };
+                            let terms = &sim.model.hazard_terms[e];
+                            let h = base + terms.iter().map(|(m, c)| c * sim.metric(m)).sum::<f64>();
+                            sc.calendar.per_turn(h.clamp(0.0, 1.0))
+                        }
                     };
-                    (repeat || self.state.fired[e].is_none()) && u < per_turn(self) && self.conditions_hold(&ev.when)
+                    (*repeat || self.state.fired[e].is_none()) && u < per_turn(self) && self.conditions_hold(&ev.when)
                 }
             };
             if !fire {
@@ -41,9 +53,11 @@ impl Simulation<'_> {
             self.state.fired[e].get_or_insert(t);
             self.state.last_fired[e] = Some(t);
             observer.event(t, e);
-        }
-        if recompile {
-            self.model.rebuild(sc, &self.values);
+            if recompile {
+                // Later events' hazards and conditions see the changed parameters.
+                self.model.rebuild(sc, &self.values);
+                recompile = false;
+            }
         }
         // An effect on a member's trust reaches its organizations' trust within the turn.
         // Otherwise their trust is still what the last turn derived from the same members.
@@ -65,6 +79,7 @@ impl Simulation<'_> {
         let Simulation { scenario: sc, values, model: m, state: st, rng, scratch: sx, .. } = self;
         let sc: &Scenario = sc;
         let n = sc.actor_count();
+        turn_inputs(sc, m, st, sx);
         // 1. Salience, draws, utilities (as λ·Δu) and pressure.
         for (k, issue) in m.issues.iter().enumerate() {
             let sal = issue.salience(sc, m, st);
@@ -81,6 +96,7 @@ impl Simulation<'_> {
                 }
                 continue;
             }
+            let (status_quo, horizon) = (sx.status_quo[k], issue.horizon);
             for s in slots.clone() {
                 let slot = &m.slots[s];
                 for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
@@ -91,17 +107,20 @@ impl Simulation<'_> {
                             let q = st.trust[a * n + slot.partner];
                             (
                                 decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p),
-                                m.pressure_cost(st, a, slot.partner),
+                                m.pressure_cost(st, &sx.leverage, a, slot.partner),
                             )
                         }
                         Some(threat) => {
-                            let others = m.others_expected(st, a, slots.clone(), s);
+                            let others = m.others_expected(st, &sx.efficacy, a, slots.clone(), s);
                             let level = st.vars[threat];
-                            (decision::public_good_advantage(sal, ev.harm, level, others, slot.efficacy, ev.cost), 0.0)
+                            let own = sx.efficacy[s];
+                            (decision::public_good_advantage(sal, ev.harm, level, others, own, ev.cost), 0.0)
                         }
                     };
-                    sx.pressure[e] = pressure;
-                    sx.x[e] = m.lambda[a] * (advantage - pressure);
+                    // What a yes vote costs: pressure, and an arrangement's upkeep.
+                    let cost = pressure + ev.upkeep;
+                    sx.pressure[e] = cost;
+                    sx.x[e] = m.lambda[a] * (horizon * (advantage - cost) + status_quo);
                 }
             }
         }
@@ -114,69 +133,42 @@ impl Simulation<'_> {
                 }
             }
         }
-        // 3. Votes, tallies, actions.
+        // 3. Votes, tallies, actions. A side changes the status quo (leaves an arrangement in
+        // force, joins one that is not, or for other issues cooperates) when its rule carries
+        // the change; members not admitted do not vote.
         let mut decisions = 0;
-        for (k, issue) in m.issues.iter().enumerate() {
+        for k in 0..m.issues.len() {
             if !st.issue_active[k] {
                 continue;
             }
-            let sal = sx.salience[k];
+            let in_force = sx.in_force[k];
             let slots = m.slot_start[k]..m.slot_start[k + 1];
             for s in slots.clone() {
                 let slot = &m.slots[s];
                 let mut tally = decision::Tally::default();
+                let mut present = 0.0;
                 for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
-                    let (u, p, pressure) = (sx.draw[e], sx.p[e], sx.pressure[e]);
+                    let (u, p, pressure, member) = (sx.draw[e], sx.p[e], sx.pressure[e], sx.member[e]);
+                    if member == 0.0 {
+                        sx.cost[e] = 0.0;
+                        continue;
+                    }
                     let vote = u < p;
-                    // What cooperating costs the decider in pressure, if it voted to.
+                    // What cooperating costs the decider (pressure, upkeep), if it voted to.
                     sx.cost[e] = decision::select(vote, pressure);
                     decisions += 1;
-                    tally.vote(vote, ev.weight, ev.veto);
+                    tally.vote(vote ^ in_force, ev.weight, ev.veto);
+                    present += ev.weight;
                     if O::DECISIONS {
-                        let a = ev.actor;
-                        let (advantage, belief) = match issue.threat {
-                            None => {
-                                let q = st.trust[a * n + slot.partner];
-                                (decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p), q)
-                            }
-                            Some(threat) => {
-                                let others = m.others_expected(st, a, slots.clone(), s);
-                                let level = st.vars[threat];
-                                let adv = decision::public_good_advantage(
-                                    sal,
-                                    ev.harm,
-                                    level,
-                                    others,
-                                    slot.efficacy,
-                                    ev.cost,
-                                );
-                                (adv, others)
-                            }
-                        };
-                        observer.decision(DecisionRecord {
-                            turn: t,
-                            issue: k,
-                            participant: ActorId(slot.actor),
-                            decider: ActorId(a),
-                            partner: issue.threat.is_none().then_some(ActorId(slot.partner)),
-                            belief,
-                            salience: sal,
-                            advantage,
-                            by_dimension: breakdown(sc, values, st, k, s - m.slot_start[k], a, sal, belief),
-                            pressure: m.pressure_terms(st, a, slot.partner, issue.threat.is_none()),
-                            utility: advantage - pressure,
-                            rationality: m.lambda[a],
-                            p_intend: decision::choice_probability(m.lambda[a], advantage - pressure),
-                            error: m.error[a],
-                            p_cooperate: p,
-                            draw: u,
-                            cooperated: vote,
-                        });
+                        let record = explain(sc, values, m, st, sx, (t, k, s, e), (u, vote));
+                        observer.decision(record);
                     }
                 }
+                // Nobody admitted to decide leaves the status quo as it is.
+                let change = present > 0.0 && tally.passes(slot.threshold * present);
                 sx.act[s] = match overrides.0.get(s).copied().flatten() {
                     Some(forced) => forced,
-                    None => tally.passes(slot.threshold),
+                    None => in_force ^ change,
                 };
             }
         }
@@ -188,29 +180,37 @@ impl Simulation<'_> {
         let n = sc.actor_count();
         let dt = m.dt;
         let (obs, coop) = (&mut sx.obs[..], &mut sx.coop[..]);
-        obs.fill(0);
-        coop.fill(0);
-        let (act, cost) = (&sx.act[..], &sx.cost[..]);
-        let (utility, vars, influence) = (&mut st.utility[..], &mut st.vars[..], &mut st.influence[..]);
-        let np = m.patrons.len();
+        obs.fill(0.0);
+        coop.fill(0.0);
+        let (act, cost, member) = (&sx.act[..], &sx.cost[..], &sx.member[..]);
+        let (utility, vars) = (&mut st.utility[..], &mut st.vars[..]);
         for (k, issue) in m.issues.iter().enumerate() {
             if !st.issue_active[k] {
                 continue;
             }
             let sal = sx.salience[k];
+            let relevance = issue.relevance;
             let slots = m.slot_start[k]..m.slot_start[k + 1];
             match issue.threat {
                 None => {
                     let (s0, s1) = (slots.start, slots.start + 1);
                     let (a0, a1) = (act[s0], act[s1]);
+                    // An arrangement that was not in force and that nobody offered to form
+                    // shows nothing about anyone.
+                    let seen = issue.arrangement.is_none() || sx.in_force[k] || a0 || a1;
+                    let weight = if seen { relevance } else { 0.0 };
                     for (s, mine, theirs) in [(s0, a0, a1), (s1, a1, a0)] {
                         let slot = &m.slots[s];
                         let outcome = 2 * usize::from(mine) + usize::from(theirs);
                         // The participant's utility in a register: an organization's members
                         // add to it in turn, with no round trip through memory between them.
                         let mut own = utility[slot.actor];
-                        for (ev, &cost) in m.evals[slot.evals.clone()].iter().zip(&cost[slot.evals.clone()]) {
-                            let u = (sal * ev.payoff[outcome] - cost) * dt;
+                        for ((ev, &cost), &member) in m.evals[slot.evals.clone()]
+                            .iter()
+                            .zip(&cost[slot.evals.clone()])
+                            .zip(&member[slot.evals.clone()])
+                        {
+                            let u = member * (sal * ev.payoff[outcome] - cost) * dt;
                             if slot.actor != ev.actor {
                                 utility[ev.actor] += u;
                                 own += ev.weight * u;
@@ -221,26 +221,13 @@ impl Simulation<'_> {
                         utility[slot.actor] = own;
                         // The partner and its members watch this side.
                         for &i in &m.watch[m.watch_start[s]..m.watch_start[s + 1]] {
-                            obs[i] += 1;
-                            coop[i] += u16::from(mine);
+                            obs[i] += weight;
+                            coop[i] += decision::select(mine, weight);
                         }
                     }
                     if a0 && a1 {
                         for &(v, amount) in &issue.on_mutual {
                             vars[v] += amount * dt;
-                        }
-                        let g = issue.influence_gain;
-                        if g > 0.0 {
-                            for (x, y) in
-                                [(m.slots[s0].actor, m.slots[s1].actor), (m.slots[s1].actor, m.slots[s0].actor)]
-                            {
-                                if let Some(c) = m.client_of[x] {
-                                    let credit = &m.credit[y * np..(y + 1) * np];
-                                    for (share, &credit) in influence[c * np..(c + 1) * np].iter_mut().zip(credit) {
-                                        *share += g * credit * (1.0 - *share);
-                                    }
-                                }
-                            }
                         }
                     }
                 }
@@ -250,8 +237,8 @@ impl Simulation<'_> {
                         let slot = &m.slots[s];
                         let gave = act[s];
                         let mut own = utility[slot.actor];
-                        for ev in &m.evals[slot.evals.clone()] {
-                            let u = (-sal * ev.harm * level * level + if gave { ev.cost } else { 0.0 }) * dt;
+                        for (ev, &member) in m.evals[slot.evals.clone()].iter().zip(&member[slot.evals.clone()]) {
+                            let u = member * (-sal * ev.harm * level * level + if gave { ev.cost } else { 0.0 }) * dt;
                             if slot.actor != ev.actor {
                                 utility[ev.actor] += u;
                                 own += ev.weight * u;
@@ -261,42 +248,30 @@ impl Simulation<'_> {
                         }
                         utility[slot.actor] = own;
                         if gave {
-                            vars[threat] -= slot.efficacy * dt;
+                            vars[threat] -= sx.efficacy[s] * dt;
                             for &(v, amount) in &issue.on_mutual {
                                 vars[v] += amount * dt;
                             }
-                            let g = issue.influence_gain;
-                            if g > 0.0 {
-                                let credit = &m.credit[slot.actor * np..(slot.actor + 1) * np];
-                                for (c, &client) in m.clients.iter().enumerate() {
-                                    if client == slot.actor {
-                                        continue;
-                                    }
-                                    for (share, &credit) in influence[c * np..(c + 1) * np].iter_mut().zip(credit) {
-                                        *share += g * credit * (1.0 - *share);
-                                    }
-                                }
-                            }
                         }
                         // The other participants and their members watch this one, each once.
-                        for &i in &m.watch[m.watch_start[s]..m.watch_start[s + 1]] {
-                            obs[i] += 1;
-                            coop[i] += u16::from(gave);
+                        if relevance > 0.0 {
+                            for &i in &m.watch[m.watch_start[s]..m.watch_start[s + 1]] {
+                                obs[i] += relevance;
+                                coop[i] += decision::select(gave, relevance);
+                            }
                         }
                     }
                 }
             }
         }
-        // Trust: learn from what was observed, then forgive. Organizations' trust is derived.
-        // Only the cells someone can watch may have observations to learn from.
+        // Trust: learn from what was observed, weighed by relevance (at most one full step a
+        // turn), then forgive. Organizations' trust is derived.
         for &(i, o) in &m.watched {
-            let (seen, coop) = (obs[i], coop[i]);
-            if seen > 0 {
-                let share = match SHARES.get(usize::from(seen)) {
-                    Some(row) => row[usize::from(coop)],
-                    None => f64::from(coop) / f64::from(seen),
-                };
-                st.trust[i] = trust::learn(st.trust[i], share, m.gain[o], m.loss[o]);
+            let seen = obs[i];
+            if seen > 0.0 {
+                let strength = seen.min(1.0);
+                let share = coop[i] / seen;
+                st.trust[i] = trust::learn(st.trust[i], share, strength * m.gain[o], strength * m.loss[o]);
             }
         }
         for &o in &m.states {
@@ -310,16 +285,7 @@ impl Simulation<'_> {
         }
         m.derive_org_trust(&mut st.trust);
         self.org_trust_current = true;
-        // Influence: pull toward the baseline, renormalise each client's shares.
-        if np > 0 {
-            let relax = m.influence_relax;
-            for (row, base) in influence.chunks_exact_mut(np).zip(st.influence_baseline.chunks_exact(np)) {
-                for (x, &x0) in row.iter_mut().zip(base) {
-                    *x += relax * (x0 - *x);
-                }
-                normalise(row);
-            }
-        }
+        m.influence.update(st, &sx.act, &mut sx.target);
     }
 
     pub(super) fn relax_state(&mut self) {
@@ -361,21 +327,99 @@ impl Simulation<'_> {
         }
     }
 }
-/// `SHARES[seen][coop]` is `coop / seen` (the same division, done once): the share of the
-/// observed actions that were cooperative, for up to 15 observations of a pair in a turn.
-const SHARES: [[f64; 16]; 16] = {
-    let mut t = [[0.0; 16]; 16];
-    let mut seen = 1;
-    while seen < 16 {
-        let mut coop = 0;
-        while coop <= seen {
-            t[seen][coop] = coop as f64 / seen as f64;
-            coop += 1;
-        }
-        seen += 1;
+
+/// What the decisions of a turn read besides each decider's payoffs, computed once: each
+/// arrangement's status quo, which members are admitted, the public goods' efficacies, and
+/// the patrons' leverage over their clients.
+fn turn_inputs(sc: &Scenario, m: &Compiled, st: &State, sx: &mut Scratch) {
+    for (k, issue) in m.issues.iter().enumerate() {
+        let in_force = issue.arrangement.is_some() && st.mutual[k] & 1 == 1;
+        sx.in_force[k] = in_force;
+        sx.status_quo[k] = match issue.arrangement {
+            Some((commitment, _)) if in_force => commitment,
+            Some((_, formation)) => -formation,
+            None => 0.0,
+        };
     }
-    t
-};
+    for (member, ev) in sx.member.iter_mut().zip(&m.evals) {
+        *member = if ev.gate == u32::MAX { 1.0 } else { f64::from(u8::from(st.mutual[ev.gate as usize] & 1 == 1)) };
+    }
+    for (efficacy, slot) in sx.efficacy.iter_mut().zip(&m.slots) {
+        *efficacy = if slot.reach_terms.is_empty() {
+            slot.efficacy
+        } else {
+            let reach = slot.reach + slot.reach_terms.iter().map(|(x, c)| c * metric_value(sc, m, st, x)).sum::<f64>();
+            slot.efficacy * reach.max(0.0)
+        };
+    }
+    let inf = &sc.influence;
+    let per_domain = inf.clients.len() * inf.patrons.len();
+    if per_domain > 0 {
+        let domains = inf.domains.len() as f64;
+        sx.leverage.fill(0.0);
+        for shares in st.influence.chunks_exact(per_domain) {
+            for (l, &x) in sx.leverage.iter_mut().zip(shares) {
+                *l += x / domains;
+            }
+        }
+    }
+}
+
+/// The record of decision `e` (decider of slot `s` of issue `k`, turn `t`), with its draw `u`
+/// and vote.
+fn explain(
+    sc: &Scenario,
+    values: &Values,
+    m: &Compiled,
+    st: &State,
+    sx: &Scratch,
+    (t, k, s, e): (usize, usize, usize, usize),
+    (u, vote): (f64, bool),
+) -> DecisionRecord {
+    let n = sc.actor_count();
+    let (issue, slot, ev) = (&m.issues[k], &m.slots[s], &m.evals[e]);
+    let sal = sx.salience[k];
+    let a = ev.actor;
+    let slots = m.slot_start[k]..m.slot_start[k + 1];
+    let (advantage, belief) = match issue.threat {
+        None => {
+            let q = st.trust[a * n + slot.partner];
+            (decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p), q)
+        }
+        Some(threat) => {
+            let others = m.others_expected(st, &sx.efficacy, a, slots.clone(), s);
+            let level = st.vars[threat];
+            (decision::public_good_advantage(sal, ev.harm, level, others, sx.efficacy[s], ev.cost), others)
+        }
+    };
+    let (cost, upkeep) = (sx.pressure[e], ev.upkeep);
+    let status_quo = sx.status_quo[k];
+    let utility = issue.horizon * (advantage - cost) + status_quo;
+    DecisionRecord {
+        turn: t,
+        issue: k,
+        participant: ActorId(slot.actor),
+        decider: ActorId(a),
+        partner: issue.threat.is_none().then_some(ActorId(slot.partner)),
+        belief,
+        salience: sal,
+        advantage,
+        by_dimension: breakdown(sc, values, st, sx, k, s - m.slot_start[k], a, sal, belief),
+        pressure: m.pressure_terms(st, &sx.leverage, a, slot.partner, issue.threat.is_none()),
+        in_force: sx.in_force[k],
+        horizon: issue.horizon,
+        upkeep,
+        status_quo,
+        utility,
+        rationality: m.lambda[a],
+        p_intend: decision::choice_probability(m.lambda[a], utility),
+        error: m.error[a],
+        p_cooperate: sx.p[e],
+        draw: u,
+        cooperated: vote,
+    }
+}
+
 /// Applies an event effect; returns true when a parameter changed (the model needs
 /// recompiling).
 fn apply_effect(sc: &Scenario, values: &mut Values, st: &mut State, target: Target, op: Op, amount: f64) -> bool {
@@ -398,9 +442,10 @@ fn apply_effect(sc: &Scenario, values: &mut Values, st: &mut State, target: Targ
             let i = a.0 * n + b.0;
             st.trust_baseline[i] = op.apply(st.trust_baseline[i], amount).clamp(0.0, 1.0);
         }
-        Target::Influence { client, patron } => {
+        Target::Influence { domain, client, patron } => {
             let np = sc.influence.patrons.len();
-            let row = &mut st.influence[client * np..(client + 1) * np];
+            let start = sc.influence.cell(domain, client, 0);
+            let row = &mut st.influence[start..start + np];
             let old = row[patron];
             let new = op.apply(old, amount).clamp(0.0, 1.0);
             // The other patrons share what is left in their current proportions.
@@ -414,13 +459,31 @@ fn apply_effect(sc: &Scenario, values: &mut Values, st: &mut State, target: Targ
                     *x = (1.0 - new) / (np - 1).max(1) as f64;
                 }
             }
+            normalise(row);
+            // The ties keep their total and take the new proportions.
+            let ties = &mut st.ties[start..start + np];
+            let total: f64 = ties.iter().sum();
+            let total = if total > 0.0 { total } else { 1.0 };
+            for (tie, &x) in ties.iter_mut().zip(&st.influence[start..start + np]) {
+                *tie = x * total;
+            }
         }
         Target::IssueActive(k) => {
             st.issue_active[k] = op.apply(f64::from(u8::from(st.issue_active[k])), amount) >= 0.5;
         }
+        Target::InForce(k) => {
+            let now = op.apply((st.mutual[k] & 1) as f64, amount) >= 0.5;
+            let slot = sc.issues[..k].iter().map(|i| i.participants.len()).sum::<usize>();
+            let bit = u64::from(now);
+            st.mutual[k] = (st.mutual[k] & !1) | bit;
+            for h in &mut st.history[slot..slot + 2] {
+                *h = (*h & !1) | bit;
+            }
+        }
     }
     false
 }
+
 /// Per-dimension terms of a decision, recomputed from the scenario's payoffs (only for
 /// explanations).
 #[allow(clippy::too_many_arguments)]
@@ -428,6 +491,7 @@ fn breakdown(
     sc: &Scenario,
     values: &Values,
     st: &State,
+    sx: &Scratch,
     issue: usize,
     local: usize,
     decider: usize,
@@ -437,7 +501,7 @@ fn breakdown(
     let w = |d: usize| sc.actors[decider].interests[d].map_or(0.0, |id| values.get(id));
     let get = |p: Option<ParamId>| p.map_or(0.0, |id| values.get(id));
     match &sc.issues[issue].kind {
-        IssueKind::Dyadic { payoffs } => payoffs[local]
+        IssueKind::Dyadic { payoffs, .. } => payoffs[local]
             .iter()
             .map(|dp| {
                 let (r, s, t, p) = (get(dp.reward), get(dp.sucker), get(dp.temptation), get(dp.punishment));
@@ -445,9 +509,8 @@ fn breakdown(
             })
             .collect(),
         IssueKind::PublicGood(pg) => {
-            let efficacy = values.get(pg.efficacy)
-                * values.get(pg.reach[local])
-                * capability(sc, values, sc.issues[issue].participants[local].0);
+            let slot = sc.issues[..issue].iter().map(|i| i.participants.len()).sum::<usize>() + local;
+            let efficacy = sx.efficacy[slot];
             let harm = w(pg.harm_dimension) * values.get(pg.exposure[local]);
             let mut out = vec![(
                 pg.harm_dimension,
@@ -455,21 +518,6 @@ fn breakdown(
             )];
             out.extend(pg.cost.iter().map(|&(d, id)| (d, w(d) * values.get(id))));
             out
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_table_of_shares_is_the_division() {
-        for seen in 1..16u16 {
-            for coop in 0..=seen {
-                let share = f64::from(coop) / f64::from(seen);
-                assert_eq!(SHARES[usize::from(seen)][usize::from(coop)].to_bits(), share.to_bits());
-            }
         }
     }
 }

@@ -134,14 +134,14 @@ fn the_binary_runs_shipped_scenarios_by_name_from_an_empty_folder() {
     let list = stdout(&heartland_in(dir.path(), &["list"]));
     let (scenarios, sweeps) = list.split_once("\nsweeps (heartland sweep NAME):\n").expect("two sections");
     let names: Vec<&str> = scenarios.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
-    assert_eq!(names.len(), 7, "{list}");
+    assert_eq!(names.len(), 9, "{list}");
     assert!(names.contains(&"baseline_2014") && names.contains(&"russia_china_rift"), "{list}");
     // Every name listed is one the commands accept, with or without `.toml`.
     for name in &names {
         let o = stdout(&heartland_in(dir.path(), &["validate", name]));
         assert!(o.starts_with(&format!("{name}: valid")), "{o}");
     }
-    stdout(&heartland_in(dir.path(), &["validate", "no_ukraine_break.toml"]));
+    stdout(&heartland_in(dir.path(), &["validate", "hindcast_2014.toml"]));
     let sweep_names: Vec<&str> = sweeps.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
     assert_eq!(sweep_names, ["afghan_sensitivity", "veto_pressure"]);
 
@@ -197,10 +197,12 @@ fn params_lists_every_sweepable_path_with_its_domain_and_source() {
     let text = stdout(&heartland(&["params", "baseline_2014"]));
     let block: Vec<&str> =
         text.lines().skip_while(|l| !l.starts_with("actors.russia.behaviour.pressure = ")).take(4).collect();
-    assert_eq!(block[0], "actors.russia.behaviour.pressure = 0.25");
+    assert_eq!(block[0], "actors.russia.behaviour.pressure = uniform(0.075, 0.225)");
     assert_eq!(block[1], "    domain: a number from 0 to 1e6");
     assert!(block[2].starts_with("    meaning: as a patron"), "{block:?}");
     assert!(block[3].starts_with("    source: "), "{block:?}");
+    let range = text.lines().skip_while(|l| !l.starts_with("actors.russia.behaviour.pressure = ")).nth(4).unwrap();
+    assert!(range.starts_with("    range (uncertainty.\"actors.*.behaviour.pressure\"): 004:"), "{range}");
     let sections: Vec<&str> = text.lines().filter(|l| l.starts_with("## ")).collect();
     assert!(
         sections[0].starts_with("## actors: ") && sections.iter().any(|l| l.starts_with("## events: ")),
@@ -211,7 +213,10 @@ fn params_lists_every_sweepable_path_with_its_domain_and_source() {
     let csv = stdout(&heartland(&["params", "scenarios/baseline_2014.toml", "--csv"]));
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(header, ["section", "path", "value", "domain", "min", "max", "source", "source_from", "defaulted"]);
+    assert_eq!(
+        header,
+        ["section", "path", "value", "domain", "min", "max", "source", "source_from", "defaulted", "range_source"]
+    );
     let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
     assert_eq!(records.len(), sc.params.len());
     assert!(records.iter().all(|r| sc.params.find(&r[1]).is_some()));

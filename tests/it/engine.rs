@@ -127,7 +127,12 @@ fn decision_records_explain_each_choice() {
         let by_dim: f64 = d.by_dimension.iter().map(|(_, x)| x).sum();
         assert!((by_dim - d.advantage).abs() < 1e-9, "dimensions {by_dim} vs advantage {}", d.advantage);
         let pressure: f64 = d.pressure.iter().map(|(_, x)| x).sum();
-        assert!((d.advantage - pressure - d.utility).abs() < 1e-12);
+        let utility = d.horizon * (d.advantage - pressure - d.upkeep) + d.status_quo;
+        assert!((utility - d.utility).abs() < 1e-12, "terms {utility} vs utility {}", d.utility);
+        // The probability the engine used follows from the utility, the rationality and the error.
+        let p_intend = 1.0 / (1.0 + (-d.rationality * d.utility).exp());
+        assert!((p_intend - d.p_intend).abs() < 1e-12);
+        assert!((d.error + (1.0 - 2.0 * d.error) * p_intend - d.p_cooperate).abs() < 1e-12);
         assert_eq!(d.cooperated, d.draw < d.p_cooperate);
         assert!((0.0..=1.0).contains(&d.p_cooperate));
     }
@@ -138,6 +143,11 @@ fn decision_records_explain_each_choice() {
     assert!(d.pressure.iter().any(|(p, x)| *p == russia && *x > 0.0));
     // The drawdown event at 2014-Q4 was observed.
     assert!(rec.events.iter().any(|&(turn, e)| turn == 3 && sc.events[e].id == "drawdown"));
+    // The pipeline arrangement, in force from the start, weighs its commitment in every
+    // decision to stay, over the scenario's horizon.
+    let pipeline = sc.issue("pipeline").unwrap();
+    let d = rec.decisions.iter().find(|d| d.issue == pipeline && d.turn == 0).unwrap();
+    assert!(d.in_force && d.status_quo == 0.2 && d.horizon == 1.0, "{d:?}");
 }
 
 #[test]

@@ -62,7 +62,7 @@ fn lower_exposure_lowers_contributions_to_the_public_good() {
     // The direct effect, in the first year.
     let exposed = mean_over(&sc, "coop.afghan", 4, unchanged);
     let sheltered = mean_over(&sc, "coop.afghan", 4, shelter);
-    assert!(exposed > sheltered + 0.05, "first year: exposed {exposed}, sheltered {sheltered}");
+    assert!(exposed > sheltered + 0.03, "first year: exposed {exposed}, sheltered {sheltered}");
     // Over the whole run fewer contributions let the threat grow, which restores part of the
     // incentive: the effect shrinks but keeps its sign.
     let exposed = mean_of(&sc, "coop.afghan", unchanged);
@@ -126,9 +126,42 @@ fn errors_and_low_rationality_push_choices_toward_a_coin_flip() {
 #[test]
 fn cooperation_with_a_patron_raises_its_influence() {
     let sc = tiny();
-    let none = mean_of(&sc, "influence.kazakhstan.nato", set("issues.transit.influence_gain", 0.0));
-    let strong = mean_of(&sc, "influence.kazakhstan.nato", set("issues.transit.influence_gain", 0.8));
-    assert!(strong > none + 0.02, "gain 0: {none}, gain 0.8: {strong}");
+    let none = mean_of(&sc, "influence.security.kazakhstan.nato", set("issues.transit.influence.security", 0.0));
+    let strong = mean_of(&sc, "influence.security.kazakhstan.nato", set("issues.transit.influence.security", 0.8));
+    assert!(strong > none + 0.01, "weight 0: {none}, weight 0.8: {strong}");
+}
+
+#[test]
+fn ending_an_arrangement_costs_the_patron_its_ties() {
+    let sc = tiny();
+    // Kazakhstan's pipeline with China is in force at the start. If it is imposed ended, China's
+    // economic share falls below where the arrangement's persistence keeps it.
+    let kept = mean_of(&sc, "influence.economic.kazakhstan.china", set("issues.pipeline.commitment", 5.0));
+    let broken = mean_of(&sc, "influence.economic.kazakhstan.china", set("issues.pipeline.commitment", 0.0));
+    assert!(kept > broken + 0.01, "kept {kept}, broken {broken}");
+}
+
+#[test]
+fn a_commitment_keeps_an_arrangement_in_force() {
+    let sc = tiny();
+    let loose = mean_of(&sc, "coop.pipeline", set("issues.pipeline.commitment", 0.0));
+    let bound = mean_of(&sc, "coop.pipeline", set("issues.pipeline.commitment", 0.6));
+    assert!(bound > loose + 0.1, "commitment 0: {loose}, commitment 0.6: {bound}");
+    // An upkeep larger than the arrangement is worth ends it, commitment or not.
+    let base = mean_of(&sc, "coop.pipeline", unchanged);
+    let costly = mean_of(&sc, "coop.pipeline", set("issues.pipeline.upkeep.kazakhstan", 1.0));
+    assert!(costly < base - 0.1, "upkeep 1: {costly}, upkeep 0: {base}");
+}
+
+#[test]
+fn a_public_good_of_no_relevance_teaches_no_trust() {
+    let sc = tiny();
+    // The US watches Russia only through the public good: with relevance 0 nothing is learnt,
+    // and trust stays at its baseline (0.4 in the fixture), whatever Russia does.
+    let ignored = mean_of(&sc, "trust.usa.russia", set("issues.afghan.relevance", 0.0));
+    assert!((ignored - 0.4).abs() < 1e-9, "relevance 0 gives {ignored}");
+    let watched = mean_of(&sc, "trust.usa.russia", unchanged);
+    assert!((watched - 0.4).abs() > 0.02, "relevance 1 gives {watched}");
 }
 
 #[test]

@@ -389,9 +389,9 @@ mod tests {
         let mut series = Series { dates, ..Default::default() };
         for (path, f) in [
             ("state.threat", &(|x: f64| 0.3 + 0.4 * x) as &dyn Fn(f64) -> f64),
-            ("influence.kazakhstan.russia", &|x| 0.6 - 0.2 * x),
-            ("influence.kazakhstan.china", &|x| 0.3 + 0.1 * x),
-            ("influence.kazakhstan.nato", &|x| 0.1 + 0.1 * x),
+            ("influence.security.kazakhstan.russia", &|x| 0.6 - 0.2 * x),
+            ("influence.security.kazakhstan.china", &|x| 0.3 + 0.1 * x),
+            ("influence.security.kazakhstan.nato", &|x| 0.1 + 0.1 * x),
             ("coop.transit", &|x| 0.8 - 0.5 * x),
             ("coop_rate.transit", &|x| 0.8 - 0.5 * x),
             ("trust.russia.china", &|x| 0.5 + 0.3 * x),

@@ -59,8 +59,8 @@ impl<'a> Names<'a> {
             ["coop_rate", issue, actor] => {
                 format!("{}'s cooperation rate on {}", self.actor(actor), self.issue(issue))
             }
-            ["influence", client, patron] => {
-                format!("{}'s share of influence in {}", self.actor(patron), self.actor(client))
+            ["influence", domain, client, patron] => {
+                format!("{}'s share of {domain} influence in {}", self.actor(patron), self.actor(client))
             }
             ["trust", a, b] => format!("{}'s trust in {}", self.actor(a), self.actor(b)),
             ["outcome", id] => self.outcome(id),
@@ -138,29 +138,37 @@ mod tests {
         assert_eq!(n.actor("csto"), "CSTO");
         // Not in the labels (an older manifest): made readable.
         assert_eq!(n.issue("transit_kazakhstan"), "Transit Kazakhstan");
-        assert_eq!(n.metric("influence.kazakhstan.china"), "China's share of influence in Kazakhstan");
+        assert_eq!(
+            n.metric("influence.economic.kazakhstan.china"),
+            "China's share of economic influence in Kazakhstan"
+        );
         assert_eq!(n.output("outcome.china_leads"), "P(China overtakes Russia in Kazakhstan)");
         assert_eq!(n.output("output.state.afghan_threat"), "mean Afghan threat level");
         let rule = OutcomeRule {
             when: vec![
-                Bound { metric: "influence.kazakhstan.china".into(), minus: None, above: Some(0.45), below: None },
+                Bound {
+                    metric: "influence.economic.kazakhstan.china".into(),
+                    minus: None,
+                    above: Some(0.45),
+                    below: None,
+                },
                 Bound { metric: "state.afghan_threat".into(), minus: None, above: None, below: Some(0.5) },
             ],
             for_turns: 8,
         };
         assert_eq!(
             n.rule(&rule),
-            "China's share of influence in Kazakhstan is above 45% and Afghan threat level is below 0.5, for 8 turns in a row"
+            "China's share of economic influence in Kazakhstan is above 45% and Afghan threat level is below 0.5, for 8 turns in a row"
         );
         let compared = Bound {
-            metric: "influence.kazakhstan.china".into(),
-            minus: Some("influence.kazakhstan.russia".into()),
+            metric: "influence.economic.kazakhstan.china".into(),
+            minus: Some("influence.economic.kazakhstan.russia".into()),
             above: Some(0.0),
             below: None,
         };
         assert_eq!(
             n.rule(&OutcomeRule { when: vec![compared], for_turns: 1 }),
-            "China's share of influence in Kazakhstan minus Russia's share of influence in Kazakhstan is above 0%"
+            "China's share of economic influence in Kazakhstan minus Russia's share of economic influence in Kazakhstan is above 0%"
         );
     }
 }

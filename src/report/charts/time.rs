@@ -178,32 +178,35 @@ pub(super) fn state<'a>(r: &'a Results, names: &Names<'_>, charts: &mut Vec<Char
     }
 }
 
-/// Influence shares: one panel per client, one line per patron in the patron's colour.
+/// Influence shares: one panel per client and domain (a row per client, a column per
+/// domain), one line per patron in the patron's colour.
 pub(super) fn influence<'a>(r: &'a Results, names: &Names<'_>, charts: &mut Vec<Chart<'a>>) {
     let series = &r.series;
     let dated = !series.dates.is_empty();
-    let influence: Vec<(Vec<&str>, &Band)> = series.of("influence").filter(|(p, _)| p.len() == 2).collect();
+    // `influence.DOMAIN.CLIENT.PATRON`.
+    let influence: Vec<(Vec<&str>, &Band)> = series.of("influence").filter(|(p, _)| p.len() == 3).collect();
     if dated && !influence.is_empty() {
+        let mut domains: Vec<&str> = Vec::new();
         let mut clients: Vec<&str> = Vec::new();
         let mut patrons: Vec<&str> = Vec::new();
         for (p, _) in &influence {
-            if !clients.contains(&p[0]) {
-                clients.push(p[0]);
-            }
-            if !patrons.contains(&p[1]) {
-                patrons.push(p[1]);
+            for (list, x) in [(&mut domains, p[0]), (&mut clients, p[1]), (&mut patrons, p[2])] {
+                if !list.contains(&x) {
+                    list.push(x);
+                }
             }
         }
-        let cols = clients.len().clamp(1, 3);
-        let panels: Vec<Panel<'_>> = clients
+        let cols = domains.len().clamp(1, 3);
+        let cells: Vec<(&str, &str)> = clients.iter().flat_map(|&c| domains.iter().map(move |&d| (c, d))).collect();
+        let panels: Vec<Panel<'_>> = cells
             .iter()
-            .map(|c| Panel {
-                title: panel_title(&names.actor(c), cols),
+            .map(|&(c, d)| Panel {
+                title: panel_title(&format!("{}: {d}", names.actor(c)), cols),
                 lines: influence
                     .iter()
-                    .filter(|(p, _)| p[0] == *c)
+                    .filter(|(p, _)| p[0] == d && p[1] == c)
                     .map(|(p, band)| Line {
-                        colour: actor_colour(p[1]),
+                        colour: actor_colour(p[2]),
                         values: &band.mean,
                         band: Some((&band.p05, &band.p95)),
                     })
@@ -215,10 +218,12 @@ pub(super) fn influence<'a>(r: &'a Results, names: &Names<'_>, charts: &mut Vec<
         charts.push(Chart {
             name: "influence",
             title: "Who holds influence in each state?".into(),
-            subtitle: "Each patron's share of influence: mean across runs, band holding 90% of runs".into(),
-            caption: "The shares of influence that each outside power holds over each state; they sum to 100% \
-                      in each state. Lines are means across runs, shaded bands the 5th to 95th percentiles. \
-                      Dashed verticals: the scheduled events, numbered as in the legend."
+            subtitle: "Each patron's share of influence, by domain: mean across runs, band holding 90% of runs".into(),
+            caption: "The shares of influence that each outside power holds over each state, one panel per \
+                      state and domain (security: forces, bases, arms; economic: trade, energy, loans, \
+                      remittances); they sum to 100% in each panel. Lines are means across runs, shaded bands \
+                      the 5th to 95th percentiles. Dashed verticals: the scheduled events, numbered as in the \
+                      legend."
                 .into(),
             body: Body::Grid(grid(
                 r,

@@ -248,6 +248,7 @@ impl Validator {
             RuleFile::Weighted => RuleKind::Weighted,
             RuleFile::Leader => RuleKind::Leader,
         };
-        Some(Organization { members, rule: DecisionRule { kind, weights, threshold, veto } })
+        let gates = vec![None; members.len()];
+        Some(Organization { members, rule: DecisionRule { kind, weights, threshold, veto }, gates })
     }
 }

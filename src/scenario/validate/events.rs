@@ -8,32 +8,42 @@ use super::{Path, Validator, did_you_mean, path, with, with_index};
 use crate::model::actor::{Actor, ActorId};
 use crate::model::calendar::Calendar;
 use crate::model::events::{Effect, Event, Op, Target, Trigger};
+use crate::model::issue::{Issue, IssueKind};
 use crate::model::metric::{Metric, Names};
 use crate::model::param::{Domain, ParamId};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::file::{EffectFile, EventFile};
+
+/// What an event's conditions and effects may name: metrics, actors, issues.
+#[derive(Clone, Copy)]
+pub(super) struct Known<'a> {
+    pub names: &'a Names<'a>,
+    pub actors: &'a [Actor],
+    pub issues: &'a [Issue],
+}
 
 impl Validator {
     pub(super) fn events(
         &mut self,
         events: &IndexMap<String, EventFile>,
         calendar: Option<&Calendar>,
-        names: &Names<'_>,
-        actors: &[Actor],
+        known: Known<'_>,
     ) -> Vec<Event> {
         // Hazards first, so that any event's effect may target any event's hazard.
         let hazards: Vec<Option<ParamId>> = events
             .iter()
             .map(|(id, e)| {
                 let at = path(&["events", id, "hazard"]);
-                e.hazard.as_ref().map(|h| self.within(&["events", id], &e.source, |v| v.param(&at, h, Domain::UNIT)))
+                // With drivers, the base of a hazard may be negative: the drivers lift it.
+                let domain = if e.hazard_drivers.is_empty() { Domain::UNIT } else { Domain::Range(-1.0, 1.0) };
+                e.hazard.as_ref().map(|h| self.within(&["events", id], &e.source, |v| v.param(&at, h, domain)))
             })
             .collect();
         events
             .iter()
             .zip(hazards)
             .map(|((id, e), hazard)| {
-                self.within(&["events", id], &e.source, |v| v.event(id, e, hazard, calendar, names, actors))
+                self.within(&["events", id], &e.source, |v| v.event(id, e, hazard, calendar, known))
             })
             .collect()
     }
@@ -44,9 +54,9 @@ impl Validator {
         e: &EventFile,
         hazard: Option<ParamId>,
         cal: Option<&Calendar>,
-        names: &Names<'_>,
-        actors: &[Actor],
+        known: Known<'_>,
     ) -> Event {
+        let Known { names, .. } = known;
         let at = path(&["events", id]);
         let trigger = match (&e.at, &e.hazard) {
             (Some(date), None) => {
@@ -69,9 +79,11 @@ impl Validator {
                 }
                 Trigger::At(turn.unwrap_or(0))
             }
-            (None, Some(_)) => {
-                Trigger::Hazard { per_year: hazard.expect("registered with the event's hazard"), repeat: e.repeat }
-            }
+            (None, Some(_)) => Trigger::Hazard {
+                per_year: hazard.expect("registered with the event's hazard"),
+                drivers: self.terms(&with(&at, "hazard_drivers"), &e.hazard_drivers, names),
+                repeat: e.repeat,
+            },
             _ => {
                 self.error(
                     &at,
@@ -86,7 +98,7 @@ impl Validator {
             .effects
             .iter()
             .enumerate()
-            .filter_map(|(i, ef)| self.effect(&with_index(&with(&at, "effects"), i), ef, names, actors))
+            .filter_map(|(i, ef)| self.effect(&with_index(&with(&at, "effects"), i), ef, known))
             .collect();
         if e.effects.is_empty() {
             self.error(
@@ -101,11 +113,12 @@ impl Validator {
             trigger,
             when,
             effects,
+            forcing: e.forcing,
             source: e.source.clone(),
         }
     }
 
-    fn effect(&mut self, at: &Path, ef: &EffectFile, names: &Names<'_>, actors: &[Actor]) -> Option<Effect> {
+    fn effect(&mut self, at: &Path, ef: &EffectFile, known: Known<'_>) -> Option<Effect> {
         let (op, amount) = match (&ef.set, &ef.add, &ef.scale) {
             (Some(v), None, None) => (Op::Set, v),
             (None, Some(v), None) => (Op::Add, v),
@@ -120,7 +133,7 @@ impl Validator {
             }
         };
         let at_t = with(at, "target");
-        let target = self.target(&at_t, &ef.target, names, actors)?;
+        let target = self.target(&at_t, &ef.target, known)?;
         if let Target::Param(id) = target {
             let p = &self.params.get(id).path;
             // These are read once, when a run starts: changing them later would do nothing.
@@ -150,13 +163,20 @@ impl Validator {
         Some(Effect { target, op, amount })
     }
 
-    fn target(&mut self, at: &Path, text: &str, names: &Names<'_>, actors: &[Actor]) -> Option<Target> {
+    fn target(&mut self, at: &Path, text: &str, known: Known<'_>) -> Option<Target> {
+        let Known { names, actors, issues } = known;
+        let arrangements: Vec<usize> = issues
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| matches!(i.kind, IssueKind::Dyadic { arrangement: Some(_), .. }))
+            .map(|(k, _)| k)
+            .collect();
         let parts: Vec<&str> = text.split('.').collect();
         let actor = |name: &str| actors.iter().position(|a| a.id == name).map(ActorId);
         let resolved = match parts.as_slice() {
             ["state", ..] | ["influence", ..] => match Metric::parse(text, names) {
                 Ok(Metric::State(v)) => Some(Target::State(v)),
-                Ok(Metric::Influence { client, patron }) => Some(Target::Influence { client, patron }),
+                Ok(Metric::Influence { domain, client, patron }) => Some(Target::Influence { domain, client, patron }),
                 _ => self.params.find(text).map(Target::Param),
             },
             ["trust", a, _] | ["trust_baseline", a, _]
@@ -174,12 +194,24 @@ impl Validator {
                 _ => None,
             },
             ["issues", k, "active"] => names.issues.iter().position(|i| i == k).map(Target::IssueActive),
+            ["issues", k, "in_force"] => match names.issues.iter().position(|i| i == k) {
+                Some(i) if arrangements.contains(&i) => Some(Target::InForce(i)),
+                Some(_) => {
+                    self.error(
+                        at,
+                        Diagnostic::new("", format!("issue `{k}` is not an arrangement"))
+                            .expected("the id of an issue with kind = \"arrangement\""),
+                    );
+                    return None;
+                }
+                None => None,
+            },
             _ => self.params.find(text).map(Target::Param),
         };
         if resolved.is_none() {
             let candidates: Vec<String> = self.params.iter().map(|(_, p)| p.path.clone()).collect();
             let mut d = Diagnostic::new("", format!("`{text}` is not something an event can change"))
-                .expected("state.NAME, trust.A.B, trust_baseline.A.B, influence.CLIENT.PATRON, issues.ID.active, or the path of a scenario parameter");
+                .expected("state.NAME, trust.A.B, trust_baseline.A.B, influence.DOMAIN.CLIENT.PATRON, issues.ID.active, issues.ID.in_force, or the path of a scenario parameter");
             if let Err(e) = Metric::parse(text, names)
                 && matches!(parts[0], "state" | "influence" | "trust")
             {

@@ -1,12 +1,14 @@
-//! `[issues.ID]`: dyadic games (sides and payoffs) and public goods (participants, threat,
-//! efficacy, exposure, reach, cost), with their salience, effects on mutual cooperation and
-//! influence gains.
+//! `[issues.ID]`: dyadic games and arrangements (sides and payoffs; an arrangement's state at
+//! the start, commitment, formation cost, membership) and public goods (participants,
+//! threat, efficacy, exposure, reach and its drivers, cost), with their salience, effects on
+//! mutual cooperation, weight in the influence domains and relevance to trust.
 
 use indexmap::IndexMap;
 
 use super::{Path, Validator, did_you_mean, path, unknown, with, with_index};
+use crate::model::actor::Actor;
 use crate::model::actor::ActorId;
-use crate::model::issue::{DimPayoff, Issue, IssueKind, Linear, PublicGood};
+use crate::model::issue::{Arrangement, DimPayoff, Issue, IssueKind, Linear, Membership, PublicGood};
 use crate::model::metric::{Metric, Names};
 use crate::model::param::{Domain, ParamId};
 use crate::scenario::diagnostic::Diagnostic;
@@ -24,7 +26,7 @@ impl Validator {
             .iter()
             .map(|(id, issue)| {
                 let (key, list) = match issue.kind {
-                    IssueKindFile::Dyadic => ("sides", &issue.sides),
+                    IssueKindFile::Dyadic | IssueKindFile::Arrangement => ("sides", &issue.sides),
                     IssueKindFile::PublicGood => ("participants", &issue.participants),
                 };
                 let at = path(&["issues", id, key]);
@@ -59,6 +61,87 @@ impl Validator {
             .collect()
     }
 
+    /// A value `>= 0` of the issue: as the file gives it, or the documented default, whose
+    /// source is the issue's own (as for a participant's default reach).
+    fn param_or_inherit(&mut self, at: &Path, p: Option<&ParamFile>, default: f64) -> ParamId {
+        match p {
+            Some(p) => self.param(at, p, Domain::NonNegative),
+            None => self.implicit(at, default, Domain::NonNegative, true),
+        }
+    }
+
+    /// `METRIC = coefficient` terms, such as a reach's or a hazard's drivers.
+    pub(super) fn terms(
+        &mut self,
+        at: &Path,
+        drivers: &IndexMap<String, ParamFile>,
+        names: &Names<'_>,
+    ) -> Vec<(Metric, ParamId)> {
+        drivers
+            .iter()
+            .filter_map(|(m, p)| {
+                let at_m = with(at, m);
+                let metric = self.metric(&at_m, m, names, true)?;
+                Some((metric, self.param(&at_m, p, Domain::Real)))
+            })
+            .collect()
+    }
+
+    /// Resolves membership arrangements: the organization on one side must list the state on
+    /// the other among its members, each member at most once; the member then votes in the
+    /// organization only while the arrangement is in force.
+    pub(super) fn memberships(
+        &mut self,
+        issues: &mut [Issue],
+        actors: &mut [Actor],
+        files: &IndexMap<String, IssueFile>,
+    ) {
+        for (k, (issue, (id, f))) in issues.iter_mut().zip(files).enumerate() {
+            if !f.membership || issue.participants.len() != 2 {
+                continue;
+            }
+            let at = path(&["issues", id, "membership"]);
+            let [x, y] = [issue.participants[0], issue.participants[1]];
+            let (org, member) = match (actors[x.0].organization.is_some(), actors[y.0].organization.is_some()) {
+                (true, false) => (x, y),
+                (false, true) => (y, x),
+                _ => {
+                    self.error(
+                        &at,
+                        Diagnostic::new("", "a membership is between a state and an organization")
+                            .expected("sides = [\"STATE\", \"ORGANIZATION\"]"),
+                    );
+                    continue;
+                }
+            };
+            let name = |a: ActorId| actors[a.0].id.clone();
+            let (org_name, member_name) = (name(org), name(member));
+            let organization = actors[org.0].organization.as_mut().expect("checked");
+            let Some(index) = organization.members.iter().position(|&m| m == member) else {
+                self.error(
+                    &at,
+                    Diagnostic::new("", format!("`{member_name}` is not listed among the members of `{org_name}`"))
+                        .help(format!("add `{member_name}` to `actors.{org_name}.members`: its membership arrangement says when it votes")),
+                );
+                continue;
+            };
+            if organization.gates[index].is_some() {
+                self.error(
+                    &at,
+                    Diagnostic::new(
+                        "",
+                        format!("`{member_name}` already has a membership arrangement with `{org_name}`"),
+                    ),
+                );
+                continue;
+            }
+            organization.gates[index] = Some(k);
+            if let IssueKind::Dyadic { arrangement: Some(a), .. } = &mut issue.kind {
+                a.membership = Some(Membership { organization: org, index });
+            }
+        }
+    }
+
     fn linear(
         &mut self,
         at: &Path,
@@ -87,8 +170,19 @@ impl Validator {
                 v.error(&with(&at, key), Diagnostic::new("", format!("`{key}` applies only to {kind} issues")));
             }
         };
+        if f.kind != IssueKindFile::Arrangement {
+            for (key, present) in [
+                ("in_force", f.in_force),
+                ("commitment", f.commitment.is_some()),
+                ("formation", f.formation.is_some()),
+                ("membership", f.membership),
+                ("upkeep", !f.upkeep.is_empty()),
+            ] {
+                wrong_kind(self, key, present, "arrangement");
+            }
+        }
         let kind = match f.kind {
-            IssueKindFile::Dyadic => {
+            IssueKindFile::Dyadic | IssueKindFile::Arrangement => {
                 for (key, present) in [
                     ("participants", !f.participants.is_empty()),
                     ("threat", f.threat.is_some()),
@@ -96,6 +190,7 @@ impl Validator {
                     ("harm_dimension", f.harm_dimension.is_some()),
                     ("exposure", !f.exposure.is_empty()),
                     ("reach", !f.reach.is_empty()),
+                    ("reach_drivers", !f.reach_drivers.is_empty()),
                     ("cost", !f.cost.is_empty()),
                 ] {
                     wrong_kind(self, key, present, "public_good");
@@ -149,7 +244,19 @@ impl Validator {
                 if f.payoffs.is_empty() {
                     self.error(&at, Diagnostic::new("", format!("issue `{id}` has no payoffs")).expected("[issues.ID.payoffs.SIDE] tables with DIMENSION = { reward, sucker, temptation, punishment }"));
                 }
-                IssueKind::Dyadic { payoffs }
+                let arrangement = (f.kind == IssueKindFile::Arrangement).then(|| Arrangement {
+                    in_force: f.in_force,
+                    commitment: self.param_or_inherit(&with(&at, "commitment"), f.commitment.as_ref(), 0.0),
+                    formation: self.param_or_inherit(&with(&at, "formation"), f.formation.as_ref(), 0.0),
+                    upkeep: {
+                        let ids = self.per_participant(&at, id, "upkeep", &f.upkeep, &f.sides, Some(0.0));
+                        let fallback = ids.first().copied().unwrap_or(ParamId(0));
+                        [ids.first().copied().unwrap_or(fallback), ids.get(1).copied().unwrap_or(fallback)]
+                    },
+                    // Resolved once every issue is known (`memberships`).
+                    membership: None,
+                });
+                IssueKind::Dyadic { payoffs, arrangement }
             }
             IssueKindFile::PublicGood => {
                 for (key, present) in [("sides", !f.sides.is_empty()), ("payoffs", !f.payoffs.is_empty())] {
@@ -215,8 +322,25 @@ impl Validator {
                     })
                     .collect();
                 let reach = self.per_participant(&at, id, "reach", &f.reach, &f.participants, Some(1.0));
+                let at_r = with(&at, "reach_drivers");
+                for e in f.reach_drivers.keys().filter(|e| !f.participants.contains(e)) {
+                    self.error_on_key(
+                        &with(&at_r, e),
+                        Diagnostic::new("", format!("`{e}` is not a participant of `{id}`"))
+                            .help_opt(did_you_mean(e, f.participants.iter().map(String::as_str))),
+                    );
+                }
+                let reach_drivers = f
+                    .participants
+                    .iter()
+                    .map(|p| match f.reach_drivers.get(p) {
+                        Some(terms) => self.terms(&with(&at_r, p), terms, names),
+                        None => Vec::new(),
+                    })
+                    .collect();
                 IssueKind::PublicGood(PublicGood {
                     reach,
+                    reach_drivers,
                     threat: threat.unwrap_or(0),
                     efficacy,
                     harm_dimension: harm.unwrap_or(0),
@@ -246,7 +370,22 @@ impl Validator {
                 }
             })
             .collect();
-        let influence_gain = self.opt_param(&with(&at, "influence_gain"), f.influence_gain.as_ref(), Domain::UNIT);
+        let at_i = with(&at, "influence");
+        let influence = f
+            .influence
+            .iter()
+            .filter_map(|(domain, p)| {
+                let at_d = with(&at_i, domain);
+                let Some(d) = names.domains.iter().position(|x| x == domain) else {
+                    self.error_on_key(&at_d, unknown("influence domain", domain, names.domains));
+                    return None;
+                };
+                Some((d, self.param(&at_d, p, Domain::Real)))
+            })
+            .collect();
+        // A contribution to a shared threat is no dealing with any one partner.
+        let default_relevance = if f.kind == IssueKindFile::PublicGood { 0.0 } else { 1.0 };
+        let relevance = self.param_or_inherit(&with(&at, "relevance"), f.relevance.as_ref(), default_relevance);
         Issue {
             id: id.to_string(),
             label: f.label.clone().unwrap_or_else(|| id.to_string()),
@@ -255,7 +394,8 @@ impl Validator {
             kind,
             salience,
             on_mutual,
-            influence_gain,
+            influence,
+            relevance,
             source: f.source.clone(),
         }
     }

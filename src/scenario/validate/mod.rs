@@ -20,6 +20,7 @@ mod issues;
 mod outcomes;
 mod state;
 mod trust;
+mod uncertainty;
 
 use serde::Deserialize;
 use toml::de::DeTable;
@@ -145,7 +146,15 @@ impl Validator {
             Some(s) => (Some(s.clone()), None),
             None => self.inherited_source(),
         };
-        self.params.push(Param { path: dotted(at), domain, dist, source, source_from, defaulted: false })
+        self.params.push(Param {
+            path: dotted(at),
+            domain,
+            dist,
+            source,
+            source_from,
+            defaulted: false,
+            uncertainty: None,
+        })
     }
 
     /// Registers a value the file leaves implicit, inheriting the enclosing table's source when
@@ -154,7 +163,15 @@ impl Validator {
     fn implicit(&mut self, at: &Path, value: f64, domain: Domain, inherit: bool) -> ParamId {
         let (source, source_from) = if inherit { self.inherited_source() } else { (None, None) };
         let dist = Distribution::Fixed { value };
-        self.params.push(Param { path: dotted(at), domain, dist, source, source_from, defaulted: true })
+        self.params.push(Param {
+            path: dotted(at),
+            domain,
+            dist,
+            source,
+            source_from,
+            defaulted: true,
+            uncertainty: None,
+        })
     }
 
     fn inherited_source(&self) -> (Option<String>, Option<String>) {
@@ -196,6 +213,7 @@ impl Validator {
                     source: f.source.clone(),
                     source_from: None,
                     defaulted: true,
+                    uncertainty: None,
                 })
             }
             (None, None) => self.implicit(at, value, domain, false),
@@ -333,6 +351,8 @@ impl Validator {
         let (actor_ids, actors) = self.actors(f, &dimensions);
         let trust = self.trust(f, &actors, &actor_ids);
         let influence = self.influence(f, &actors, &actor_ids);
+        let horizon =
+            self.param_or(&path(&["model", "horizon"]), f.model.horizon.as_ref(), None, 1.0, Domain::Range(0.0, 100.0));
 
         // Issues, state and outcome names (metrics refer to all of them).
         let state_ids: Vec<String> = f.state.keys().cloned().collect();
@@ -358,6 +378,7 @@ impl Validator {
             state: state_ids.clone(),
             issues: issue_ids.clone(),
             participants: participants.clone(),
+            domains: influence.domains.clone(),
             clients: influence.clients.clone(),
             patrons: influence.patrons.clone(),
             outcomes: outcome_ids.clone(),
@@ -368,6 +389,7 @@ impl Validator {
             state: &names_store.state,
             issues: &names_store.issues,
             participants: &names_store.participants,
+            domains: &names_store.domains,
             clients: &names_store.clients,
             patrons: &names_store.patrons,
             outcomes: &names_store.outcomes,
@@ -375,9 +397,16 @@ impl Validator {
         };
 
         let state = self.state(&f.state, &names);
-        let issues = self.issues(&f.issues, &participants, &dimensions, &names);
+        let mut issues = self.issues(&f.issues, &participants, &dimensions, &names);
+        let mut actors = actors;
+        self.memberships(&mut issues, &mut actors, &f.issues);
         let outcomes = self.outcomes(&f.outcomes, &names);
-        let events = self.events(&f.events, calendar.as_ref(), &names, &actors);
+        let events = self.events(
+            &f.events,
+            calendar.as_ref(),
+            events::Known { names: &names, actors: &actors, issues: &issues },
+        );
+        self.uncertainty(&f.uncertainty);
 
         // Only a valid scenario is recorded: with errors, issues may lack their sides.
         let series = if self.diags.is_empty() {
@@ -407,6 +436,7 @@ impl Validator {
             events,
             outcomes,
             window,
+            horizon,
             series,
             names: names_store,
             files: Vec::new(),

@@ -10,7 +10,7 @@ use crate::model::metric::{Metric, Names};
 use crate::model::outcome::{Condition, Outcome};
 use crate::scenario::Influence;
 use crate::scenario::diagnostic::Diagnostic;
-use crate::scenario::file::{ConditionFile, OutcomeFile};
+use crate::scenario::file::{ConditionFile, OutcomeFile, ThresholdFile};
 
 impl Validator {
     pub(super) fn outcomes(&mut self, outcomes: &IndexMap<String, OutcomeFile>, names: &Names<'_>) -> Vec<Outcome> {
@@ -50,9 +50,9 @@ impl Validator {
             .filter_map(|(i, c)| {
                 let at_c = with_index(at, i);
                 let metric = self.metric(&with(&at_c, "metric"), &c.metric, names, false);
-                let (above, threshold) = match (c.above, c.below) {
-                    (Some(x), None) => (true, x),
-                    (None, Some(x)) => (false, x),
+                let (above, threshold, key) = match (&c.above, &c.below) {
+                    (Some(x), None) => (true, x, "above"),
+                    (None, Some(x)) => (false, x, "below"),
                     _ => {
                         self.error(
                             &at_c,
@@ -62,11 +62,16 @@ impl Validator {
                         return None;
                     }
                 };
-                if !threshold.is_finite() {
-                    self.error(&at_c, Diagnostic::new("", format!("threshold {threshold} is not a finite number")));
-                    return None;
-                }
-                Some(Condition { metric: metric?, other: None, above, threshold })
+                // A number, or another metric to compare with (`metric − other` against 0).
+                let (other, threshold) = match threshold {
+                    ThresholdFile::Number(x) if !x.is_finite() => {
+                        self.error(&at_c, Diagnostic::new("", format!("threshold {x} is not a finite number")));
+                        return None;
+                    }
+                    ThresholdFile::Number(x) => (None, *x),
+                    ThresholdFile::Metric(path) => (Some(self.metric(&with(&at_c, key), path, names, false)?), 0.0),
+                };
+                Some(Condition { metric: metric?, other, above, threshold })
             })
             .collect()
     }
@@ -82,9 +87,11 @@ pub(super) fn recorded_metrics(
     n_state: usize,
 ) -> Vec<Metric> {
     let mut out: Vec<Metric> = (0..n_state).map(Metric::State).collect();
-    for c in 0..influence.clients.len() {
-        for p in 0..influence.patrons.len() {
-            out.push(Metric::Influence { client: c, patron: p });
+    for domain in 0..influence.domains.len() {
+        for client in 0..influence.clients.len() {
+            for patron in 0..influence.patrons.len() {
+                out.push(Metric::Influence { domain, client, patron });
+            }
         }
     }
     for (k, parts) in participants.iter().enumerate() {

@@ -165,7 +165,7 @@ impl Render<'_> {
             }
             5 => {
                 let (client, patrons) = self.influence_rows();
-                format!("influence.{client}.{}", self.name(m.b, &patrons))
+                format!("influence.security.{client}.{}", self.name(m.b, &patrons))
             }
             6 => {
                 let ids: Vec<String> = (0..outcomes).map(|i| format!("o{i}")).collect();
@@ -432,7 +432,7 @@ pub(super) fn render(spec: &Spec) -> String {
 
     if let Some((_, shares)) = &spec.influence {
         let (client, patrons) = r.influence_rows();
-        r.line(format!("[influence.{client}]"));
+        r.line(format!("[influence.security.{client}]"));
         for (i, (name, (_, p))) in patrons.iter().zip(shares).enumerate() {
             // A client's shares are normalised: a clean case keeps one of them positive.
             let share = if r.clean() && i == 0 { "0.5".into() } else { r.param(p, Dom::UNIT) };
@@ -448,12 +448,19 @@ pub(super) fn render(spec: &Spec) -> String {
         match issue {
             IssueSpec::Dyadic { sides, payoffs, gain, salience, on_mutual, active } => {
                 let (a, b) = r.sides(*sides);
-                r.line(format!("[issues.{id}]\nkind = \"dyadic\"\nsides = [\"{a}\", \"{b}\"]"));
+                // Every other dyadic issue is an arrangement, in force at the start.
+                if i % 2 == 1 {
+                    r.line(format!("[issues.{id}]\nkind = \"arrangement\"\nsides = [\"{a}\", \"{b}\"]"));
+                    r.line("in_force = true\ncommitment = 0.1\nformation = 0.05");
+                } else {
+                    r.line(format!("[issues.{id}]\nkind = \"dyadic\"\nsides = [\"{a}\", \"{b}\"]"));
+                }
                 if !active {
                     r.line("active = false");
                 }
-                if let Some(g) = gain {
-                    r.line(format!("influence_gain = {}", r.param(g, Dom::UNIT)));
+                // An issue's weight counts in an influence domain the scenario defines.
+                if let (Some(g), Some(_)) = (gain, &spec.influence) {
+                    r.line(format!("influence = {{ security = {} }}", r.param(g, Dom::UNIT)));
                 }
                 if let Some((base, drivers)) = salience {
                     let d: Vec<String> = drivers
@@ -544,7 +551,7 @@ pub(super) fn render(spec: &Spec) -> String {
                     0 if !r.vars.is_empty() => (format!("state.{}", r.name(ef.a, &r.vars)), Dom::REAL),
                     2 if spec.influence.is_some() => {
                         let (client, patrons) = r.influence_rows();
-                        (format!("influence.{client}.{}", r.name(ef.b, &patrons)), Dom::UNIT)
+                        (format!("influence.security.{client}.{}", r.name(ef.b, &patrons)), Dom::UNIT)
                     }
                     3 if !r.issues.is_empty() => (format!("issues.{}.active", r.name(ef.a, &r.issues)), Dom::UNIT),
                     4 => (
