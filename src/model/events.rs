@@ -16,6 +16,10 @@ pub struct Event {
     pub when: Vec<Condition>,
     pub effects: Vec<Effect>,
     pub source: Option<String>,
+    /// A forcing: something imposed on the model from outside (the 2014 Ukraine break), not
+    /// something it forecasts. A hindcast lists the facts about a forcing event but never
+    /// scores them: the model would get credit for what it was told.
+    pub forcing: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]

@@ -102,6 +102,8 @@ impl Validator {
             when,
             effects,
             source: e.source.clone(),
+            // Set by the `forcing` key once the format has one.
+            forcing: false,
         }
     }
 
