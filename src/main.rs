@@ -11,9 +11,10 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use heartland::analysis::compare;
+use heartland::analysis::hindcast::{Observations, summary};
 use heartland::analysis::sweep::Sweep;
 use heartland::montecarlo::Plan;
-use heartland::pipeline::{self, RunJob, SweepJob};
+use heartland::pipeline::{self, HindcastJob, RunJob, SweepJob};
 use heartland::report::{self, PublishError};
 use heartland::results::ReadError;
 use heartland::scenario::{Scenario, ScenarioError, sha256_hex};
@@ -102,6 +103,9 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Score a scenario against what happened: hindcast.csv, scores.csv, reliability.csv,
+    /// manifest.json.
+    Hindcast(HindcastArgs),
     /// Check a scenario file and print what it defines.
     Validate {
         /// The scenario file.
@@ -132,6 +136,29 @@ struct RunArgs {
     quiet: bool,
 }
 
+#[derive(clap::Args)]
+struct HindcastArgs {
+    /// The scenario file.
+    scenario: PathBuf,
+    /// The observation file (CSV: id,claim,quantity,mode,from,to,observed,tolerance,split,source).
+    observations: PathBuf,
+    /// Number of runs [default: the scenario's].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    runs: Option<u64>,
+    /// Master seed [default: the scenario's].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Output directory [default: outputs/hindcast/<scenario file stem>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 /// A failure, rendered once for people.
 enum Failure {
     /// Bad input: exit code 2.
@@ -153,6 +180,7 @@ fn main() -> ExitCode {
         Some(Command::Compare { base, variant, runs, seed, threads }) => compare(&base, &variant, runs, seed, threads),
         Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
         Some(Command::List) => list(),
+        Some(Command::Hindcast(args)) => hindcast(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -284,6 +312,63 @@ fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
             published.charts.len(),
             dir.join("charts").display()
         );
+    }
+    Ok(())
+}
+
+/// Reads an observation file and checks it against `scenario`.
+fn load_observations(path: &Path, scenario: &Scenario) -> Result<(Observations, String), Failure> {
+    match Observations::load(path, scenario) {
+        Ok((obs, bytes)) => Ok((obs, sha256_hex(&bytes))),
+        Err(e @ ScenarioError::Invalid { .. }) => Err(Failure::Input(e.to_string())),
+        Err(ScenarioError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Err(Failure::Input(format!("error: no observation file at {}", path.display())))
+        }
+        Err(e) => Err(Failure::Io(e.to_string())),
+    }
+}
+
+fn stem(path: &Path, fallback: &str) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| fallback.into())
+}
+
+fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
+    let (scenario, bytes) = load(&args.scenario)?;
+    let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
+    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("hindcast").join(stem(&args.scenario, "scenario")));
+    let plan =
+        Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
+    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
+    let pool = pool(args.threads)?;
+    let (file, sha256) = (args.scenario.display().to_string(), sha256_hex(&bytes));
+    let job = HindcastJob {
+        scenario: &scenario,
+        file: &file,
+        sha256: &sha256,
+        observations: &observations,
+        observations_sha256: &observations_sha256,
+        plan,
+        out: &out,
+        draw: false,
+    };
+    let done =
+        pool.install(|| pipeline::hindcast_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let last = scenario.calendar.period(done.turns_per_run.saturating_sub(1));
+        say!(
+            "{} against {}: {} facts, {} runs to {last} in {:.2} s on {} threads",
+            scenario.name,
+            observations.file,
+            observations.rows.len(),
+            plan.runs,
+            done.wall_seconds,
+            done.threads
+        );
+        say!("results in {}/\n", out.display());
+        for line in summary::summary(&done.assessment, 5) {
+            say!("{line}");
+        }
     }
     Ok(())
 }

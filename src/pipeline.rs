@@ -7,19 +7,24 @@
 //! the job asks for them. The binary, the benchmarks and the tests all call these, so there is
 //! one way to produce a result set.
 //!
+//! [`hindcast_to_dir`] scores a scenario against an observation file and writes
+//! `hindcast.csv`, `scores.csv`, `reliability.csv` and its manifest.
+//!
 //! A pipeline runs on the current rayon pool (install one to choose the thread count) and
 //! reports progress through a callback; it never prints.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::analysis::hindcast::{self, Assessment, Observations, Split};
 use crate::analysis::prim::Trajectory;
 use crate::analysis::sweep::{self, PointResult, SensitivityRow, Sweep};
 use crate::montecarlo::{self, Plan, Summary};
 use crate::results::{
-    Manifest, ManifestScenario, OutcomeRow, OutputError, PointsWriter, RunsWriter, SweepManifest, SweepRunsWriter,
-    outcome_rows, remove_stale_temporaries, write_discovery, write_manifest, write_outcomes, write_sensitivity,
-    write_series, write_sweep_manifest,
+    HindcastManifest, Manifest, ManifestObservations, ManifestScenario, OutcomeRow, OutputError, PointsWriter,
+    RunsWriter, SweepManifest, SweepRunsWriter, outcome_rows, remove_stale_temporaries, write_discovery,
+    write_hindcast, write_hindcast_manifest, write_manifest, write_outcomes, write_reliability, write_scores,
+    write_sensitivity, write_series, write_sweep_manifest,
 };
 use crate::scenario::Scenario;
 
@@ -230,4 +235,100 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
     write_sweep_manifest(&manifest, &out.join("manifest.json"))?;
     publish(out, job.draw)?;
     Ok(SweepDone { sensitivity, discovery, threads, wall_seconds: wall })
+}
+
+/// A hindcast of one scenario on one observation file, into a folder.
+#[derive(Debug, Clone, Copy)]
+pub struct HindcastJob<'a> {
+    /// The checked scenario.
+    pub scenario: &'a Scenario,
+    /// How the manifest names the scenario: the path it was read from.
+    pub file: &'a str,
+    /// Hex SHA-256 of the scenario file's bytes.
+    pub sha256: &'a str,
+    /// The facts, checked against the scenario.
+    pub observations: &'a Observations,
+    /// Hex SHA-256 of the observation file's bytes.
+    pub observations_sha256: &'a str,
+    /// Which runs.
+    pub plan: Plan,
+    /// The output folder (created if missing).
+    pub out: &'a Path,
+    /// Draw the charts and the report after the tables.
+    pub draw: bool,
+}
+
+/// What a finished hindcast leaves besides its files.
+#[derive(Debug, Clone)]
+pub struct HindcastDone {
+    pub assessment: Assessment,
+    /// Turns each run played (up to the last turn any fact needs).
+    pub turns_per_run: usize,
+    /// Threads of the pool the runs used.
+    pub threads: usize,
+    /// Seconds spent running and writing the tables.
+    pub wall_seconds: f64,
+}
+
+/// The tables of an assessment: `hindcast.csv`, `scores.csv`, `reliability.csv` in `out`.
+fn write_assessment(a: &Assessment, out: &Path) -> Result<Vec<&'static str>, PipelineError> {
+    write_hindcast(&a.facts, &out.join("hindcast.csv"))?;
+    write_scores(&a.scores, &out.join("scores.csv"))?;
+    write_reliability(&a.reliability, &out.join("reliability.csv"))?;
+    Ok(vec!["hindcast.csv", "scores.csv", "reliability.csv"])
+}
+
+/// How the manifest describes an observation file.
+fn manifest_observations(obs: &Observations, sha256: &str) -> ManifestObservations {
+    ManifestObservations {
+        file: obs.file.clone(),
+        sha256: sha256.to_string(),
+        facts: obs.rows.len(),
+        train: obs.in_split(Split::Train).count(),
+        test: obs.in_split(Split::Test).count(),
+        forcing: obs.in_split(Split::Forcing).count(),
+    }
+}
+
+/// The manifest's description of a scenario.
+fn manifest_scenario(sc: &Scenario, file: &str, sha256: &str) -> ManifestScenario {
+    ManifestScenario {
+        name: sc.name.clone(),
+        description: sc.description.clone(),
+        question: sc.question.clone(),
+        file: file.to_string(),
+        sha256: sha256.to_string(),
+        sources: sc.files.clone(),
+    }
+}
+
+/// Runs `job` on the current rayon pool; `progress` is called with 1 as each run finishes.
+pub fn hindcast_to_dir(job: &HindcastJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<HindcastDone, PipelineError> {
+    let (sc, out, plan) = (job.scenario, job.out, job.plan);
+    prepare(out)?;
+    let threads = rayon::current_num_threads();
+    let started = Instant::now();
+    let (assessment, decisions) = hindcast::hindcast(sc, job.observations, plan, progress);
+    let mut files = write_assessment(&assessment, out)?;
+    files.push("manifest.json");
+    let wall = started.elapsed().as_secs_f64();
+    let turns_per_run = job.observations.rows.iter().map(|o| o.last + 1).max().unwrap_or(0);
+    let manifest = HindcastManifest {
+        tool: "heartland",
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: manifest_scenario(sc, job.file, job.sha256),
+        observations: manifest_observations(job.observations, job.observations_sha256),
+        seed: plan.seed,
+        runs: plan.runs,
+        threads,
+        wall_seconds: (wall * 1000.0).round() / 1000.0,
+        turns_per_run,
+        actor_decisions: decisions,
+        log_clip: [hindcast::score::CLIP.0, hindcast::score::CLIP.1],
+        bins: hindcast::score::BINS_DESCRIPTION,
+        files,
+    };
+    write_hindcast_manifest(&manifest, &out.join("manifest.json"))?;
+    publish(out, job.draw)?;
+    Ok(HindcastDone { assessment, turns_per_run, threads, wall_seconds: wall })
 }

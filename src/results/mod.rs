@@ -8,6 +8,10 @@
 //! asked for `runs.csv` (one row per replication), `sensitivity.csv` (Sobol or Morris
 //! statistics) and `discovery.csv` (the PRIM trajectory).
 //!
+//! A hindcast's folder holds `hindcast.csv` (one row per fact: forecast, scores,
+//! references), `scores.csv` (per split and forecaster), `reliability.csv` (per split and
+//! bin) and `manifest.json`.
+//!
 //! Each file has one module here that declares its columns once and holds both its writer and
 //! its reader, with a round-trip test. Every file is written under a temporary name in its
 //! final directory and renamed into place once complete ([`atomic`]), so an interrupted run
@@ -26,10 +30,13 @@ pub mod atomic;
 pub mod date;
 pub mod discovery;
 pub mod error;
+pub mod hindcast;
 pub mod manifest;
 pub mod outcomes;
 pub mod points;
+pub mod reliability;
 pub mod runs;
+pub mod scores;
 pub mod sensitivity;
 pub mod series;
 pub mod set;
@@ -41,13 +48,17 @@ pub use atomic::{AtomicFile, OutputError, num, remove_stale_temporaries};
 pub use date::Date;
 pub use discovery::{PrimBox, read_discovery, write_discovery};
 pub use error::ReadError;
+pub use hindcast::{read_hindcast, write_hindcast};
 pub use manifest::{
-    Manifest, ManifestScenario, RunInfo, ScenarioInfo, SweepInfo, SweepManifest, is_sweep, read_manifest,
-    read_sweep_manifest, sha256_hex, write_manifest, write_sweep_manifest,
+    HindcastInfo, HindcastManifest, Manifest, ManifestObservations, ManifestScenario, RunInfo, ScenarioInfo, SweepInfo,
+    SweepManifest, is_hindcast, is_sweep, read_hindcast_manifest, read_manifest, read_sweep_manifest, sha256_hex,
+    write_hindcast_manifest, write_manifest, write_sweep_manifest,
 };
 pub use outcomes::{OutcomeRow, outcome_rows, read_outcomes, write_outcomes};
 pub use points::{Point, PointsTable, PointsWriter, read_points};
+pub use reliability::{read_reliability, write_reliability};
 pub use runs::{Reached, RunsWriter, SweepRunsWriter, read_reached, runs_header};
+pub use scores::{read_scores, write_scores};
 pub use sensitivity::{Sensitivity, read_sensitivity, write_sensitivity};
 pub use series::{Band, Series, read_series, write_series};
 pub use set::{Results, SweepResults};

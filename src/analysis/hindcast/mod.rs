@@ -14,6 +14,7 @@ pub mod collect;
 pub mod observations;
 pub mod quantity;
 pub mod score;
+pub mod summary;
 
 use serde::Serialize;
 

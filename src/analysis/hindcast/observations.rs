@@ -168,6 +168,9 @@ impl Observations {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut diags = Vec::new();
         let rows = parse_rows(text, sc, &mut diags);
+        if rows.is_empty() && diags.is_empty() {
+            diags.push(Diagnostic::new("", "the file has no facts").expected("a row per fact under the header"));
+        }
         if diags.is_empty() {
             Ok(Observations { file: file.to_string(), rows })
         } else {

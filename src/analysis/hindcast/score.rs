@@ -23,6 +23,10 @@ pub const CLIP: (f64, f64) = (0.01, 0.99);
 /// Number of reliability bins.
 pub const BINS: usize = 11;
 
+/// The bins in words, for manifests.
+pub const BINS_DESCRIPTION: &str =
+    "11 bins of width 0.1 centred on 0, 0.1, ..., 1: [0, 0.05), [0.05, 0.15), ..., [0.85, 0.95), [0.95, 1]";
+
 /// `p` clipped to [`CLIP`].
 pub fn clip(p: f64) -> f64 {
     p.clamp(CLIP.0, CLIP.1)

@@ -1,0 +1,154 @@
+//! Hindcasts and calibration through the built binary: outputs, pinned values, determinism,
+//! and located errors for bad observation files with nothing written.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::fixture;
+
+fn heartland(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heartland")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap()
+}
+
+fn hindcast_tiny(out: &Path, threads: &str) -> Output {
+    let (tiny, facts) = (fixture("tiny.toml"), fixture("tiny_facts.csv"));
+    let o = heartland(&[
+        "hindcast",
+        tiny.to_str().unwrap(),
+        facts.to_str().unwrap(),
+        "--runs",
+        "200",
+        "--threads",
+        threads,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    names
+}
+
+/// The tiny scenario on its fixture facts, end to end, with values pinned for its seed (7)
+/// and 200 runs: a change to the engine, the collector or the scores shows here.
+#[test]
+fn a_tiny_hindcast_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = hindcast_tiny(dir.path(), "2");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("8 facts, 200 runs to 2018-Q4") && stdout.contains("most wrong"), "{stdout}");
+    for f in ["hindcast.csv", "manifest.json", "reliability.csv", "scores.csv"] {
+        assert!(files(dir.path()).contains(&f.to_string()), "{f}");
+    }
+    let facts = heartland::results::read_hindcast(&dir.path().join("hindcast.csv")).unwrap();
+    let p: Vec<(&str, f64)> = facts.iter().map(|f| (f.id.as_str(), f.probability)).collect();
+    assert_eq!(
+        p,
+        [
+            ("isaf_start", 1.0),
+            ("isaf_down", 1.0),
+            ("transit_2015", 0.52),
+            ("threat_high", 0.0),
+            ("offensive", 0.025),
+            ("trust_gap", 0.53),
+            ("destabilized", 0.0),
+            ("china_share", 1.0),
+        ]
+    );
+    let transit = &facts[2];
+    assert_eq!((transit.brier, transit.status_quo, transit.base_rate), (Some(0.2304), 0.0, Some(1.0)));
+    let scores = heartland::results::read_scores(&dir.path().join("scores.csv")).unwrap();
+    assert_eq!(scores.len(), 12);
+    let model_all = scores.iter().find(|r| r.split == "all" && r.forecaster == "model").unwrap();
+    let s = model_all.scores.unwrap();
+    assert_eq!(s.n, 8);
+    assert!((s.brier - (0.2304 + 1.0 + 0.950625 + 0.2209) / 8.0).abs() < 1e-9, "{s:?}");
+    assert!((s.brier - (s.reliability - s.resolution + s.uncertainty + s.wbv - s.wbc)).abs() < 1e-8);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["observations"]["facts"], 8);
+    assert_eq!(manifest["observations"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(manifest["log_clip"], serde_json::json!([0.01, 0.99]));
+    assert_eq!(manifest["turns_per_run"], 20);
+}
+
+#[test]
+fn a_hindcast_is_byte_identical_for_one_and_two_threads() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    hindcast_tiny(a.path(), "1");
+    hindcast_tiny(b.path(), "2");
+    for f in ["hindcast.csv", "scores.csv", "reliability.csv"] {
+        assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
+    }
+}
+
+/// Each kind of mistake in an observation file: exit code 2, a message naming the file, the
+/// line and column of the cell and its column, and no output folder.
+#[test]
+fn bad_observation_files_are_located_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "id,claim,quantity,mode,from,to,observed,tolerance,split,source\n";
+    let good = "a,A fact,state.threat > 0.5,sometime,2015,2016,1,,train,A record\n";
+    let cases: [(&str, String, &str); 9] = [
+        ("unknown metric", format!("{header}{good}b,B,coop.transitt,at,,2015,1,,train,R\n"), ":3:5"),
+        ("bad mode", format!("{header}{good}b,B,coop.transit,sometimes,2015,2015,1,,train,R\n"), ":3:18"),
+        ("bad date", format!("{header}b,B,coop.transit,at,,2015-Q5,1,,train,R\n"), ":2:22"),
+        ("outside the calendar", format!("{header}b,B,coop.transit,sometime,2013,2015,1,,train,R\n"), ":2:27"),
+        ("observed not 0/1", format!("{header}b,B,coop.transit,at,,2015,yes,,train,R\n"), ":2:27"),
+        ("duplicate id", format!("{header}{good}{good}"), ":3:1"),
+        ("missing source", format!("{header}b,B,coop.transit,at,,2015,1,,train,\n"), ":2:36"),
+        (
+            "wrong header",
+            format!("id,claim,quantity,mode,from,to,observed,tolerance,split,source,note\n{good}"),
+            ":1:64",
+        ),
+        ("bad split", format!("{header}b,B,coop.transit,at,,2015,1,,tset,R\n"), ":2:30"),
+    ];
+    let expected_text = [
+        "did you mean `transit`?",
+        "did you mean `sometime`?",
+        "`2015-Q5` is not a date",
+        "2013 is outside the scenario's calendar",
+        "`observed` must be 0 or 1",
+        "the id `a` is used twice",
+        "the fact has no source",
+        "unknown column `note`",
+        "did you mean `test`?",
+    ];
+    let keys = ["quantity", "mode", "to", "from", "observed", "id", "source", "note", "split"];
+    for (((what, text, at), expected), key) in cases.iter().zip(expected_text).zip(keys) {
+        let file = dir.path().join("facts.csv");
+        std::fs::write(&file, text).unwrap();
+        let out = dir.path().join("out");
+        let tiny = fixture("tiny.toml");
+        let o =
+            heartland(&["hindcast", tiny.to_str().unwrap(), file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains(&format!("facts.csv{at}")), "{what}: expected {at} in\n{err}");
+        assert!(err.contains(expected), "{what}: expected `{expected}` in\n{err}");
+        assert!(err.contains(&format!("= key: {key}")), "{what}: expected key {key} in\n{err}");
+        assert!(!out.exists(), "{what}: wrote {}", out.display());
+    }
+    let out = dir.path().join("out");
+    let tiny = fixture("tiny.toml");
+    let o = heartland(&["hindcast", tiny.to_str().unwrap(), "no/such.csv", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no observation file at no/such.csv"));
+    assert!(!out.exists());
+}
+
+/// The baseline fixture facts (tests/fixtures/baseline_facts.csv, not the observation
+/// record) all parse against the baseline.
+#[test]
+fn the_baseline_fixture_facts_parse() {
+    let sc = heartland::Scenario::load(&crate::baseline_path()).unwrap();
+    let (obs, _) = heartland::analysis::hindcast::Observations::load(&fixture("baseline_facts.csv"), &sc).unwrap();
+    assert_eq!(obs.rows.len(), 11);
+    assert_eq!(obs.rows.iter().map(|o| o.last + 1).max(), Some(48), "the facts end in 2025-Q4");
+}
