@@ -314,6 +314,18 @@ pub struct Param {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ParamTable {
     params: Vec<Param>,
+    joint: Option<Joint>,
+}
+
+/// Parameters drawn jointly from a table of samples, such as a calibration's posterior: each
+/// run picks one row uniformly, with one draw from its parameter stream after every other
+/// parameter has been sampled (so the dynamics' stream is untouched), and sets the
+/// parameters to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Joint {
+    pub ids: Vec<ParamId>,
+    /// One value per parameter of `ids` in each row; at least one row.
+    pub rows: Vec<Vec<f64>>,
 }
 
 impl ParamTable {
@@ -343,15 +355,35 @@ impl ParamTable {
         self.params.iter().position(|p| p.path == path).map(|i| ParamId(i as u32))
     }
 
-    /// Ids of the parameters that are distributions, in table order: the columns of
-    /// `runs.csv`.
+    /// Ids of the parameters that vary from run to run (distributions, and parameters drawn
+    /// jointly), in table order: the columns of `runs.csv`.
     pub fn uncertain(&self) -> Vec<ParamId> {
-        self.iter().filter(|(_, p)| !p.dist.is_fixed()).map(|(id, _)| id).collect()
+        let joint = |id: &ParamId| self.joint.as_ref().is_some_and(|j| j.ids.contains(id));
+        self.iter().filter(|(id, p)| !p.dist.is_fixed() || joint(id)).map(|(id, _)| id).collect()
     }
 
-    /// Samples every parameter, in table order. Fixed values consume no randomness.
+    /// Samples every parameter, in table order (fixed values consume no randomness), then
+    /// draws the row of the joint samples, if any.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> Values {
-        Values(self.params.iter().map(|p| p.dist.sample(rng)).collect())
+        let mut values = Values(self.params.iter().map(|p| p.dist.sample(rng)).collect());
+        if let Some(joint) = &self.joint {
+            let row = &joint.rows[rng.random_range(0..joint.rows.len() as u64) as usize];
+            for (id, v) in joint.ids.iter().zip(row) {
+                values.set(*id, *v);
+            }
+        }
+        values
+    }
+
+    /// Draws `joint`'s parameters jointly from its rows (validated: known ids, rows of the
+    /// right length inside each parameter's domain).
+    pub fn set_joint(&mut self, joint: Joint) {
+        self.joint = Some(joint);
+    }
+
+    /// The parameters drawn jointly, if any.
+    pub fn joint(&self) -> Option<&Joint> {
+        self.joint.as_ref()
     }
 
     /// Each parameter at its central value.

@@ -39,6 +39,19 @@ pub struct ScenarioFile {
     pub events: IndexMap<String, EventFile>,
     #[serde(default)]
     pub outcomes: IndexMap<String, OutcomeFile>,
+    /// Joint samples of some parameters (a calibration's posterior).
+    pub posterior: Option<PosteriorFile>,
+}
+
+/// `[posterior]`: parameters drawn jointly, one row of `samples` per run, chosen uniformly.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosteriorFile {
+    /// Parameter paths, e.g. `actors.kazakhstan.capability`.
+    pub parameters: Vec<String>,
+    /// One row per sample, one value per parameter.
+    pub samples: Vec<Vec<f64>>,
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -8,7 +8,8 @@
 //! [`Validator::scenario`] calls them (that order is the order of the parameter table, and so
 //! of the columns of `runs.csv`): `calendar` (`[scenario]`, time, `dimensions`, `[model]`
 //! settings), `actors` (with organizations and behaviour), `trust`, `influence`, `state`,
-//! `issues`, `outcomes` (with conditions and the recorded metrics) and `events`. To add a
+//! `issues`, `outcomes` (with conditions and the recorded metrics), `events` and `posterior`
+//! (joint samples of parameters of any section). To add a
 //! section: a field in `file::ScenarioFile`, a file here with an `impl Validator` block that
 //! checks it, and one call in `scenario`.
 
@@ -18,6 +19,7 @@ mod events;
 mod influence;
 mod issues;
 mod outcomes;
+mod posterior;
 mod state;
 mod trust;
 
@@ -104,7 +106,7 @@ fn first_line(s: &str) -> String {
 const TOP_LEVEL_KEYS: [&str; 1] = ["dimensions"];
 
 /// Every key of every table of the format, to recognise a key written under the wrong header.
-const ALL_KEYS: [&str; 48] = [
+const ALL_KEYS: [&str; 51] = [
     "scenario",
     "dimensions",
     "model",
@@ -153,6 +155,9 @@ const ALL_KEYS: [&str; 48] = [
     "influence_gain",
     "effects",
     "reach",
+    "posterior",
+    "parameters",
+    "samples",
 ];
 
 type Path = Vec<Seg>;
@@ -431,6 +436,8 @@ impl Validator {
         let issues = self.issues(&f.issues, &participants, &dimensions, &names);
         let outcomes = self.outcomes(&f.outcomes, &names);
         let events = self.events(&f.events, calendar.as_ref(), &names, &actors);
+        // Last: it refers to parameters of every section.
+        self.posterior(f.posterior.as_ref());
 
         // Only a valid scenario is recorded: with errors, issues may lack their sides.
         let series = if self.diags.is_empty() {
