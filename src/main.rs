@@ -11,10 +11,10 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use heartland::analysis::compare;
-use heartland::analysis::hindcast::{Observations, summary};
+use heartland::analysis::hindcast::{Observations, calibrate, summary};
 use heartland::analysis::sweep::Sweep;
 use heartland::montecarlo::Plan;
-use heartland::pipeline::{self, HindcastJob, RunJob, SweepJob};
+use heartland::pipeline::{self, CalibrateJob, HindcastJob, RunJob, SweepJob};
 use heartland::report::{self, PublishError};
 use heartland::results::ReadError;
 use heartland::scenario::{Scenario, ScenarioError, sha256_hex};
@@ -106,6 +106,9 @@ enum Command {
     /// Score a scenario against what happened: hindcast.csv, scores.csv, reliability.csv,
     /// manifest.json.
     Hindcast(HindcastArgs),
+    /// Fit a scenario's uncertain parameters on the train facts (ABC rejection over a Sobol
+    /// design): design.csv, posterior.csv, calibrated.toml, comparison.csv, prior/, posterior/.
+    Calibrate(CalibrateArgs),
     /// Check a scenario file and print what it defines.
     Validate {
         /// The scenario file.
@@ -159,6 +162,35 @@ struct HindcastArgs {
     quiet: bool,
 }
 
+#[derive(clap::Args)]
+struct CalibrateArgs {
+    /// The scenario file.
+    scenario: PathBuf,
+    /// The observation file; only its train facts enter the fit.
+    observations: PathBuf,
+    /// Design points.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    points: u64,
+    /// Runs per design point.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    runs: u64,
+    /// Master seed [default: the scenario's].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Output directory [default: outputs/calibrate/<scenario file stem>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Share of the design points kept as the posterior, in (0, 1].
+    #[arg(long, default_value_t = 0.1)]
+    keep: f64,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 /// A failure, rendered once for people.
 enum Failure {
     /// Bad input: exit code 2.
@@ -181,6 +213,7 @@ fn main() -> ExitCode {
         Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
         Some(Command::List) => list(),
         Some(Command::Hindcast(args)) => hindcast(args),
+        Some(Command::Calibrate(args)) => calibrate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -367,6 +400,55 @@ fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
         );
         say!("results in {}/\n", out.display());
         for line in summary::summary(&done.assessment, 5) {
+            say!("{line}");
+        }
+    }
+    Ok(())
+}
+
+fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
+    let (scenario, bytes) = load(&args.scenario)?;
+    let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
+    let settings = calibrate::Settings {
+        points: usize::try_from(args.points).map_err(|_| Failure::Input("error: too many points".into()))?,
+        runs: args.runs,
+        seed: args.seed.unwrap_or(scenario.seed),
+        keep: args.keep,
+    };
+    // Checked before the output folder is touched.
+    calibrate::check(&scenario, &observations, settings).map_err(|e| Failure::Input(format!("error: {e}")))?;
+    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("calibrate").join(stem(&args.scenario, "scenario")));
+    let bar = progress_bar(args.points, "points", &scenario.name, args.quiet);
+    let pool = pool(args.threads)?;
+    let sha256 = sha256_hex(&bytes);
+    let job = CalibrateJob {
+        scenario: &scenario,
+        path: &args.scenario,
+        sha256: &sha256,
+        observations: &observations,
+        observations_sha256: &observations_sha256,
+        settings,
+        hindcast_runs: scenario.runs,
+        out: &out,
+        draw: false,
+    };
+    let done =
+        pool.install(|| pipeline::calibrate_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        say!(
+            "{}: {} points × {} runs = {} runs, {} kept, then prior and posterior hindcasts of {} runs, in {:.2} s on {} threads",
+            scenario.name,
+            done.points,
+            settings.runs,
+            done.points as u64 * settings.runs,
+            done.kept.len(),
+            scenario.runs,
+            done.wall_seconds,
+            done.threads
+        );
+        say!("calibrated {}; results in {}/\n", done.parameters.join(", "), out.display());
+        for line in summary::comparison(&done.prior, &done.posterior) {
             say!("{line}");
         }
     }

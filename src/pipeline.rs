@@ -10,21 +10,28 @@
 //! [`hindcast_to_dir`] scores a scenario against an observation file and writes
 //! `hindcast.csv`, `scores.csv`, `reliability.csv` and its manifest.
 //!
+//! [`calibrate_to_dir`] fits a scenario's uncertain parameters on the train facts and writes
+//! `design.csv`, `posterior.csv`, `calibrated.toml`, `comparison.csv`, the prior's and the
+//! posterior's hindcast tables in `prior/` and `posterior/`, and its manifest.
+//!
 //! A pipeline runs on the current rayon pool (install one to choose the thread count) and
 //! reports progress through a callback; it never prints.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::analysis::hindcast::calibrate::{self, CalibrationError, DesignPoint};
 use crate::analysis::hindcast::{self, Assessment, Observations, Split};
 use crate::analysis::prim::Trajectory;
 use crate::analysis::sweep::{self, PointResult, SensitivityRow, Sweep};
 use crate::montecarlo::{self, Plan, Summary};
 use crate::results::{
-    HindcastManifest, Manifest, ManifestObservations, ManifestScenario, OutcomeRow, OutputError, PointsWriter,
-    RunsWriter, SweepManifest, SweepRunsWriter, outcome_rows, remove_stale_temporaries, write_discovery,
-    write_hindcast, write_hindcast_manifest, write_manifest, write_outcomes, write_reliability, write_scores,
-    write_sensitivity, write_series, write_sweep_manifest,
+    AtomicFile, CalibrationManifest, HindcastManifest, Manifest, ManifestCalibration, ManifestObservations,
+    ManifestScenario, OutcomeRow, OutputError, PointsWriter, RunsWriter, SweepManifest, SweepRunsWriter,
+    comparison_rows, outcome_rows, remove_stale_temporaries, write_calibration_manifest, write_comparison,
+    write_design, write_discovery, write_hindcast, write_hindcast_manifest, write_manifest, write_outcomes,
+    write_posterior, write_reliability, write_scores, write_sensitivity, write_series, write_sweep_manifest,
 };
 use crate::scenario::Scenario;
 
@@ -37,6 +44,12 @@ pub enum PipelineError {
     /// A result file could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A calibration could not start (checked before anything is written by the binary).
+    #[error(transparent)]
+    Calibration(#[from] CalibrationError),
+    /// The calibrated scenario did not validate: a bug in heartland, not in the input.
+    #[error("the calibrated scenario does not load (please report this):\n{0}")]
+    Calibrated(String),
     /// The charts or the report could not be drawn or written.
     #[cfg(feature = "charts")]
     #[error(transparent)]
@@ -331,4 +344,144 @@ pub fn hindcast_to_dir(job: &HindcastJob<'_>, progress: &(dyn Fn(u64) + Sync)) -
     write_hindcast_manifest(&manifest, &out.join("manifest.json"))?;
     publish(out, job.draw)?;
     Ok(HindcastDone { assessment, turns_per_run, threads, wall_seconds: wall })
+}
+
+/// A calibration of one scenario on the train facts of one observation file, into a folder.
+#[derive(Debug, Clone, Copy)]
+pub struct CalibrateJob<'a> {
+    /// The checked scenario.
+    pub scenario: &'a Scenario,
+    /// The scenario file, as the calibrated scenario will `extends` it (relative to `out`).
+    pub path: &'a Path,
+    /// Hex SHA-256 of the scenario file's bytes.
+    pub sha256: &'a str,
+    pub observations: &'a Observations,
+    pub observations_sha256: &'a str,
+    pub settings: calibrate::Settings,
+    /// Runs of the prior's and the posterior's hindcasts.
+    pub hindcast_runs: u64,
+    /// The output folder (created if missing).
+    pub out: &'a Path,
+    /// Draw the charts and the report after the tables.
+    pub draw: bool,
+}
+
+/// What a finished calibration leaves besides its files.
+#[derive(Debug, Clone)]
+pub struct CalibrateDone {
+    /// The calibrated parameters' paths.
+    pub parameters: Vec<String>,
+    /// The kept points, best first.
+    pub kept: Vec<DesignPoint>,
+    pub points: usize,
+    /// The hindcasts of the scenario as given and of the calibrated one.
+    pub prior: Assessment,
+    pub posterior: Assessment,
+    pub threads: usize,
+    /// Seconds from the first run to the manifest.
+    pub wall_seconds: f64,
+}
+
+/// `target` as a path relative to the directory `base` (both must exist), with `/`
+/// separators; the absolute path if they share no root.
+fn relative_path(target: &Path, base: &Path) -> Result<String, PipelineError> {
+    let canonical =
+        |p: &Path| std::fs::canonicalize(p).map_err(|source| OutputError::Io { path: p.to_path_buf(), source });
+    let (t, b) = (canonical(target)?, canonical(base)?);
+    let (tc, bc): (Vec<_>, Vec<_>) = (t.components().collect(), b.components().collect());
+    let common = tc.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return Ok(t.display().to_string());
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); bc.len() - common];
+    parts.extend(tc[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    Ok(parts.join("/"))
+}
+
+/// Runs `job` on the current rayon pool; `progress` is called with 1 as each design point
+/// finishes.
+pub fn calibrate_to_dir(
+    job: &CalibrateJob<'_>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<CalibrateDone, PipelineError> {
+    let (sc, out, obs, settings) = (job.scenario, job.out, job.observations, job.settings);
+    prepare(out)?;
+    let threads = rayon::current_num_threads();
+    let started = Instant::now();
+    let (design, points) = calibrate::fit(sc, obs, settings, progress)?;
+    let order = calibrate::keep_best(&points, settings.keep);
+    let kept: Vec<&DesignPoint> = order.iter().map(|&i| &points[i]).collect();
+
+    let extends = relative_path(job.path, out)?;
+    let name = Path::new(&obs.file).file_name().map_or(obs.file.clone(), |n| n.to_string_lossy().into_owned());
+    let text = calibrate::calibrated_toml(sc, &extends, &name, &design.paths, &kept, settings, points.len());
+    let calibrated_path = out.join("calibrated.toml");
+    // Checked before anything is written: a scenario that would not load is a bug here.
+    let calibrated = Scenario::parse(&text, &calibrated_path.display().to_string())
+        .map_err(|e| PipelineError::Calibrated(e.to_string()))?;
+    write_design(&design.paths, &points, &order, &out.join("design.csv"))?;
+    write_posterior(&design.paths, &kept, &out.join("posterior.csv"))?;
+    let mut file = AtomicFile::create(&calibrated_path)?;
+    file.writer()
+        .write_all(text.as_bytes())
+        .map_err(|source| OutputError::Io { path: calibrated_path.clone(), source })?;
+    file.commit()?;
+
+    // The prior and the posterior on every fact, on the same runs.
+    let plan = Plan { seed: settings.seed, first_run: 0, runs: job.hindcast_runs };
+    let (prior, _) = hindcast::hindcast(sc, obs, plan, &|_| {});
+    let (posterior, _) = hindcast::hindcast(&calibrated, obs, plan, &|_| {});
+    for (name, a) in [("prior", &prior), ("posterior", &posterior)] {
+        let dir = out.join(name);
+        prepare(&dir)?;
+        write_assessment(a, &dir)?;
+    }
+    write_comparison(&comparison_rows(&prior.scores, &posterior.scores), &out.join("comparison.csv"))?;
+    let wall = started.elapsed().as_secs_f64();
+    let manifest = CalibrationManifest {
+        tool: "heartland",
+        version: env!("CARGO_PKG_VERSION"),
+        scenario: manifest_scenario(sc, &job.path.display().to_string(), job.sha256),
+        observations: manifest_observations(obs, job.observations_sha256),
+        calibration: ManifestCalibration {
+            design: "scrambled Sobol' sequence, each coordinate through its prior's quantile function".into(),
+            method: "ABC rejection: the best share of the points by mean Brier score on the train facts".into(),
+            parameters: design.paths.clone(),
+            points: points.len(),
+            runs_per_point: settings.runs,
+            runs: points.len() as u64 * settings.runs,
+            keep: settings.keep,
+            kept: kept.len(),
+        },
+        seed: settings.seed,
+        hindcast_runs: job.hindcast_runs,
+        threads,
+        wall_seconds: (wall * 1000.0).round() / 1000.0,
+        log_clip: [hindcast::score::CLIP.0, hindcast::score::CLIP.1],
+        bins: hindcast::score::BINS_DESCRIPTION,
+        files: vec![
+            "design.csv",
+            "posterior.csv",
+            "calibrated.toml",
+            "comparison.csv",
+            "prior/hindcast.csv",
+            "prior/scores.csv",
+            "prior/reliability.csv",
+            "posterior/hindcast.csv",
+            "posterior/scores.csv",
+            "posterior/reliability.csv",
+            "manifest.json",
+        ],
+    };
+    write_calibration_manifest(&manifest, &out.join("manifest.json"))?;
+    publish(out, job.draw)?;
+    Ok(CalibrateDone {
+        parameters: design.paths,
+        kept: kept.into_iter().cloned().collect(),
+        points: points.len(),
+        prior,
+        posterior,
+        threads,
+        wall_seconds: wall,
+    })
 }

@@ -10,7 +10,10 @@
 //!
 //! A hindcast's folder holds `hindcast.csv` (one row per fact: forecast, scores,
 //! references), `scores.csv` (per split and forecaster), `reliability.csv` (per split and
-//! bin) and `manifest.json`.
+//! bin) and `manifest.json`; a calibration's, `design.csv` (every design point with its fit),
+//! `posterior.csv` (the points kept), `calibrated.toml`, `comparison.csv` (prior and
+//! posterior scored side by side), `prior/` and `posterior/` (each a hindcast's tables) and
+//! `manifest.json`.
 //!
 //! Each file has one module here that declares its columns once and holds both its writer and
 //! its reader, with a round-trip test. Every file is written under a temporary name in its
@@ -27,7 +30,9 @@
 //! of anything they cannot read ([`ReadError`]).
 
 pub mod atomic;
+pub mod comparison;
 pub mod date;
+pub mod design;
 pub mod discovery;
 pub mod error;
 pub mod hindcast;
@@ -45,14 +50,17 @@ pub mod set;
 mod fixtures;
 
 pub use atomic::{AtomicFile, OutputError, num, remove_stale_temporaries};
+pub use comparison::{ComparisonRow, comparison_rows, read_comparison, write_comparison};
 pub use date::Date;
+pub use design::{DesignTable, read_design, write_design, write_posterior};
 pub use discovery::{PrimBox, read_discovery, write_discovery};
 pub use error::ReadError;
 pub use hindcast::{read_hindcast, write_hindcast};
 pub use manifest::{
-    HindcastInfo, HindcastManifest, Manifest, ManifestObservations, ManifestScenario, RunInfo, ScenarioInfo, SweepInfo,
-    SweepManifest, is_hindcast, is_sweep, read_hindcast_manifest, read_manifest, read_sweep_manifest, sha256_hex,
-    write_hindcast_manifest, write_manifest, write_sweep_manifest,
+    CalibrationInfo, CalibrationManifest, HindcastInfo, HindcastManifest, Manifest, ManifestCalibration,
+    ManifestObservations, ManifestScenario, RunInfo, ScenarioInfo, SweepInfo, SweepManifest, is_calibration,
+    is_hindcast, is_sweep, read_calibration_manifest, read_hindcast_manifest, read_manifest, read_sweep_manifest,
+    sha256_hex, write_calibration_manifest, write_hindcast_manifest, write_manifest, write_sweep_manifest,
 };
 pub use outcomes::{OutcomeRow, outcome_rows, read_outcomes, write_outcomes};
 pub use points::{Point, PointsTable, PointsWriter, read_points};

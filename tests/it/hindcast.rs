@@ -152,3 +152,140 @@ fn the_baseline_fixture_facts_parse() {
     assert_eq!(obs.rows.len(), 11);
     assert_eq!(obs.rows.iter().map(|o| o.last + 1).max(), Some(48), "the facts end in 2025-Q4");
 }
+
+/// Calibrates the tiny scenario on `facts` into `out` (32 points × 5 runs).
+fn calibrate_tiny(facts: &Path, out: &Path, threads: &str) -> Output {
+    let tiny = fixture("tiny.toml");
+    let o = heartland(&[
+        "calibrate",
+        tiny.to_str().unwrap(),
+        facts.to_str().unwrap(),
+        "--points",
+        "32",
+        "--runs",
+        "5",
+        "--keep",
+        "0.25",
+        "--threads",
+        threads,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+const CALIBRATION_FILES: [&str; 10] = [
+    "design.csv",
+    "posterior.csv",
+    "calibrated.toml",
+    "comparison.csv",
+    "prior/hindcast.csv",
+    "prior/scores.csv",
+    "prior/reliability.csv",
+    "posterior/hindcast.csv",
+    "posterior/scores.csv",
+    "posterior/reliability.csv",
+];
+
+#[test]
+fn a_calibration_is_byte_identical_for_one_and_two_threads() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let o = calibrate_tiny(&fixture("tiny_facts.csv"), &a.path().join("out"), "1");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("32 points × 5 runs = 160 runs, 8 kept"));
+    calibrate_tiny(&fixture("tiny_facts.csv"), &b.path().join("out"), "2");
+    for f in CALIBRATION_FILES {
+        let read = |d: &Path| std::fs::read(d.join("out").join(f)).unwrap();
+        assert_eq!(read(a.path()), read(b.path()), "{f}");
+    }
+    let design = std::fs::read_to_string(a.path().join("out/design.csv")).unwrap();
+    assert_eq!(design.lines().count(), 33);
+    assert_eq!(design.lines().filter(|l| l.contains(",true,")).count(), 8);
+}
+
+/// The test facts never reach the fit: with every test fact's `observed` flipped, the
+/// design's scores, the posterior and the calibrated scenario are byte for byte the same,
+/// while the side-by-side hindcast (which does score the test facts) changes.
+#[test]
+fn calibration_never_reads_a_test_fact() {
+    let text = std::fs::read_to_string(fixture("tiny_facts.csv")).unwrap();
+    let poisoned: String = text
+        .lines()
+        .map(|line| {
+            if line.contains(",test,") {
+                let flipped = line.replacen(",1,,test,", ",0,,test,", 1);
+                if flipped != line { flipped } else { line.replacen(",0,,test,", ",1,,test,", 1) }
+            } else {
+                line.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert_ne!(poisoned, text);
+    assert_eq!(poisoned.lines().filter(|l| l.contains(",test,")).count(), 3);
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    std::fs::write(b.path().join("tiny_facts.csv"), &poisoned).unwrap();
+    calibrate_tiny(&fixture("tiny_facts.csv"), &a.path().join("out"), "2");
+    calibrate_tiny(&b.path().join("tiny_facts.csv"), &b.path().join("out"), "2");
+    for f in ["design.csv", "posterior.csv", "calibrated.toml", "posterior/reliability.csv"] {
+        let read = |d: &Path| std::fs::read(d.join("out").join(f)).unwrap();
+        if f.starts_with("posterior/") {
+            assert_ne!(read(a.path()), read(b.path()), "{f}: the test facts are scored after the fit");
+        } else {
+            assert_eq!(read(a.path()), read(b.path()), "{f}");
+        }
+    }
+}
+
+/// The calibrated scenario loads, and each of its runs takes its calibrated parameters from
+/// one row of the posterior.
+#[test]
+fn the_calibrated_scenario_draws_posterior_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    calibrate_tiny(&fixture("tiny_facts.csv"), &out, "2");
+    let sc = heartland::Scenario::load(&out.join("calibrated.toml")).unwrap();
+    assert_eq!(sc.name, "Tiny (calibrated)");
+    let posterior = std::fs::read_to_string(out.join("posterior.csv")).unwrap();
+    let header: Vec<&str> = posterior.lines().next().unwrap().split(',').collect();
+    let rows: Vec<Vec<f64>> =
+        posterior.lines().skip(1).map(|l| l.split(',').skip(3).map(|x| x.parse().unwrap()).collect()).collect();
+    assert_eq!(rows.len(), 8);
+    let ids: Vec<_> = header[3..].iter().map(|p| sc.params.find(p).unwrap()).collect();
+    let mut used = std::collections::BTreeSet::new();
+    for run in 0..50 {
+        let sim = heartland::simulation::Simulation::new(&sc, 7, run);
+        let values: Vec<f64> = ids.iter().map(|id| sim.values().get(*id)).collect();
+        // posterior.csv rounds to 9 places; the scenario holds the values exactly.
+        let row = rows.iter().position(|r| r.iter().zip(&values).all(|(a, b)| (a - b).abs() < 1e-9));
+        used.insert(row.unwrap_or_else(|| panic!("run {run} drew {values:?}, not a posterior row")));
+    }
+    assert!(used.len() >= 5, "50 runs spread over the 8 rows: {used:?}");
+}
+
+#[test]
+fn a_calibration_that_cannot_start_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let tiny = fixture("tiny.toml");
+    let test_only = dir.path().join("test_only.csv");
+    std::fs::write(
+        &test_only,
+        "id,claim,quantity,mode,from,to,observed,tolerance,split,source\na,A,coop.transit,at,,2015,1,,test,R\n",
+    )
+    .unwrap();
+    let facts = fixture("tiny_facts.csv");
+    for (args, message) in [
+        (vec![test_only.to_str().unwrap()], "no train facts"),
+        (vec![facts.to_str().unwrap(), "--keep", "1.5"], "`keep` must lie in (0, 1]"),
+        (vec![facts.to_str().unwrap(), "--points", "0"], "--points"),
+    ] {
+        let mut all = vec!["calibrate", tiny.to_str().unwrap()];
+        all.extend(args);
+        all.extend(["--out", out.to_str().unwrap()]);
+        let o = heartland(&all);
+        assert_eq!(o.status.code(), Some(2), "{all:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(message), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(!out.exists());
+    }
+}

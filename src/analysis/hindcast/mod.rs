@@ -10,6 +10,7 @@
 //! holding). Facts about a forcing event are listed and never scored. [`calibrate`] fits the
 //! scenario's uncertain parameters on the train facts alone.
 
+pub mod calibrate;
 pub mod collect;
 pub mod observations;
 pub mod quantity;

@@ -45,3 +45,29 @@ pub fn summary(a: &Assessment, worst: usize) -> Vec<String> {
 fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
 }
+
+/// The lines of a calibration's summary: per split and forecaster, the Brier and log scores
+/// of the prior (the scenario as given) and of the posterior (the calibrated one).
+pub fn comparison(prior: &Assessment, posterior: &Assessment) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{:<6} {:>5}  {:<11} {:>12} {:>10} {:>10} {:>10}",
+        "split", "facts", "forecaster", "Brier: prior", "posterior", "log: prior", "posterior"
+    )];
+    let show = |a: &Assessment, split: &str, f: &str| a.score(split, f).map(|s| (s.n, s.brier, s.log_score));
+    for split in SPLITS {
+        for (i, forecaster) in FORECASTERS.iter().enumerate() {
+            let cell = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{x:.3}"));
+            let (p, q) = (show(prior, split, forecaster), show(posterior, split, forecaster));
+            let n = p.map_or(0, |p| p.0);
+            let (split, n) = if i == 0 { (split, n.to_string()) } else { ("", String::new()) };
+            lines.push(format!(
+                "{split:<6} {n:>5}  {forecaster:<11} {:>12} {:>10} {:>10} {:>10}",
+                cell(p.map(|p| p.1)),
+                cell(q.map(|q| q.1)),
+                cell(p.map(|p| p.2)),
+                cell(q.map(|q| q.2))
+            ));
+        }
+    }
+    lines
+}
