@@ -13,10 +13,13 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use heartland::analysis::compare;
 use heartland::analysis::hindcast::{Observations, calibrate, summary};
 use heartland::analysis::sweep::Sweep;
+use heartland::model::actor::{BEHAVIOUR, BehaviourParam};
 use heartland::montecarlo::Plan;
-use heartland::pipeline::{self, CalibrateJob, HindcastJob, RunJob, SweepJob};
+use heartland::pipeline::{self, CalibrateJob, Extends, HindcastJob, RunJob, SweepJob};
 use heartland::report::{self, PublishError};
 use heartland::results::ReadError;
+use heartland::scenario::shipped::{self, Shipped};
+use heartland::scenario::sources::{self, Entry};
 use heartland::scenario::{Scenario, ScenarioError, sha256_hex};
 
 const BASELINE: &str = "baseline_2014.toml";
@@ -41,7 +44,10 @@ macro_rules! say {
     about = "Monte Carlo agent-based model of security cooperation in Central Asia after 2014"
 )]
 #[command(
-    after_help = "Without a command, runs the baseline scenario (scenarios/baseline_2014.toml) into outputs/baseline_2014/."
+    after_help = "Without a command, runs the baseline scenario into outputs/baseline_2014/: scenarios/baseline_2014.toml in \
+                  the current folder if there is one, else the shipped baseline_2014.\n\n\
+                  A SCENARIO or SWEEP is a file, or the name of a shipped one (`heartland list`), with or without .toml; \
+                  a name that is also an existing path is read as the path."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -64,7 +70,7 @@ enum Command {
     },
     /// Print every value of a scenario with its source; exit 1 if any has none.
     Sources {
-        /// The scenario file.
+        /// The scenario: a file, or the name of a shipped scenario.
         scenario: PathBuf,
         /// List only the values without a source.
         #[arg(long)]
@@ -72,9 +78,9 @@ enum Command {
     },
     /// Compare two scenarios' outcome probabilities on the same random numbers.
     Compare {
-        /// The base scenario.
+        /// The base scenario: a file, or the name of a shipped scenario.
         base: PathBuf,
-        /// The scenario compared with it.
+        /// The scenario compared with it: a file, or the name of a shipped scenario.
         variant: PathBuf,
         /// Runs of each [default: the variant's, at most 4000].
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
@@ -88,7 +94,7 @@ enum Command {
     },
     /// Run a parameter sweep: points.csv, sensitivity.csv, discovery.csv, manifest.json.
     Sweep {
-        /// The sweep file (it names its scenario).
+        /// The sweep file (it names its scenario), or the name of a shipped sweep.
         file: PathBuf,
         /// Worker threads [default: all cores]. Results do not depend on it.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
@@ -111,16 +117,26 @@ enum Command {
     Calibrate(CalibrateArgs),
     /// Check a scenario file and print what it defines.
     Validate {
-        /// The scenario file.
+        /// The scenario: a file, or the name of a shipped scenario.
         scenario: PathBuf,
     },
-    /// List the shipped scenarios.
+    /// List the shipped scenarios and sweeps, by the names `run` and `sweep` take.
     List,
+    /// List every parameter a sweep can vary: its path, value or distribution, domain and source.
+    Params {
+        /// The scenario: a file, or the name of a shipped scenario.
+        scenario: PathBuf,
+        /// Write a CSV table to standard output instead.
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(clap::Args, Default)]
 struct RunArgs {
-    /// The scenario file [default: scenarios/baseline_2014.toml].
+    /// The scenario: a file, or the name of a shipped scenario (`heartland list`); a name that
+    /// is also an existing path is read as the path [default: scenarios/baseline_2014.toml if
+    /// present, else the shipped baseline_2014].
     scenario: Option<PathBuf>,
     /// Number of runs [default: the scenario's].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
@@ -131,7 +147,7 @@ struct RunArgs {
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
-    /// Output directory [default: outputs/<scenario file stem>].
+    /// Output directory [default: outputs/<scenario file stem or name>].
     #[arg(long)]
     out: Option<PathBuf>,
     /// No progress bar and no summary.
@@ -212,6 +228,7 @@ fn main() -> ExitCode {
         Some(Command::Compare { base, variant, runs, seed, threads }) => compare(&base, &variant, runs, seed, threads),
         Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
         Some(Command::List) => list(),
+        Some(Command::Params { scenario, csv }) => params(&scenario, csv),
         Some(Command::Hindcast(args)) => hindcast(args),
         Some(Command::Calibrate(args)) => calibrate(args),
     };
@@ -229,17 +246,75 @@ fn main() -> ExitCode {
     }
 }
 
-/// The shipped scenarios: `./scenarios` when run from a checkout, else the source tree's.
-fn scenarios_dir() -> PathBuf {
-    let local = PathBuf::from("scenarios");
-    if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios") }
+/// Where a scenario or a sweep comes from.
+enum Source {
+    File(PathBuf),
+    Shipped(&'static Shipped),
+}
+
+impl Source {
+    /// A command-line argument: the file when one exists at that path, else the shipped one of
+    /// that name, else the path (which then fails to read, with a message).
+    fn of(arg: &Path, by_name: fn(&str) -> Option<&'static Shipped>) -> Source {
+        match arg.to_str().and_then(by_name) {
+            Some(s) if !arg.exists() => Source::Shipped(s),
+            _ => Source::File(arg.to_path_buf()),
+        }
+    }
+
+    /// How messages and the manifest name it.
+    fn name(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Shipped(s) => s.display_name(),
+        }
+    }
+
+    /// The default output folder's name.
+    fn stem(&self, fallback: &str) -> String {
+        match self {
+            Source::File(p) => p.file_stem().map_or_else(|| fallback.to_string(), |s| s.to_string_lossy().into_owned()),
+            Source::Shipped(s) => s.name.to_string(),
+        }
+    }
+}
+
+/// The scenario run without a command or a file: the checkout's baseline when run from one.
+fn default_scenario() -> Source {
+    let local = Path::new("scenarios").join(BASELINE);
+    match shipped::scenario(BASELINE) {
+        Some(s) if !local.is_file() => Source::Shipped(s),
+        _ => Source::File(local),
+    }
+}
+
+/// "did you mean" among the shipped names, for an argument that is neither a file nor a name.
+fn shipped_hint(arg: &Path, list: &[Shipped]) -> String {
+    let stem = arg.to_string_lossy();
+    let stem = stem.strip_suffix(".toml").unwrap_or(&stem);
+    match heartland::scenario::diagnostic::did_you_mean(stem, list.iter().map(|s| s.name)) {
+        Some(hint) => format!("\n   = help: {hint}"),
+        None => String::new(),
+    }
 }
 
 fn load(path: &Path) -> Result<(Scenario, Vec<u8>), Failure> {
+    load_source(&Source::of(path, shipped::scenario))
+}
+
+fn load_source(source: &Source) -> Result<(Scenario, Vec<u8>), Failure> {
+    let path = match source {
+        Source::File(path) => path,
+        Source::Shipped(s) => {
+            let scenario = Scenario::shipped(s.name).expect("found by name");
+            return scenario.map(|sc| (sc, s.text.as_bytes().to_vec())).map_err(|e| Failure::Input(e.to_string()));
+        }
+    };
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Failure::Input(format!(
-            "error: no scenario file at {}\n   = help: `heartland list` shows the shipped scenarios",
-            path.display()
+            "error: no scenario file at {}{}\n   = help: `heartland list` shows the shipped scenarios",
+            path.display(),
+            shipped_hint(path, &shipped::SCENARIOS)
         )),
         _ => Failure::Io(format!("cannot read {}: {e}", path.display())),
     })?;
@@ -258,15 +333,15 @@ fn load(path: &Path) -> Result<(Scenario, Vec<u8>), Failure> {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
-    let path = args.scenario.unwrap_or_else(|| scenarios_dir().join(BASELINE));
-    let (scenario, bytes) = load(&path)?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
+    let source = args.scenario.map_or_else(default_scenario, |p| Source::of(&p, shipped::scenario));
+    let (scenario, bytes) = load_source(&source)?;
+    let stem = source.stem("scenario");
     let out = args.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
     let plan =
         Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
     let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
     let pool = pool(args.threads)?;
-    let (file, sha256) = (path.display().to_string(), sha256_hex(&bytes));
+    let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true };
     let done = pool.install(|| pipeline::run_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
@@ -302,7 +377,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         }
         // A variant is read against the scenario it extends.
         if let Some(base_file) = scenario.base_file() {
-            let (base, _) = load(Path::new(base_file))?;
+            let base_source = shipped::by_display_name(base_file)
+                .map_or_else(|| Source::File(PathBuf::from(base_file)), Source::Shipped);
+            let (base, _) = load_source(&base_source)?;
             let plan = Plan { seed: plan.seed, first_run: 0, runs: runs.min(COMPARE_RUNS) };
             let diffs = pool.install(|| compare::compare(&base, &scenario, plan));
             say!("\ncompared with {} ({} paired runs), the outcomes that differ most:", base_file, plan.runs);
@@ -361,19 +438,16 @@ fn load_observations(path: &Path, scenario: &Scenario) -> Result<(Observations, 
     }
 }
 
-fn stem(path: &Path, fallback: &str) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| fallback.into())
-}
-
 fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
-    let (scenario, bytes) = load(&args.scenario)?;
+    let source = Source::of(&args.scenario, shipped::scenario);
+    let (scenario, bytes) = load_source(&source)?;
     let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
-    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("hindcast").join(stem(&args.scenario, "scenario")));
+    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("hindcast").join(source.stem("scenario")));
     let plan =
         Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
     let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
     let pool = pool(args.threads)?;
-    let (file, sha256) = (args.scenario.display().to_string(), sha256_hex(&bytes));
+    let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let job = HindcastJob {
         scenario: &scenario,
         file: &file,
@@ -407,7 +481,8 @@ fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
 }
 
 fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
-    let (scenario, bytes) = load(&args.scenario)?;
+    let source = Source::of(&args.scenario, shipped::scenario);
+    let (scenario, bytes) = load_source(&source)?;
     let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
     let settings = calibrate::Settings {
         points: usize::try_from(args.points).map_err(|_| Failure::Input("error: too many points".into()))?,
@@ -417,13 +492,22 @@ fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     };
     // Checked before the output folder is touched.
     calibrate::check(&scenario, &observations, settings).map_err(|e| Failure::Input(format!("error: {e}")))?;
-    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("calibrate").join(stem(&args.scenario, "scenario")));
+    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("calibrate").join(source.stem("scenario")));
     let bar = progress_bar(args.points, "points", &scenario.name, args.quiet);
     let pool = pool(args.threads)?;
-    let sha256 = sha256_hex(&bytes);
+    let (file, sha256) = (source.name(), sha256_hex(&bytes));
+    let shipped_file = match &source {
+        Source::Shipped(s) => s.file_name(),
+        Source::File(_) => String::new(),
+    };
+    let extends = match &source {
+        Source::File(path) => Extends::File(path),
+        Source::Shipped(_) => Extends::Shipped(&shipped_file),
+    };
     let job = CalibrateJob {
         scenario: &scenario,
-        path: &args.scenario,
+        file: &file,
+        extends,
         sha256: &sha256,
         observations: &observations,
         observations_sha256: &observations_sha256,
@@ -494,18 +578,17 @@ fn validate(path: &Path) -> Result<(), Failure> {
 }
 
 fn list() -> Result<(), Failure> {
-    let dir = scenarios_dir();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| Failure::Io(format!("cannot read {}: {e}", dir.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    for f in files {
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        match Scenario::load(&f) {
-            Ok(s) => say!("{name:<32} {}", s.question.as_deref().unwrap_or(&s.name)),
-            Err(_) => say!("{name:<32} (invalid: run `heartland validate {}`)", f.display()),
+    for s in &shipped::SCENARIOS {
+        match Scenario::shipped(s.name).expect("listed") {
+            Ok(sc) => say!("{:<32} {}", s.name, sc.question.as_deref().unwrap_or(&sc.name)),
+            Err(_) => say!("{:<32} (invalid: run `heartland validate {}`)", s.name, s.name),
+        }
+    }
+    say!("\nsweeps (heartland sweep NAME):");
+    for s in &shipped::SWEEPS {
+        match Sweep::shipped(s.name).expect("listed") {
+            Ok(sw) => say!("{:<32} {}", s.name, sw.name),
+            Err(_) => say!("{:<32} (invalid)", s.name),
         }
     }
     Ok(())
@@ -513,7 +596,7 @@ fn list() -> Result<(), Failure> {
 
 fn sources(path: &Path, missing_only: bool) -> Result<(), Failure> {
     let (scenario, _) = load(path)?;
-    let entries = heartland::scenario::sources::listing(&scenario);
+    let entries = sources::listing(&scenario);
     let missing = entries.iter().filter(|e| !e.is_sourced()).count();
     for e in entries.iter().filter(|e| !missing_only || !e.is_sourced()) {
         let value = if e.value.is_empty() { String::new() } else { format!(" = {}", e.value) };
@@ -570,21 +653,13 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
 }
 
 fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool, quiet: bool) -> Result<(), Failure> {
-    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::Input(format!("error: no sweep file at {}", file.display())),
-        _ => Failure::Io(format!("cannot read {}: {e}", file.display())),
-    })?;
-    let text = String::from_utf8(bytes.clone())
-        .map_err(|_| Failure::Input(format!("error: {} is not UTF-8 text", file.display())))?;
-    let sweep = Sweep::parse(&text, &file.display().to_string()).map_err(|e| match e {
-        e @ ScenarioError::Invalid { .. } => Failure::Input(e.to_string()),
-        e => Failure::Io(e.to_string()),
-    })?;
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "sweep".into());
+    let source = Source::of(file, shipped::sweep);
+    let (sweep, bytes) = load_sweep(&source)?;
+    let stem = source.stem("sweep");
     let out = out.unwrap_or_else(|| Path::new("outputs").join("sweeps").join(&stem));
     let pool = pool(threads)?;
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
-    let (name, sha256) = (file.display().to_string(), sha256_hex(&bytes));
+    let (name, sha256) = (source.name(), sha256_hex(&bytes));
     let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };
     let done =
         pool.install(|| pipeline::sweep_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
@@ -611,4 +686,101 @@ fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool,
         }
     }
     Ok(())
+}
+
+/// A sweep and the bytes of its file.
+fn load_sweep(source: &Source) -> Result<(Sweep, Vec<u8>), Failure> {
+    let checked = |r: Result<Sweep, ScenarioError>| {
+        r.map_err(|e| match e {
+            e @ ScenarioError::Invalid { .. } => Failure::Input(e.to_string()),
+            e => Failure::Io(e.to_string()),
+        })
+    };
+    let file = match source {
+        Source::File(file) => file,
+        Source::Shipped(s) => return Ok((checked(Sweep::shipped(s.name).expect("found by name"))?, s.text.into())),
+    };
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::Input(format!(
+            "error: no sweep file at {}{}",
+            file.display(),
+            shipped_hint(file, &shipped::SWEEPS)
+        )),
+        _ => Failure::Io(format!("cannot read {}: {e}", file.display())),
+    })?;
+    let text = String::from_utf8(bytes.clone())
+        .map_err(|_| Failure::Input(format!("error: {} is not UTF-8 text", file.display())))?;
+    Ok((checked(Sweep::parse(&text, &file.display().to_string()))?, bytes))
+}
+
+fn params(path: &Path, csv: bool) -> Result<(), Failure> {
+    let (scenario, _) = load(path)?;
+    let entries: Vec<Entry> = sources::listing(&scenario).into_iter().filter(Entry::is_parameter).collect();
+    if csv {
+        return params_csv(&entries);
+    }
+    // Sections in the order the scenario registers them, parameters in file order within each.
+    let mut sections: Vec<&str> = Vec::new();
+    for e in &entries {
+        if !sections.contains(&e.section()) {
+            sections.push(e.section());
+        }
+    }
+    for (i, section) in sections.iter().enumerate() {
+        let group: Vec<&Entry> = entries.iter().filter(|e| e.section() == *section).collect();
+        say!("{}## {section}: {} parameters", if i == 0 { "" } else { "\n" }, group.len());
+        for e in group {
+            let domain = e.domain.expect("a parameter").describe();
+            say!("{} = {}\n    domain: {domain}", e.path, e.value);
+            if let Some(b) = behaviour_param(&e.path) {
+                say!("    meaning: {}", b.doc);
+            }
+            match (&e.source, &e.inherited_from) {
+                (Some(s), None) if e.is_sourced() => say!("    source: {s}"),
+                (Some(s), Some(from)) if e.is_sourced() => say!("    source (from {from}): {s}"),
+                _ if e.defaulted => say!("    source: none (a built-in default)"),
+                _ => say!("    source: none"),
+            }
+        }
+    }
+    say!("\n{} parameters; a sweep varies any of them by its path", entries.len());
+    Ok(())
+}
+
+/// The behaviour parameter a path such as `actors.russia.behaviour.pressure` names.
+fn behaviour_param(path: &str) -> Option<&'static BehaviourParam> {
+    match path.split('.').collect::<Vec<_>>()[..] {
+        ["actors", _, "behaviour", key] => BEHAVIOUR.iter().find(|p| p.key == key),
+        _ => None,
+    }
+}
+
+/// The parameters as CSV on standard output, one row each.
+fn params_csv(entries: &[Entry]) -> Result<(), Failure> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| Failure::Io(format!("cannot write the table: {e}"));
+    w.write_record(["section", "path", "value", "domain", "min", "max", "source", "source_from", "defaulted"])
+        .map_err(failed)?;
+    for e in entries {
+        let domain = e.domain.expect("a parameter");
+        let (min, max) = domain.bounds();
+        w.write_record([
+            e.section(),
+            &e.path,
+            &e.value,
+            &domain.describe(),
+            &min.to_string(),
+            &max.to_string(),
+            e.source.as_deref().unwrap_or(""),
+            e.inherited_from.as_deref().unwrap_or(""),
+            if e.defaulted { "true" } else { "false" },
+        ])
+        .map_err(failed)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Failure::Io(format!("cannot write the table: {e}")))?;
+    use std::io::Write as _;
+    match std::io::stdout().write_all(&bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(format!("cannot write: {e}"))),
+        _ => Ok(()),
+    }
 }

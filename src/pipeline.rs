@@ -351,8 +351,10 @@ pub fn hindcast_to_dir(job: &HindcastJob<'_>, progress: &(dyn Fn(u64) + Sync)) -
 pub struct CalibrateJob<'a> {
     /// The checked scenario.
     pub scenario: &'a Scenario,
-    /// The scenario file, as the calibrated scenario will `extends` it (relative to `out`).
-    pub path: &'a Path,
+    /// How the manifest names the scenario: the path it was read from, or its shipped name.
+    pub file: &'a str,
+    /// What the calibrated scenario `extends`.
+    pub extends: Extends<'a>,
     /// Hex SHA-256 of the scenario file's bytes.
     pub sha256: &'a str,
     pub observations: &'a Observations,
@@ -364,6 +366,16 @@ pub struct CalibrateJob<'a> {
     pub out: &'a Path,
     /// Draw the charts and the report after the tables.
     pub draw: bool,
+}
+
+/// The scenario a calibrated scenario extends.
+#[derive(Debug, Clone, Copy)]
+pub enum Extends<'a> {
+    /// A file on disk: extended by its path relative to the output folder.
+    File(&'a Path),
+    /// A shipped scenario: extended by its file name (`baseline_2014.toml`), which `extends`
+    /// finds among the shipped scenarios when no file of that name lies beside the output.
+    Shipped(&'a str),
 }
 
 /// What a finished calibration leaves besides its files.
@@ -412,7 +424,10 @@ pub fn calibrate_to_dir(
     let order = calibrate::keep_best(&points, settings.keep);
     let kept: Vec<&DesignPoint> = order.iter().map(|&i| &points[i]).collect();
 
-    let extends = relative_path(job.path, out)?;
+    let extends = match job.extends {
+        Extends::File(path) => relative_path(path, out)?,
+        Extends::Shipped(name) => name.to_string(),
+    };
     let name = Path::new(&obs.file).file_name().map_or(obs.file.clone(), |n| n.to_string_lossy().into_owned());
     let text = calibrate::calibrated_toml(sc, &extends, &name, &design.paths, &kept, settings, points.len());
     let calibrated_path = out.join("calibrated.toml");
@@ -441,7 +456,7 @@ pub fn calibrate_to_dir(
     let manifest = CalibrationManifest {
         tool: "heartland",
         version: env!("CARGO_PKG_VERSION"),
-        scenario: manifest_scenario(sc, &job.path.display().to_string(), job.sha256),
+        scenario: manifest_scenario(sc, job.file, job.sha256),
         observations: manifest_observations(obs, job.observations_sha256),
         calibration: ManifestCalibration {
             design: "scrambled Sobol' sequence, each coordinate through its prior's quantile function".into(),

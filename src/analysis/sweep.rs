@@ -26,7 +26,7 @@ use crate::analysis::sensitivity::{
 use crate::model::metric::Metric;
 use crate::model::param::ParamId;
 use crate::scenario::diagnostic::{self, Diagnostic, Seg, SourceMap, did_you_mean, join};
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{Scenario, ScenarioError, shipped};
 use crate::simulation::{Simulation, run_stream};
 
 /// The stream the design's own randomness comes from (run streams count up from 0).
@@ -126,7 +126,7 @@ pub struct Sweep {
     pub name: String,
     pub description: Option<String>,
     pub scenario: Scenario,
-    /// The scenario's file as resolved from the sweep file.
+    /// The scenario's file as resolved from the sweep file, or `NAME (shipped)`.
     pub scenario_file: String,
     pub params: Vec<Swept>,
     pub kind: DesignKind,
@@ -149,8 +149,32 @@ impl Sweep {
         Sweep::parse(&text, &path.display().to_string())
     }
 
-    /// Checks sweep text; `file` names it in messages and locates its scenario.
+    /// Checks sweep text; `file` names it in messages and locates its scenario (a file
+    /// relative to it, or else the shipped scenario of that file name).
     pub fn parse(text: &str, file: &str) -> Result<Sweep, ScenarioError> {
+        Sweep::parse_with(text, file, &mut Scenario::load_or_shipped)
+    }
+
+    /// A shipped sweep by name (`veto_pressure`, with or without `.toml`), with its scenario
+    /// among the shipped ones; `None` if no shipped sweep has that name.
+    pub fn shipped(name: &str) -> Option<Result<Sweep, ScenarioError>> {
+        let s = shipped::sweep(name)?;
+        let mut load = |path: &Path| match shipped::at(path) {
+            Some(sc) => Scenario::shipped(sc.name).expect("found by name"),
+            None => Err(ScenarioError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no shipped scenario has that name"),
+            }),
+        };
+        Some(Sweep::parse_with(s.text, &s.display_name(), &mut load))
+    }
+
+    /// As [`Sweep::parse`], loading the scenario (at its path, relative to `file`) with `load`.
+    pub fn parse_with(
+        text: &str,
+        file: &str,
+        load: &mut dyn FnMut(&Path) -> Result<Scenario, ScenarioError>,
+    ) -> Result<Sweep, ScenarioError> {
         let invalid = |diagnostics| ScenarioError::Invalid { file: file.to_string(), diagnostics };
         let map = SourceMap::new(text);
         let doc = DeTable::parse(text).map_err(|e| invalid(vec![located(&e, &map)]))?;
@@ -165,7 +189,7 @@ impl Sweep {
         let key = |parts: &[&str]| parts.iter().map(|p| Seg::Key((*p).to_string())).collect::<Vec<_>>();
         let scenario_path = Path::new(file).parent().unwrap_or(Path::new("")).join(&raw.sweep.scenario);
         // A scenario that cannot be read is a mistake in this file: point at its `scenario` key.
-        let scenario = Scenario::load(&scenario_path).map_err(|e| match e {
+        let scenario = load(&scenario_path).map_err(|e| match e {
             ScenarioError::Io { path, source } => invalid(vec![at(
                 &key(&["sweep", "scenario"]),
                 Diagnostic::new("", format!("cannot read the scenario {}: {source}", path.display()))
@@ -173,6 +197,9 @@ impl Sweep {
             )]),
             e => e,
         })?;
+        // As the scenario was found: its path, or `NAME (shipped)`.
+        let scenario_file =
+            scenario.files.first().map_or_else(|| scenario_path.display().to_string(), |f| f.name.clone());
         let mut diags = Vec::new();
 
         let mut params = Vec::new();
@@ -182,7 +209,7 @@ impl Sweep {
                 let paths: Vec<&str> = scenario.params.iter().map(|(_, x)| x.path.as_str()).collect();
                 diags.push(at(
                     &k,
-                    Diagnostic::new("", format!("`{p}` is not a parameter of {}", scenario_path.display()))
+                    Diagnostic::new("", format!("`{p}` is not a parameter of {scenario_file}"))
                         .expected("the path of a number in the scenario, e.g. actors.russia.behaviour.pressure")
                         .help_opt(did_you_mean(p, paths)),
                 ));
@@ -342,7 +369,7 @@ impl Sweep {
             name: meta.name.clone(),
             description: meta.description.clone(),
             scenario,
-            scenario_file: scenario_path.display().to_string(),
+            scenario_file,
             params,
             kind: meta.design,
             design,

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::model::param::ParamId;
+use crate::model::param::{Domain, ParamId};
 
 /// Index of an actor in its scenario (file order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -37,7 +37,67 @@ pub struct Actor {
     pub source: Option<String>,
 }
 
-/// How an actor turns interests into choices and observations into trust.
+/// One behaviour parameter of an actor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BehaviourParam {
+    /// The key under an actor's `behaviour` and `[defaults.behaviour]`; the parameter's path
+    /// is `actors.ID.behaviour.KEY`.
+    pub key: &'static str,
+    /// The built-in value where neither the actor nor `[defaults.behaviour]` gives one.
+    pub default: f64,
+    /// The values it may take.
+    pub domain: Domain,
+    /// What it means, with its unit.
+    pub doc: &'static str,
+}
+
+/// The behaviour parameters, in the order of [`Behaviour`]'s fields.
+///
+/// This is the one list of them: the file format (`scenario::file::BehaviourFile` takes
+/// exactly these keys), validation (domains and built-in defaults), `heartland params` and the
+/// table in `scenarios/README.md` (checked by a test) all read it. A new parameter is a row
+/// here and a field of [`Behaviour`] (a test checks that the two agree, in order).
+pub const BEHAVIOUR: [BehaviourParam; 6] = [
+    BehaviourParam {
+        key: "rationality",
+        default: 4.0,
+        domain: Domain::NonNegative,
+        doc: "logit sharpness λ per unit of utility: 0 is a coin flip, large is a best response",
+    },
+    BehaviourParam {
+        key: "trust_gain",
+        default: 0.3,
+        domain: Domain::UNIT,
+        doc: "per-year fraction of the gap to full trust closed by a partner's cooperation",
+    },
+    BehaviourParam {
+        key: "trust_loss",
+        default: 0.5,
+        domain: Domain::UNIT,
+        doc: "per-year fraction of trust lost to a partner's defection",
+    },
+    BehaviourParam {
+        key: "forgiveness",
+        default: 0.1,
+        domain: Domain::UNIT,
+        doc: "per-year drift of trust back toward its baseline",
+    },
+    BehaviourParam {
+        key: "error",
+        default: 0.02,
+        domain: Domain::Range(0.0, 0.5),
+        doc: "probability that an intended action comes out the other way (implementation or misperception error)",
+    },
+    BehaviourParam {
+        key: "pressure",
+        default: 0.0,
+        domain: Domain::NonNegative,
+        doc: "as a patron: utility cost per unit of influence × hostility imposed on a client that cooperates with someone the patron distrusts",
+    },
+];
+
+/// How an actor turns interests into choices and observations into trust: one parameter per
+/// row of [`BEHAVIOUR`], which gives each one's domain, default and meaning.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Behaviour {
     /// Logit sharpness λ >= 0 per unit of utility: 0 is a coin flip, large is a best response.
@@ -54,6 +114,14 @@ pub struct Behaviour {
     /// As a patron: utility cost per unit of influence × hostility imposed on a client that
     /// cooperates with someone the patron distrusts (>= 0).
     pub pressure: ParamId,
+}
+
+impl Behaviour {
+    /// The parameters in the order of [`BEHAVIOUR`].
+    pub fn from_ids(ids: [ParamId; BEHAVIOUR.len()]) -> Behaviour {
+        let [rationality, trust_gain, trust_loss, forgiveness, error, pressure] = ids;
+        Behaviour { rationality, trust_gain, trust_loss, forgiveness, error, pressure }
+    }
 }
 
 /// Members and rule of an organization.
@@ -83,4 +151,43 @@ pub struct DecisionRule {
     pub threshold: Option<ParamId>,
     /// Per member: may it block?
     pub veto: Vec<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behaviour_fields_follow_the_table() {
+        let ids: [ParamId; BEHAVIOUR.len()] = std::array::from_fn(|i| ParamId(i as u32));
+        let json = serde_json::to_string(&Behaviour::from_ids(ids)).unwrap();
+        let expected: Vec<String> = BEHAVIOUR.iter().enumerate().map(|(i, p)| format!("\"{}\":{i}", p.key)).collect();
+        assert_eq!(json, format!("{{{}}}", expected.join(",")));
+    }
+
+    /// The scenario format's documentation lists the same keys, in the same order, with the
+    /// same built-in defaults.
+    #[test]
+    fn the_format_documentation_follows_the_table() {
+        let readme = include_str!("../../scenarios/README.md");
+        let table = readme.split("| key | domain | built-in default | meaning |").nth(1).expect("the behaviour table");
+        let rows: Vec<(String, f64)> = table
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .map(|l| {
+                let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                (cells[1].trim_matches('`').to_string(), cells[3].parse().expect("a number"))
+            })
+            .collect();
+        let table: Vec<(String, f64)> = BEHAVIOUR.iter().map(|p| (p.key.to_string(), p.default)).collect();
+        assert_eq!(rows, table);
+    }
+
+    #[test]
+    fn built_in_defaults_lie_in_their_domains() {
+        for p in BEHAVIOUR {
+            assert!(p.domain.contains(p.default), "{}", p.key);
+        }
+    }
 }

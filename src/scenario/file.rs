@@ -2,7 +2,9 @@
 //! engine directly. [`super::validate`] turns it into a checked [`super::Scenario`].
 //!
 //! Every table rejects unknown keys, so a misspelt key is an error rather than a silently
-//! ignored line. Maps keep the order of the file (actors, issues and outcomes are reported
+//! ignored line. The structs are the one list of the format's keys: [`super::keys`] derives
+//! the list validation uses from them, and the behaviour keys come from
+//! [`crate::model::actor::BEHAVIOUR`]. Maps keep the order of the file (actors, issues and outcomes are reported
 //! in the order the author wrote them).
 
 use std::fmt;
@@ -11,6 +13,7 @@ use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::model::actor::BEHAVIOUR;
 use crate::model::calendar::Step;
 
 /// The whole file.
@@ -137,15 +140,90 @@ pub struct ActorFile {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// An actor's `behaviour` table, or `[defaults.behaviour]`: one optional parameter per row of
+/// [`BEHAVIOUR`] (the keys are read from that table, not listed here), unknown keys rejected
+/// with the same message as every other table.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct BehaviourFile {
-    pub rationality: Option<ParamFile>,
-    pub trust_gain: Option<ParamFile>,
-    pub trust_loss: Option<ParamFile>,
-    pub forgiveness: Option<ParamFile>,
-    pub error: Option<ParamFile>,
-    pub pressure: Option<ParamFile>,
+    values: [Option<ParamFile>; BEHAVIOUR.len()],
+}
+
+impl BehaviourFile {
+    /// The value given for row `i` of [`BEHAVIOUR`].
+    pub fn get(&self, i: usize) -> Option<&ParamFile> {
+        self.values[i].as_ref()
+    }
+}
+
+/// The behaviour keys, in table order (serde wants them as a static list).
+const BEHAVIOUR_KEYS: [&str; BEHAVIOUR.len()] = {
+    let mut keys = [""; BEHAVIOUR.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = BEHAVIOUR[i].key;
+        i += 1;
+    }
+    keys
+};
+
+impl<'de> Deserialize<'de> for BehaviourFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// A key of the table, as its row in [`BEHAVIOUR`].
+        struct Key(usize);
+
+        impl<'de> Deserialize<'de> for Key {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct KeyVisitor;
+                impl Visitor<'_> for KeyVisitor {
+                    type Value = Key;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("a behaviour key")
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+                        BEHAVIOUR_KEYS
+                            .iter()
+                            .position(|k| *k == v)
+                            .map(Key)
+                            .ok_or_else(|| E::unknown_field(v, &BEHAVIOUR_KEYS))
+                    }
+                }
+                deserializer.deserialize_identifier(KeyVisitor)
+            }
+        }
+
+        struct TableVisitor;
+        impl<'de> Visitor<'de> for TableVisitor {
+            type Value = BehaviourFile;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of behaviour parameters")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BehaviourFile, A::Error> {
+                let mut out = BehaviourFile::default();
+                while let Some(Key(i)) = map.next_key()? {
+                    if out.values[i].is_some() {
+                        return Err(de::Error::duplicate_field(BEHAVIOUR_KEYS[i]));
+                    }
+                    out.values[i] = Some(map.next_value()?);
+                }
+                Ok(out)
+            }
+        }
+
+        deserializer.deserialize_struct("BehaviourFile", &BEHAVIOUR_KEYS, TableVisitor)
+    }
+}
+
+impl Serialize for BehaviourFile {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        for (p, v) in BEHAVIOUR.iter().zip(&self.values) {
+            if let Some(v) = v {
+                map.serialize_entry(p.key, v)?;
+            }
+        }
+        map.end()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -47,12 +47,34 @@ impl SourceFiles {
     }
 }
 
-/// How files are read: the file system, or a test's map of texts.
+/// How files are read: the file system, or a test's map of texts. A file read this way is
+/// named by its path.
 pub type Reader<'a> = dyn FnMut(&Path) -> std::io::Result<String> + 'a;
+
+/// A file found for an `extends`: its text, and the name messages and manifests give it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The path as resolved, or another name when the file is not on disk (a shipped
+    /// scenario is `NAME (shipped)`).
+    pub name: String,
+    pub text: String,
+}
+
+/// How `extends` is resolved when a file found may go by another name than its path: from
+/// the name of the extending file (as [`Found::name`] gave it) and the path it names, taken
+/// relative to it, to the file found.
+pub type Resolver<'a> = dyn FnMut(&str, &Path) -> std::io::Result<Found> + 'a;
 
 impl SourceFiles {
     /// Reads `text` (the file `name`) and every file it extends, base first.
     pub fn read(text: &str, name: &str, read: &mut Reader<'_>) -> Result<SourceFiles, Vec<Diagnostic>> {
+        SourceFiles::resolve(text, name, &mut |_: &str, p: &Path| {
+            read(p).map(|text| Found { name: p.display().to_string(), text })
+        })
+    }
+
+    /// As [`SourceFiles::read`], finding extended files with `resolve`.
+    pub fn resolve(text: &str, name: &str, resolve: &mut Resolver<'_>) -> Result<SourceFiles, Vec<Diagnostic>> {
         let mut chain: Vec<(String, String)> = vec![(name.to_string(), text.to_string())];
         let mut seen: Vec<PathBuf> = vec![canonical(Path::new(name))];
         loop {
@@ -86,14 +108,14 @@ impl SourceFiles {
             if seen.len() > MAX_DEPTH {
                 return Err(vec![at(format!("more than {MAX_DEPTH} scenarios extend one another"))]);
             }
-            let base_text = read(&path).map_err(|e| {
+            let base = resolve(name, &path).map_err(|e| {
                 vec![
                     at(format!("cannot read the base scenario {}: {e}", path.display()))
                         .help("`extends` is a path relative to the extending file"),
                 ]
             })?;
             seen.push(key);
-            chain.push((path.display().to_string(), base_text));
+            chain.push((base.name, base.text));
         }
         let mut files = SourceFiles::default();
         for (name, text) in chain.into_iter().rev() {

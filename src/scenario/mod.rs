@@ -7,6 +7,8 @@
 pub mod diagnostic;
 pub mod file;
 pub mod inherit;
+pub mod keys;
+pub mod shipped;
 pub mod sources;
 mod validate;
 
@@ -126,15 +128,51 @@ impl Scenario {
     }
 
     /// Validates scenario text; `file` names it in messages, and files it `extends` are read
-    /// relative to it.
+    /// relative to it, or else are the shipped scenarios of those names
+    /// ([`shipped::read_disk_or_shipped`]).
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        Scenario::parse_with(text, file, &mut |p: &Path| std::fs::read_to_string(p))
+        Scenario::parse_resolving(text, file, &mut shipped::read_disk_or_shipped)
     }
 
-    /// As [`Scenario::parse`], reading extended files with `read`.
+    /// As [`Scenario::parse`], reading extended files with `read` alone (no shipped fallback).
     pub fn parse_with(text: &str, file: &str, read: &mut inherit::Reader<'_>) -> Result<Scenario, ScenarioError> {
         let invalid = |diagnostics| ScenarioError::Invalid { file: file.to_string(), diagnostics };
-        let files = inherit::SourceFiles::read(text, file, read).map_err(invalid)?;
+        Scenario::checked(inherit::SourceFiles::read(text, file, read).map_err(invalid)?, file)
+    }
+
+    /// As [`Scenario::parse`], finding extended files with `resolve`.
+    pub fn parse_resolving(
+        text: &str,
+        file: &str,
+        resolve: &mut inherit::Resolver<'_>,
+    ) -> Result<Scenario, ScenarioError> {
+        let invalid = |diagnostics| ScenarioError::Invalid { file: file.to_string(), diagnostics };
+        Scenario::checked(inherit::SourceFiles::resolve(text, file, resolve).map_err(invalid)?, file)
+    }
+
+    /// A shipped scenario by name (`baseline_2014`, with or without `.toml`), read from the
+    /// copy compiled into the library; `None` if no shipped scenario has that name.
+    pub fn shipped(name: &str) -> Option<Result<Scenario, ScenarioError>> {
+        let s = shipped::scenario(name)?;
+        Some(Scenario::parse_resolving(s.text, &s.display_name(), &mut shipped::read_shipped))
+    }
+
+    /// Reads and validates the scenario file at `path`, or, when there is no file there, the
+    /// shipped scenario of that file name (how a sweep finds its scenario).
+    pub fn load_or_shipped(path: &Path) -> Result<Scenario, ScenarioError> {
+        match Scenario::load(path) {
+            Err(ScenarioError::Io { path, source }) if source.kind() == std::io::ErrorKind::NotFound => {
+                match shipped::at(&path) {
+                    Some(s) => Scenario::parse_resolving(s.text, &s.display_name(), &mut shipped::read_shipped),
+                    None => Err(ScenarioError::Io { path, source }),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn checked(files: inherit::SourceFiles, file: &str) -> Result<Scenario, ScenarioError> {
+        let invalid = |diagnostics| ScenarioError::Invalid { file: file.to_string(), diagnostics };
         let mut scenario = validate::parse(&files).map_err(invalid)?;
         scenario.files = files
             .files
@@ -145,7 +183,8 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// The scenario this one extends, if any (the file it names, as resolved).
+    /// The scenario this one extends, if any: the file it names, as resolved, or
+    /// `NAME (shipped)` for a shipped one.
     pub fn base_file(&self) -> Option<&str> {
         self.files.get(1).map(|f| f.name.as_str())
     }

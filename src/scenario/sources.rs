@@ -4,10 +4,13 @@
 //! documents, a cited public fact, or a stated modelling assumption. A value without a
 //! `source` of its own inherits the `source` of the table it sits in (its actor, issue, event,
 //! state variable); the listing says which. Built-in defaults the file never set have none.
+//!
+//! The same listing, restricted to its parameters, is what `heartland params` prints: every
+//! path a sweep or an event can address, with its value, domain and source.
 
 use serde::Serialize;
 
-use crate::model::param::Distribution;
+use crate::model::param::{Distribution, Domain};
 use crate::scenario::Scenario;
 
 /// One line of the listing: a parameter or a structural element (actor, issue, event…).
@@ -21,11 +24,27 @@ pub struct Entry {
     pub source: Option<String>,
     /// When the source is inherited: the path of the table it comes from.
     pub inherited_from: Option<String>,
+    /// The values a parameter may take; `None` for a structural element.
+    pub domain: Option<Domain>,
+    /// True for a parameter the file does not set, where a default stands in.
+    pub defaulted: bool,
 }
 
 impl Entry {
     pub fn is_sourced(&self) -> bool {
         self.source.as_deref().is_some_and(|s| !s.trim().is_empty())
+    }
+
+    /// A parameter (which sweeps and events can address by its path), not a structural
+    /// element.
+    pub fn is_parameter(&self) -> bool {
+        self.domain.is_some()
+    }
+
+    /// The file-level table the entry sits in: the first key of its path (`actors`, `model`,
+    /// `trust`, `influence`, `state`, `issues`, `events`, `outcomes`, `scenario`).
+    pub fn section(&self) -> &str {
+        self.path.split('.').next().unwrap_or_default()
     }
 }
 
@@ -36,6 +55,8 @@ pub fn listing(sc: &Scenario) -> Vec<Entry> {
         value: String::new(),
         source: source.clone(),
         inherited_from: None,
+        domain: None,
+        defaulted: false,
     };
     let mut out = vec![structure("scenario".into(), &sc.source)];
     out.extend(sc.actors.iter().map(|a| structure(format!("actors.{}", a.id), &a.source)));
@@ -48,6 +69,8 @@ pub fn listing(sc: &Scenario) -> Vec<Entry> {
         value: describe(&p.dist),
         source: p.source.clone(),
         inherited_from: p.source_from.clone(),
+        domain: Some(p.domain),
+        defaulted: p.defaulted,
     }));
     out
 }
@@ -99,8 +122,20 @@ capability = { value = 1, source = "b's own" }
         assert_eq!((cap.source.as_deref(), cap.inherited_from.as_deref()), (Some("actor a"), Some("actors.a")));
         assert!(!find("actors.b").is_sourced());
         assert!(find("actors.b.capability").is_sourced());
-        // Built-in behaviour defaults are covered by nothing.
-        assert!(!find("actors.a.behaviour.rationality").is_sourced());
+        // Built-in behaviour defaults are covered by nothing, and show their value.
+        for p in crate::model::actor::BEHAVIOUR {
+            let e = find(&format!("actors.a.behaviour.{}", p.key));
+            assert!(!e.is_sourced(), "{}", p.key);
+            assert_eq!(e.value, p.default.to_string());
+        }
         assert_eq!(find("actors.a.capability").value, "1");
+        // Parameters carry their domain and section; structural elements have none.
+        assert_eq!(cap.domain, Some(Domain::Positive));
+        assert_eq!((cap.section(), cap.is_parameter(), cap.defaulted), ("actors", true, false));
+        assert!(!find("actors.b").is_parameter());
+        let params: Vec<&Entry> = list.iter().filter(|e| e.is_parameter()).collect();
+        assert_eq!(params.len(), sc.params.len());
+        let default_trust = find("model.trust");
+        assert_eq!((default_trust.section(), default_trust.defaulted), ("model", true));
     }
 }

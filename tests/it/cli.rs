@@ -114,5 +114,111 @@ fn validate_and_list_describe_the_scenarios() {
     assert!(text.contains("valid") && text.contains("68 turns") && text.contains("csto (Leader rule)"), "{text}");
     let o = heartland(&["list"]);
     assert!(o.status.success());
-    assert!(String::from_utf8_lossy(&o.stdout).contains("baseline_2014.toml"));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("afghanistan_collapse "));
+}
+
+fn heartland_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_heartland")).args(args).current_dir(dir).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// The binary stands alone: from an empty folder, far from any checkout, it lists the shipped
+/// scenarios and sweeps by name and runs them by those names.
+#[test]
+fn the_binary_runs_shipped_scenarios_by_name_from_an_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = stdout(&heartland_in(dir.path(), &["list"]));
+    let (scenarios, sweeps) = list.split_once("\nsweeps (heartland sweep NAME):\n").expect("two sections");
+    let names: Vec<&str> = scenarios.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!(names.len(), 7, "{list}");
+    assert!(names.contains(&"baseline_2014") && names.contains(&"russia_china_rift"), "{list}");
+    // Every name listed is one the commands accept, with or without `.toml`.
+    for name in &names {
+        let o = stdout(&heartland_in(dir.path(), &["validate", name]));
+        assert!(o.starts_with(&format!("{name}: valid")), "{o}");
+    }
+    stdout(&heartland_in(dir.path(), &["validate", "no_ukraine_break.toml"]));
+    let sweep_names: Vec<&str> = sweeps.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!(sweep_names, ["afghan_sensitivity", "veto_pressure"]);
+
+    let o = heartland_in(dir.path(), &["run", "baseline_2014", "--runs", "20", "--out", "x", "--quiet"]);
+    assert!(stdout(&o).is_empty());
+    let out = dir.path().join("x");
+    for f in ["runs.csv", "series.csv", "outcomes.csv", "manifest.json", "report.html"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    assert_eq!(std::fs::read_to_string(out.join("runs.csv")).unwrap().lines().count(), 21);
+    // The manifest names the shipped scenario; its digest is that of the file in the checkout.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let file = std::fs::read(crate::baseline_path()).unwrap();
+    assert_eq!(manifest["scenario"]["file"], "baseline_2014 (shipped)");
+    assert_eq!(manifest["scenario"]["sha256"], heartland::scenario::sha256_hex(&file));
+
+    // A sweep written anywhere finds the shipped baseline by file name.
+    let sweep = "[sweep]\nname = \"Mine\"\nscenario = \"../baseline_2014.toml\"\ndesign = \"grid\"\nreplications = 2\n\
+                 [parameters]\n\"actors.russia.behaviour.pressure\" = { values = [0.0, 0.5] }\n";
+    std::fs::create_dir(dir.path().join("sweeps")).unwrap();
+    std::fs::write(dir.path().join("sweeps/mine.toml"), sweep).unwrap();
+    stdout(&heartland_in(dir.path(), &["sweep", "sweeps/mine.toml", "--out", "s", "-q"]));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("s/manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["scenario"]["file"], "baseline_2014 (shipped)");
+    assert_eq!(std::fs::read_to_string(dir.path().join("s/points.csv")).unwrap().lines().count(), 3);
+    // Nothing else was written.
+    let mut written: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    written.sort();
+    assert_eq!(written, ["s", "sweeps", "x"]);
+}
+
+/// A name that is also an existing path is read as the path.
+#[test]
+fn a_path_wins_over_a_shipped_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("tiny.toml"), dir.path().join("baseline_2014")).unwrap();
+    let o = stdout(&heartland_in(dir.path(), &["validate", "baseline_2014"]));
+    assert!(o.contains("Tiny") && !o.contains("Baseline 2014"), "{o}");
+    let o = heartland_in(dir.path(), &["run", "baseline_2041"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no scenario file at baseline_2041") && err.contains("did you mean `baseline_2014`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn params_lists_every_sweepable_path_with_its_domain_and_source() {
+    let text = stdout(&heartland(&["params", "baseline_2014"]));
+    let block: Vec<&str> =
+        text.lines().skip_while(|l| !l.starts_with("actors.russia.behaviour.pressure = ")).take(4).collect();
+    assert_eq!(block[0], "actors.russia.behaviour.pressure = 0.25");
+    assert_eq!(block[1], "    domain: a number from 0 to 1e6");
+    assert!(block[2].starts_with("    meaning: as a patron"), "{block:?}");
+    assert!(block[3].starts_with("    source: "), "{block:?}");
+    let sections: Vec<&str> = text.lines().filter(|l| l.starts_with("## ")).collect();
+    assert!(
+        sections[0].starts_with("## actors: ") && sections.iter().any(|l| l.starts_with("## events: ")),
+        "{sections:?}"
+    );
+    // The table has a row per parameter, each a path the scenario resolves.
+    let sc = heartland::Scenario::load(&crate::baseline_path()).unwrap();
+    let csv = stdout(&heartland(&["params", "scenarios/baseline_2014.toml", "--csv"]));
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header, ["section", "path", "value", "domain", "min", "max", "source", "source_from", "defaulted"]);
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), sc.params.len());
+    assert!(records.iter().all(|r| sc.params.find(&r[1]).is_some()));
+    let pressure = records.iter().find(|r| &r[1] == "actors.russia.behaviour.pressure").unwrap();
+    assert_eq!(
+        (&pressure[0], &pressure[3], &pressure[4], &pressure[5]),
+        ("actors", "a number from 0 to 1e6", "0", "1000000")
+    );
+    assert!(text.ends_with(&format!("\n{} parameters; a sweep varies any of them by its path\n", sc.params.len())));
 }

@@ -250,3 +250,27 @@ fn the_fuzz_corpus_never_panics() {
     }
     assert!(seen >= 8, "the corpus has {seen} inputs");
 }
+
+/// A variant on disk that extends a shipped scenario by name, with no base file beside it:
+/// errors in the base point into the shipped file, at the line of the file in the checkout.
+#[test]
+fn errors_in_a_shipped_base_point_into_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = dir.path().join("mine.toml");
+    let text = "[scenario]\nextends = \"baseline_2014.toml\"\nname = \"Mine\"\ndescription = \"No CSTO.\"\nremove = [\"actors.csto\"]\nrunz = 3\n";
+    // The variant's own mistake is in the variant.
+    let e = Scenario::parse(text, &variant.display().to_string()).unwrap_err();
+    let d = &e.diagnostics()[0];
+    assert_eq!((d.key.as_str(), d.location.as_ref().unwrap().line), ("scenario.runz", 6), "{e}");
+    assert_eq!(d.location.as_ref().unwrap().file.as_deref(), Some(variant.display().to_string().as_str()));
+    // Without the CSTO the base's issues name an unknown actor: the shipped base is located.
+    let e = Scenario::parse(&text.replace("runz = 3\n", ""), &variant.display().to_string()).unwrap_err();
+    let d = e.diagnostics().iter().find(|d| d.key == "issues.nato_csto_info.sides[1]").expect("the first CSTO dyad");
+    assert_eq!(d.message, "unknown actor `csto`");
+    let base = std::fs::read_to_string(crate::baseline_path()).unwrap();
+    let line = base.lines().position(|l| l.starts_with("[issues.nato_csto_info]")).unwrap() + 4;
+    assert_eq!(base.lines().nth(line - 1), Some("sides = [\"nato\", \"csto\"]"));
+    let loc = d.location.as_ref().unwrap();
+    assert_eq!((loc.file.as_deref(), loc.line, loc.column), (Some("baseline_2014 (shipped)"), line, 18));
+    assert!(e.to_string().contains(&format!("--> baseline_2014 (shipped):{line}:18")), "{e}");
+}

@@ -6,29 +6,18 @@
 //! numbers) and tests the paired difference of a per-run mean: it must have the expected sign
 //! and lie more than 3 standard errors from 0.
 
-use std::path::{Path, PathBuf};
-
 use heartland::Scenario;
-use heartland::scenario::sources;
+use heartland::scenario::{shipped, sources};
 use heartland::simulation::Simulation;
 use rayon::prelude::*;
 
 const RUNS: u64 = 300;
 const SEED: u64 = 7;
 
-fn scenario_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-}
-
+/// A shipped scenario, as the binary runs it: from the copy compiled into the library (the
+/// registry's own test checks that it is byte for byte the file in `scenarios/`).
 fn shipped(name: &str) -> Scenario {
-    Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)).unwrap()
+    Scenario::shipped(name).expect("a shipped name").unwrap()
 }
 
 /// Per run: the mean over turns of the mean of `metrics`.
@@ -65,16 +54,16 @@ fn assert_lower(base: &Scenario, variant: &Scenario, metrics: &[&str]) {
 
 #[test]
 fn every_shipped_scenario_validates_runs_and_is_sourced() {
-    let files = scenario_files();
-    assert!(files.len() >= 7, "{files:?}");
-    for f in files {
-        let sc = Scenario::load(&f).unwrap_or_else(|e| panic!("{e}"));
-        assert!(sc.question.is_some(), "{} states no question", f.display());
+    let names: Vec<&str> = shipped::SCENARIOS.iter().map(|s| s.name).collect();
+    assert!(names.len() >= 7, "{names:?}");
+    for f in names {
+        let sc = Scenario::shipped(f).unwrap().unwrap_or_else(|e| panic!("{e}"));
+        assert!(sc.question.is_some(), "{f} states no question");
         let mut sim = Simulation::new(&sc, 1, 0);
         sim.run_to_end();
         let missing: Vec<String> =
             sources::listing(&sc).into_iter().filter(|e| !e.is_sourced()).map(|e| e.path).collect();
-        assert!(missing.is_empty(), "{} has {} unsourced values: {missing:?}", f.display(), missing.len());
+        assert!(missing.is_empty(), "{f} has {} unsourced values: {missing:?}", missing.len());
     }
 }
 

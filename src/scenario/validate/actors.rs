@@ -1,21 +1,13 @@
 //! `[actors.ID]`: states and organizations, their capabilities and interests, behaviour (own,
 //! from `[defaults.behaviour]`, or built in), and an organization's members and decision rule.
+//! The behaviour parameters, their domains and built-in defaults are read from
+//! [`crate::model::actor::BEHAVIOUR`], their one list.
 
 use super::{Path, Validator, did_you_mean, is_identifier, path, with, with_index};
-use crate::model::actor::{Actor, ActorId, ActorKind, Behaviour, DecisionRule, Organization, RuleKind};
+use crate::model::actor::{Actor, ActorId, ActorKind, BEHAVIOUR, Behaviour, DecisionRule, Organization, RuleKind};
 use crate::model::param::{Domain, ParamId};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::file::{ActorFile, ActorKindFile, BehaviourFile, RuleFile, ScenarioFile};
-
-/// Built-in behaviour where neither the actor nor `[defaults.behaviour]` gives one.
-const BEHAVIOUR_DEFAULTS: [(&str, f64, Domain); 6] = [
-    ("rationality", 4.0, Domain::NonNegative),
-    ("trust_gain", 0.3, Domain::UNIT),
-    ("trust_loss", 0.5, Domain::UNIT),
-    ("forgiveness", 0.1, Domain::UNIT),
-    ("error", 0.02, Domain::Range(0.0, 0.5)),
-    ("pressure", 0.0, Domain::NonNegative),
-];
 
 impl Validator {
     /// The actors in file order, with their ids.
@@ -101,32 +93,14 @@ impl Validator {
                 }
             }
         }
-        let b = &a.behaviour;
+        // Own value, else `[defaults.behaviour]`, else the built-in default, key by key.
         let at_b = with(&at, "behaviour");
-        let own = [&b.rationality, &b.trust_gain, &b.trust_loss, &b.forgiveness, &b.error, &b.pressure];
-        let dflt = [
-            &defaults.rationality,
-            &defaults.trust_gain,
-            &defaults.trust_loss,
-            &defaults.forgiveness,
-            &defaults.error,
-            &defaults.pressure,
-        ];
-        let ids_b: Vec<ParamId> = BEHAVIOUR_DEFAULTS
+        let ids_b: Vec<ParamId> = BEHAVIOUR
             .iter()
-            .zip(own.iter().zip(dflt))
-            .map(|((key, value, domain), (own, dflt))| {
-                self.param_or(&with(&at_b, key), own.as_ref(), dflt.as_ref(), *value, *domain)
-            })
+            .enumerate()
+            .map(|(i, p)| self.param_or(&with(&at_b, p.key), a.behaviour.get(i), defaults.get(i), p.default, p.domain))
             .collect();
-        let behaviour = Behaviour {
-            rationality: ids_b[0],
-            trust_gain: ids_b[1],
-            trust_loss: ids_b[2],
-            forgiveness: ids_b[3],
-            error: ids_b[4],
-            pressure: ids_b[5],
-        };
+        let behaviour = Behaviour::from_ids(ids_b.try_into().expect("one id per behaviour parameter"));
 
         let organization = if is_org {
             self.organization(id, a, &at, ids)

@@ -31,6 +31,7 @@ use outcomes::recorded_metrics;
 use super::diagnostic::{self, Diagnostic, Seg, did_you_mean, join};
 use super::file::*;
 use super::inherit::SourceFiles;
+use super::keys::FormatKeys;
 use super::{NameLists, Scenario};
 use crate::model::calendar::{Calendar, Period};
 use crate::model::metric::{Metric, Names};
@@ -81,12 +82,13 @@ fn toml_error(e: &toml::de::Error, files: &SourceFiles, doc: Option<&DeTable<'_>
             let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
             d.expected = Some(format!("one of {}", names.join(", ")));
             d.help = did_you_mean(wrong, names.iter().copied());
-            if d.help.is_none() && ALL_KEYS.contains(&wrong) {
+            let keys = FormatKeys::get();
+            if d.help.is_none() && keys.all.contains(&wrong) {
                 d.help = Some(format!(
                     "`{wrong}` belongs to another table: in TOML a key belongs to the nearest [header] above it, so move `{wrong} = ...` above that header"
                 ));
             }
-            if TOP_LEVEL_KEYS.contains(&wrong) {
+            if keys.top_level_values.contains(&wrong) {
                 d.help = Some(format!(
                     "`{wrong}` is a top-level key: in TOML every key after a [table] header belongs to that table, so put `{wrong} = ...` before the first header"
                 ));
@@ -101,64 +103,6 @@ fn toml_error(e: &toml::de::Error, files: &SourceFiles, doc: Option<&DeTable<'_>
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).to_string()
 }
-
-/// Keys of the file's top level that are not tables (and so must come before any header).
-const TOP_LEVEL_KEYS: [&str; 1] = ["dimensions"];
-
-/// Every key of every table of the format, to recognise a key written under the wrong header.
-const ALL_KEYS: [&str; 51] = [
-    "scenario",
-    "dimensions",
-    "model",
-    "defaults",
-    "actors",
-    "trust",
-    "state",
-    "influence",
-    "issues",
-    "events",
-    "outcomes",
-    "name",
-    "description",
-    "question",
-    "start",
-    "end",
-    "step",
-    "runs",
-    "seed",
-    "cooperation_window",
-    "influence_relaxation",
-    "behaviour",
-    "kind",
-    "capability",
-    "interests",
-    "members",
-    "rule",
-    "leader",
-    "weights",
-    "threshold",
-    "veto",
-    "label",
-    "initial",
-    "target",
-    "rate",
-    "drivers",
-    "sides",
-    "payoffs",
-    "participants",
-    "efficacy",
-    "harm_dimension",
-    "exposure",
-    "cost",
-    "salience",
-    "on_mutual",
-    "influence_gain",
-    "effects",
-    "reach",
-    "posterior",
-    "parameters",
-    "samples",
-];
 
 type Path = Vec<Seg>;
 
