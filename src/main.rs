@@ -456,7 +456,7 @@ fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
         observations_sha256: &observations_sha256,
         plan,
         out: &out,
-        draw: false,
+        draw: true,
     };
     let done =
         pool.install(|| pipeline::hindcast_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
@@ -514,7 +514,7 @@ fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         settings,
         hindcast_runs: scenario.runs,
         out: &out,
-        draw: false,
+        draw: true,
     };
     let done =
         pool.install(|| pipeline::calibrate_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;

@@ -69,7 +69,7 @@ pub use runs::{Reached, RunsWriter, SweepRunsWriter, read_reached, runs_header};
 pub use scores::{read_scores, write_scores};
 pub use sensitivity::{Sensitivity, read_sensitivity, write_sensitivity};
 pub use series::{Band, Series, read_series, write_series};
-pub use set::{Results, SweepResults};
+pub use set::{CalibrationResults, HindcastResults, HindcastTables, Results, SweepResults};
 
 /// The reading side under its path before the split into one module per file
 /// (`crate::results::read::X`); the same items as `crate::results::X`.

@@ -42,9 +42,23 @@ fn a_tiny_hindcast_end_to_end() {
     let o = hindcast_tiny(dir.path(), "2");
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("8 facts, 200 runs to 2018-Q4") && stdout.contains("most wrong"), "{stdout}");
-    for f in ["hindcast.csv", "manifest.json", "reliability.csv", "scores.csv"] {
-        assert!(files(dir.path()).contains(&f.to_string()), "{f}");
-    }
+    assert_eq!(
+        files(dir.path()),
+        ["charts", "hindcast.csv", "manifest.json", "reliability.csv", "report.html", "scores.csv"]
+    );
+    assert_eq!(
+        files(&dir.path().join("charts")),
+        ["reliability.png", "reliability.svg", "worst_facts.png", "worst_facts.svg"]
+    );
+    let report = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(report.contains("Tiny: hindcast") && report.contains("transit held, sometime in 2015"), "{report}");
+    // `plot` redraws the same page from the files.
+    std::fs::remove_file(dir.path().join("report.html")).unwrap();
+    let o = heartland(&["plot", dir.path().to_str().unwrap(), "--quiet"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let again = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let strip = |s: &str| s.lines().filter(|l| !l.contains("wall time")).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(&again), strip(&report));
     let facts = heartland::results::read_hindcast(&dir.path().join("hindcast.csv")).unwrap();
     let p: Vec<(&str, f64)> = facts.iter().map(|f| (f.id.as_str(), f.probability)).collect();
     assert_eq!(
@@ -198,6 +212,9 @@ fn a_calibration_is_byte_identical_for_one_and_two_threads() {
         let read = |d: &Path| std::fs::read(d.join("out").join(f)).unwrap();
         assert_eq!(read(a.path()), read(b.path()), "{f}");
     }
+    let report = std::fs::read_to_string(a.path().join("out/report.html")).unwrap();
+    assert!(report.contains("Tiny: calibration") && report.contains("actors.kazakhstan.capability"));
+    assert_eq!(files(&a.path().join("out/charts")).len(), 4);
     let design = std::fs::read_to_string(a.path().join("out/design.csv")).unwrap();
     assert_eq!(design.lines().count(), 33);
     assert_eq!(design.lines().filter(|l| l.contains(",true,")).count(), 8);
