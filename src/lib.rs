@@ -16,13 +16,15 @@
 //! - [`results`]: those files read back as typed tables; [`charts`] and [`report`]: the charts
 //!   and the HTML report drawn from them;
 //! - [`sources`]: where every number comes from; [`compare`]: two scenarios on common random
-//!   numbers.
+//!   numbers;
+//! - [`english`]: counts with their nouns and articles, for messages and pages.
 //!
 //! The engine (everything but [`output`], [`results`], [`charts`] and [`report`]) does no I/O
 //! and holds no global state; randomness enters only as a ChaCha8 stream built from (seed, run
 //! index). Nothing in the engine depends on the charts.
 
 pub mod analysis;
+pub mod english;
 pub mod model;
 pub mod montecarlo;
 pub mod pipeline;

@@ -10,12 +10,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use heartland::analysis::compare;
-use heartland::analysis::hindcast::{Observations, calibrate, summary};
+use heartland::analysis::compare::OutcomeDiff;
 use heartland::analysis::sweep::Sweep;
+use heartland::english::count;
 use heartland::model::actor::{BEHAVIOUR, BehaviourParam};
 use heartland::montecarlo::Plan;
-use heartland::pipeline::{self, CalibrateJob, Extends, HindcastJob, RunJob, SweepJob};
+use heartland::pipeline::{self, Base, CompareJob, RunJob, SweepJob};
+use heartland::report::charts::{percent, points};
 use heartland::report::{self, PublishError};
 use heartland::results::ReadError;
 use heartland::scenario::shipped::{self, Shipped};
@@ -37,6 +38,11 @@ macro_rules! say {
     }};
 }
 
+// `hindcast` and `calibrate`: their flags and glue, in a file of their own.
+#[path = "cli/assess.rs"]
+mod assess;
+use assess::{CalibrateArgs, HindcastArgs, calibrate, hindcast};
+
 #[derive(Parser)]
 #[command(
     name = "heartland",
@@ -49,7 +55,11 @@ macro_rules! say {
                   A SCENARIO or SWEEP is a file, or the name of a shipped one (`heartland list`), with or without .toml; \
                   a name that is also an existing path is read as the path."
 )]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
+    /// Without a command: the run flags, for the baseline.
+    #[command(flatten)]
+    run: RunFlags,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -91,6 +101,9 @@ enum Command {
         /// Worker threads [default: all cores].
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
         threads: Option<u16>,
+        /// Also write DIR/comparison.csv, one row per outcome.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Run a parameter sweep: points.csv, sensitivity.csv, discovery.csv, manifest.json.
     Sweep {
@@ -138,6 +151,13 @@ struct RunArgs {
     /// is also an existing path is read as the path [default: scenarios/baseline_2014.toml if
     /// present, else the shipped baseline_2014].
     scenario: Option<PathBuf>,
+    #[command(flatten)]
+    flags: RunFlags,
+}
+
+/// The flags of a run, also accepted without a command (`heartland --threads 2`).
+#[derive(clap::Args, Default)]
+struct RunFlags {
     /// Number of runs [default: the scenario's].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     runs: Option<u64>,
@@ -150,58 +170,6 @@ struct RunArgs {
     /// Output directory [default: outputs/<scenario file stem or name>].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// No progress bar and no summary.
-    #[arg(long, short)]
-    quiet: bool,
-}
-
-#[derive(clap::Args)]
-struct HindcastArgs {
-    /// The scenario file.
-    scenario: PathBuf,
-    /// The observation file (CSV: id,claim,quantity,mode,from,to,observed,tolerance,split,source).
-    observations: PathBuf,
-    /// Number of runs [default: the scenario's].
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
-    runs: Option<u64>,
-    /// Master seed [default: the scenario's].
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
-    /// Output directory [default: outputs/hindcast/<scenario file stem>].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// No progress bar and no summary.
-    #[arg(long, short)]
-    quiet: bool,
-}
-
-#[derive(clap::Args)]
-struct CalibrateArgs {
-    /// The scenario file.
-    scenario: PathBuf,
-    /// The observation file; only its train facts enter the fit.
-    observations: PathBuf,
-    /// Design points.
-    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
-    points: u64,
-    /// Runs per design point.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
-    runs: u64,
-    /// Master seed [default: the scenario's].
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
-    /// Output directory [default: outputs/calibrate/<scenario file stem>].
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Share of the design points kept as the posterior, in (0, 1].
-    #[arg(long, default_value_t = 0.1)]
-    keep: f64,
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
@@ -220,12 +188,14 @@ enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => run(RunArgs::default()),
+        None => run(RunArgs { scenario: None, flags: cli.run }),
         Some(Command::Run(args)) => run(args),
         Some(Command::Plot { dir, quiet }) => plot(&dir, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
         Some(Command::Sources { scenario, missing }) => sources(&scenario, missing),
-        Some(Command::Compare { base, variant, runs, seed, threads }) => compare(&base, &variant, runs, seed, threads),
+        Some(Command::Compare { base, variant, runs, seed, threads, out }) => {
+            compare(&base, &variant, CompareFlags { runs, seed, threads, out })
+        }
         Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
         Some(Command::List) => list(),
         Some(Command::Params { scenario, csv }) => params(&scenario, csv),
@@ -333,27 +303,40 @@ fn load_source(source: &Source) -> Result<(Scenario, Vec<u8>), Failure> {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
+    let flags = args.flags;
     let source = args.scenario.map_or_else(default_scenario, |p| Source::of(&p, shipped::scenario));
     let (scenario, bytes) = load_source(&source)?;
+    // A variant is read against the scenario it extends: its run compares the two.
+    let base = scenario
+        .base_file()
+        .map(|f| {
+            let base_source =
+                shipped::by_display_name(f).map_or_else(|| Source::File(PathBuf::from(f)), Source::Shipped);
+            load_source(&base_source).map(|(b, _)| (b, f.to_string()))
+        })
+        .transpose()?;
     let stem = source.stem("scenario");
-    let out = args.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
+    let out = flags.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
     let plan =
-        Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
-    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
-    let pool = pool(args.threads)?;
+        Plan { seed: flags.seed.unwrap_or(scenario.seed), first_run: 0, runs: flags.runs.unwrap_or(scenario.runs) };
+    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, flags.quiet);
+    let pool = pool(flags.threads)?;
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
-    let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true };
+    let base = base.as_ref().map(|(b, f)| Base { scenario: b, file: f });
+    let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true, base };
     let done = pool.install(|| pipeline::run_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
 
-    if !args.quiet {
-        let (runs, wall, threads) = (plan.runs, done.wall_seconds, done.threads);
+    if !flags.quiet {
+        let (wall, threads) = (done.wall_seconds, done.threads);
         say!(
-            "{}: {runs} runs of {} turns ({} to {}) in {wall:.2} s on {threads} threads, {:.3e} actor-decisions/s",
+            "{}: {} of {} ({} to {}) in {wall:.2} s on {}, {:.3e} actor-decisions/s",
             scenario.name,
-            done.summary.turns_per_run,
+            count(plan.runs, "run"),
+            count(done.summary.turns_per_run as u64, "turn"),
             scenario.calendar.start,
             scenario.calendar.end,
+            count(threads as u64, "thread"),
             done.summary.decisions as f64 / wall.max(1e-9)
         );
         say!(
@@ -366,43 +349,38 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             say!("\n{:<48} {:>11}  {:<17} {}", "outcome", "probability", "95% interval", "median first date");
             for r in rows {
                 say!(
-                    "{:<48} {:>11.3}  [{:.3}, {:.3}]    {}",
+                    "{:<48} {:>11}  {:<17} {}",
                     truncate(&r.label, 48),
-                    r.probability,
-                    r.ci_low,
-                    r.ci_high,
+                    percent(r.probability),
+                    format!("[{}, {}]", percent(r.ci_low), percent(r.ci_high)),
                     if r.median_first_date.is_empty() { "never" } else { &r.median_first_date }
                 );
             }
         }
-        // A variant is read against the scenario it extends.
-        if let Some(base_file) = scenario.base_file() {
-            let base_source = shipped::by_display_name(base_file)
-                .map_or_else(|| Source::File(PathBuf::from(base_file)), Source::Shipped);
-            let (base, _) = load_source(&base_source)?;
-            let plan = Plan { seed: plan.seed, first_run: 0, runs: runs.min(COMPARE_RUNS) };
-            let diffs = pool.install(|| compare::compare(&base, &scenario, plan));
-            say!("\ncompared with {} ({} paired runs), the outcomes that differ most:", base_file, plan.runs);
+        if let (Some((diffs, runs)), Some(base)) = (&done.comparison, base) {
+            say!(
+                "\ncompared with {} ({}), the outcomes that differ most (comparison.csv has them all):",
+                base.file,
+                count(*runs, "paired run")
+            );
             print_diffs(&diffs[..diffs.len().min(3)]);
         }
     }
     Ok(())
 }
 
-/// Runs of each scenario when a comparison is made for a reader.
-const COMPARE_RUNS: u64 = 4000;
-
-fn print_diffs(diffs: &[compare::OutcomeDiff]) {
-    say!("{:<48} {:>6} {:>8}  {:>7}  {}", "outcome", "base", "variant", "change", "95% interval");
+fn print_diffs(diffs: &[OutcomeDiff]) {
+    say!("{:<48} {:>6} {:>8}  {:>9}  {}", "outcome", "base", "variant", "change", "95% interval");
     for d in diffs {
-        let p = |x: Option<f64>| x.map_or("—".to_string(), |x| format!("{x:.3}"));
+        let p = |x: Option<f64>| x.map_or("—".to_string(), percent);
         let (change, interval) = match d.difference {
-            Some((x, lo, hi)) => {
-                (format!("{x:+.3}"), format!("[{lo:+.3}, {hi:+.3}]{}", if d.is_clear() { "" } else { " (not clear)" }))
-            }
+            Some((x, lo, hi)) => (
+                format!("{} pts", points(x)),
+                format!("[{}, {}]{}", points(lo), points(hi), if d.is_clear() { "" } else { " (not clear)" }),
+            ),
             None => ("—".into(), String::new()),
         };
-        say!("{:<48} {:>6} {:>8}  {:>7}  {}", truncate(&d.label, 48), p(d.base), p(d.variant), change, interval);
+        say!("{:<48} {:>6} {:>8}  {:>9}  {}", truncate(&d.label, 48), p(d.base), p(d.variant), change, interval);
     }
 }
 
@@ -417,124 +395,11 @@ fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
     })?;
     if !quiet {
         say!(
-            "{} ({} chart files in {})",
+            "{} ({} in {})",
             published.report.display(),
-            published.charts.len(),
+            count(published.charts.len() as u64, "chart file"),
             dir.join("charts").display()
         );
-    }
-    Ok(())
-}
-
-/// Reads an observation file and checks it against `scenario`.
-fn load_observations(path: &Path, scenario: &Scenario) -> Result<(Observations, String), Failure> {
-    match Observations::load(path, scenario) {
-        Ok((obs, bytes)) => Ok((obs, sha256_hex(&bytes))),
-        Err(e @ ScenarioError::Invalid { .. }) => Err(Failure::Input(e.to_string())),
-        Err(ScenarioError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-            Err(Failure::Input(format!("error: no observation file at {}", path.display())))
-        }
-        Err(e) => Err(Failure::Io(e.to_string())),
-    }
-}
-
-fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
-    let source = Source::of(&args.scenario, shipped::scenario);
-    let (scenario, bytes) = load_source(&source)?;
-    let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
-    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("hindcast").join(source.stem("scenario")));
-    let plan =
-        Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
-    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
-    let pool = pool(args.threads)?;
-    let (file, sha256) = (source.name(), sha256_hex(&bytes));
-    let job = HindcastJob {
-        scenario: &scenario,
-        file: &file,
-        sha256: &sha256,
-        observations: &observations,
-        observations_sha256: &observations_sha256,
-        plan,
-        out: &out,
-        draw: true,
-    };
-    let done =
-        pool.install(|| pipeline::hindcast_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
-    bar.finish_and_clear();
-    if !args.quiet {
-        let last = scenario.calendar.period(done.turns_per_run.saturating_sub(1));
-        say!(
-            "{} against {}: {} facts, {} runs to {last} in {:.2} s on {} threads",
-            scenario.name,
-            observations.file,
-            observations.rows.len(),
-            plan.runs,
-            done.wall_seconds,
-            done.threads
-        );
-        say!("results in {}/\n", out.display());
-        for line in summary::summary(&done.assessment, 5) {
-            say!("{line}");
-        }
-    }
-    Ok(())
-}
-
-fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
-    let source = Source::of(&args.scenario, shipped::scenario);
-    let (scenario, bytes) = load_source(&source)?;
-    let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
-    let settings = calibrate::Settings {
-        points: usize::try_from(args.points).map_err(|_| Failure::Input("error: too many points".into()))?,
-        runs: args.runs,
-        seed: args.seed.unwrap_or(scenario.seed),
-        keep: args.keep,
-    };
-    // Checked before the output folder is touched.
-    calibrate::check(&scenario, &observations, settings).map_err(|e| Failure::Input(format!("error: {e}")))?;
-    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("calibrate").join(source.stem("scenario")));
-    let bar = progress_bar(args.points, "points", &scenario.name, args.quiet);
-    let pool = pool(args.threads)?;
-    let (file, sha256) = (source.name(), sha256_hex(&bytes));
-    let shipped_file = match &source {
-        Source::Shipped(s) => s.file_name(),
-        Source::File(_) => String::new(),
-    };
-    let extends = match &source {
-        Source::File(path) => Extends::File(path),
-        Source::Shipped(_) => Extends::Shipped(&shipped_file),
-    };
-    let job = CalibrateJob {
-        scenario: &scenario,
-        file: &file,
-        extends,
-        sha256: &sha256,
-        observations: &observations,
-        observations_sha256: &observations_sha256,
-        settings,
-        hindcast_runs: scenario.runs,
-        out: &out,
-        draw: true,
-    };
-    let done =
-        pool.install(|| pipeline::calibrate_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
-    bar.finish_and_clear();
-    if !args.quiet {
-        say!(
-            "{}: {} points × {} runs = {} runs, {} kept, then prior and posterior hindcasts of {} runs, in {:.2} s on {} threads",
-            scenario.name,
-            done.points,
-            settings.runs,
-            done.points as u64 * settings.runs,
-            done.kept.len(),
-            scenario.runs,
-            done.wall_seconds,
-            done.threads
-        );
-        say!("calibrated {}; results in {}/\n", done.parameters.join(", "), out.display());
-        for line in summary::comparison(&done.prior, &done.posterior) {
-            say!("{line}");
-        }
     }
     Ok(())
 }
@@ -548,12 +413,12 @@ fn validate(path: &Path) -> Result<(), Failure> {
         say!("  question: {q}");
     }
     say!(
-        "  time: {} to {} by {:?}, {} turns; default {} runs, seed {}",
+        "  time: {} to {} by {:?}, {}; default {}, seed {}",
         cal.start,
         cal.end,
         cal.step,
-        cal.turns(),
-        s.runs,
+        count(cal.turns() as u64, "turn"),
+        count(s.runs, "run"),
         s.seed
     );
     let list = |v: Vec<&str>| v.join(", ");
@@ -606,28 +471,34 @@ fn sources(path: &Path, missing_only: bool) -> Result<(), Failure> {
             _ => say!("{}{value}\n    NO SOURCE", e.path),
         }
     }
-    say!("\n{} values and elements, {missing} without a source", entries.len());
+    say!("\n{} (values and elements), {missing} without a source", count(entries.len() as u64, "entry"));
     if missing > 0 { Err(Failure::Unsourced) } else { Ok(()) }
 }
 
-fn compare(
-    base: &Path,
-    variant: &Path,
+/// The flags of `heartland compare`.
+struct CompareFlags {
     runs: Option<u64>,
     seed: Option<u64>,
     threads: Option<u16>,
-) -> Result<(), Failure> {
+    out: Option<PathBuf>,
+}
+
+fn compare(base: &Path, variant: &Path, flags: CompareFlags) -> Result<(), Failure> {
     let (base_sc, _) = load(base)?;
     let (variant_sc, _) = load(variant)?;
     let plan = Plan {
-        seed: seed.unwrap_or(variant_sc.seed),
+        seed: flags.seed.unwrap_or(variant_sc.seed),
         first_run: 0,
-        runs: runs.unwrap_or(variant_sc.runs.min(COMPARE_RUNS)),
+        runs: flags.runs.unwrap_or(variant_sc.runs.min(pipeline::COMPARE_RUNS)),
     };
-    let pool = pool(threads)?;
-    let diffs = pool.install(|| compare::compare(&base_sc, &variant_sc, plan));
-    say!("{} against {}: {} paired runs, seed {}", variant_sc.name, base_sc.name, plan.runs, plan.seed);
+    let pool = pool(flags.threads)?;
+    let job = CompareJob { base: &base_sc, variant: &variant_sc, plan, out: flags.out.as_deref() };
+    let diffs = pool.install(|| pipeline::compare_to_dir(&job)).map_err(|e| Failure::Io(e.to_string()))?;
+    say!("{} against {}: {}, seed {}", variant_sc.name, base_sc.name, count(plan.runs, "paired run"), plan.seed);
     print_diffs(&diffs);
+    if let Some(out) = &flags.out {
+        say!("written to {}", out.join("comparison.csv").display());
+    }
     Ok(())
 }
 
@@ -649,7 +520,7 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Failure::Io(format!("cannot start {threads} threads: {e}")))
+        .map_err(|e| Failure::Io(format!("cannot start {}: {e}", count(threads as u64, "thread"))))
 }
 
 fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool, quiet: bool) -> Result<(), Failure> {
@@ -666,11 +537,11 @@ fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool,
     bar.finish_and_clear();
     if !quiet {
         say!(
-            "{}: {} points × {} runs = {} runs in {:.2} s",
+            "{}: {} × {} = {} in {:.2} s",
             sweep.name,
-            sweep.points,
-            sweep.replications,
-            sweep.runs(),
+            count(sweep.points as u64, "point"),
+            count(sweep.replications, "run"),
+            count(sweep.runs(), "run"),
             done.wall_seconds
         );
         say!("results in {}/", out.display());

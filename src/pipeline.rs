@@ -14,6 +14,10 @@
 //! `design.csv`, `posterior.csv`, `calibrated.toml`, `comparison.csv`, the prior's and the
 //! posterior's hindcast tables in `prior/` and `posterior/`, and its manifest.
 //!
+//! A variant's run (a scenario that `extends` another) is also compared with its base on
+//! common random numbers, into `comparison.csv`, which its report shows; [`compare_to_dir`]
+//! does that comparison alone, for `heartland compare`.
+//!
 //! A pipeline runs on the current rayon pool (install one to choose the thread count) and
 //! reports progress through a callback; it never prints.
 
@@ -21,17 +25,20 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::analysis::compare::{self, OutcomeDiff};
 use crate::analysis::hindcast::calibrate::{self, CalibrationError, DesignPoint};
 use crate::analysis::hindcast::{self, Assessment, Observations, Split};
 use crate::analysis::prim::Trajectory;
 use crate::analysis::sweep::{self, PointResult, SensitivityRow, Sweep};
 use crate::montecarlo::{self, Plan, Summary};
+use crate::results::comparison::{ComparisonInfo, write_comparison};
+use crate::results::labels::{Labels, outcome_rules};
 use crate::results::{
     AtomicFile, CalibrationManifest, HindcastManifest, Manifest, ManifestCalibration, ManifestObservations,
-    ManifestScenario, OutcomeRow, OutputError, PointsWriter, RunsWriter, SweepManifest, SweepRunsWriter,
-    comparison_rows, outcome_rows, remove_stale_temporaries, write_calibration_manifest, write_comparison,
-    write_design, write_discovery, write_hindcast, write_hindcast_manifest, write_manifest, write_outcomes,
-    write_posterior, write_reliability, write_scores, write_sensitivity, write_series, write_sweep_manifest,
+    ManifestScenario, OutcomeRow, OutputError, PointsWriter, RunsWriter, SweepManifest, SweepRunsWriter, outcome_rows,
+    prior_posterior_rows, remove_stale_temporaries, write_calibration_manifest, write_design, write_discovery,
+    write_hindcast, write_hindcast_manifest, write_manifest, write_outcomes, write_posterior, write_prior_posterior,
+    write_reliability, write_scores, write_sensitivity, write_series, write_sweep_manifest,
 };
 use crate::scenario::Scenario;
 
@@ -101,7 +108,21 @@ pub struct RunJob<'a> {
     pub out: &'a Path,
     /// Draw the charts and the report after the tables.
     pub draw: bool,
+    /// The scenario this one extends, to compare with into `comparison.csv`.
+    pub base: Option<Base<'a>>,
 }
+
+/// The scenario a variant extends.
+#[derive(Debug, Clone, Copy)]
+pub struct Base<'a> {
+    /// The checked base scenario.
+    pub scenario: &'a Scenario,
+    /// Its file, as the variant names it.
+    pub file: &'a str,
+}
+
+/// Runs of each scenario when a variant's run is compared with its base (at most).
+pub const COMPARE_RUNS: u64 = 4000;
 
 /// What a finished run job leaves besides its files.
 #[derive(Debug, Clone)]
@@ -116,6 +137,8 @@ pub struct RunDone {
     pub wall_seconds: f64,
     /// Seconds spent drawing the charts and the report, if they were drawn.
     pub drawing_seconds: Option<f64>,
+    /// The comparison with the base and its paired runs, for a variant.
+    pub comparison: Option<(Vec<OutcomeDiff>, u64)>,
 }
 
 /// Runs `job` on the current rayon pool; `progress` is called with 1 as each run finishes.
@@ -132,6 +155,29 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
     let outcomes = outcome_rows(sc, &summary);
     write_series(sc, &summary, &out.join("series.csv"))?;
     write_outcomes(&outcomes, &out.join("outcomes.csv"))?;
+    let mut files = vec!["runs.csv", "series.csv", "outcomes.csv", "manifest.json"];
+    let comparison = match job.base {
+        Some(base) => {
+            let plan = Plan { seed: plan.seed, first_run: 0, runs: plan.runs.min(COMPARE_RUNS) };
+            let diffs = compare_to_dir(&CompareJob { base: base.scenario, variant: sc, plan, out: Some(out) })?;
+            files.push("comparison.csv");
+            let info = ComparisonInfo {
+                base_file: base.file.to_string(),
+                base_name: base.scenario.name.clone(),
+                runs: plan.runs,
+                seed: plan.seed,
+            };
+            Some((diffs, info))
+        }
+        None => {
+            // A comparison an earlier run of another scenario left here would be read as this one's.
+            let stale = out.join("comparison.csv");
+            if stale.is_file() {
+                std::fs::remove_file(&stale).map_err(|source| OutputError::Io { path: stale.clone(), source })?;
+            }
+            None
+        }
+    };
     let manifest = Manifest {
         tool: "heartland",
         version: env!("CARGO_PKG_VERSION"),
@@ -151,11 +197,40 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
         turns_per_run: summary.turns_per_run,
         turns_simulated: plan.runs * summary.turns_per_run as u64,
         actor_decisions: summary.decisions,
-        files: vec!["runs.csv", "series.csv", "outcomes.csv", "manifest.json"],
+        files,
+        labels: Labels::of(sc),
+        outcome_conditions: outcome_rules(sc),
+        cooperation_window: sc.window,
+        comparison: comparison.as_ref().map(|(_, info)| info.clone()),
     };
     write_manifest(&manifest, &out.join("manifest.json"))?;
     let drawing_seconds = publish(out, job.draw)?;
-    Ok(RunDone { summary, outcomes, threads, wall_seconds: wall, drawing_seconds })
+    let comparison = comparison.map(|(diffs, info)| (diffs, info.runs));
+    Ok(RunDone { summary, outcomes, threads, wall_seconds: wall, drawing_seconds, comparison })
+}
+
+/// Two scenarios compared on common random numbers, optionally into a folder.
+#[derive(Debug, Clone, Copy)]
+pub struct CompareJob<'a> {
+    pub base: &'a Scenario,
+    pub variant: &'a Scenario,
+    /// The runs, each played by both scenarios.
+    pub plan: Plan,
+    /// The folder to write `comparison.csv` into (created if missing), if any.
+    pub out: Option<&'a Path>,
+}
+
+/// Compares `job.variant` with `job.base` ([`compare::compare`], on the current rayon pool)
+/// and writes `comparison.csv` into `job.out` when given. Rows come largest change first.
+pub fn compare_to_dir(job: &CompareJob<'_>) -> Result<Vec<OutcomeDiff>, PipelineError> {
+    if let Some(out) = job.out {
+        prepare(out)?;
+    }
+    let diffs = compare::compare(job.base, job.variant, job.plan);
+    if let Some(out) = job.out {
+        write_comparison(&diffs, &out.join("comparison.csv"))?;
+    }
+    Ok(diffs)
 }
 
 /// A sweep into a folder.
@@ -244,6 +319,7 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
         threads,
         wall_seconds: (wall * 1000.0).round() / 1000.0,
         files,
+        labels: Labels::of(sc),
     };
     write_sweep_manifest(&manifest, &out.join("manifest.json"))?;
     publish(out, job.draw)?;
@@ -451,7 +527,7 @@ pub fn calibrate_to_dir(
         prepare(&dir)?;
         write_assessment(a, &dir)?;
     }
-    write_comparison(&comparison_rows(&prior.scores, &posterior.scores), &out.join("comparison.csv"))?;
+    write_prior_posterior(&prior_posterior_rows(&prior.scores, &posterior.scores), &out.join("comparison.csv"))?;
     let wall = started.elapsed().as_secs_f64();
     let manifest = CalibrationManifest {
         tool: "heartland",

@@ -47,9 +47,9 @@ use serde::Serialize;
 pub enum PrimError {
     #[error("PRIM needs at least one parameter and one point")]
     Empty,
-    #[error("{values} parameter values do not make whole points of {dims} parameters")]
+    #[error("{} do not make whole points of {}", crate::english::count(*.values as u64, "parameter value"), crate::english::count(*.dims as u64, "parameter"))]
     Shape { values: usize, dims: usize },
-    #[error("{points} points but {outcomes} outcomes")]
+    #[error("{} but {}", crate::english::count(*.points as u64, "point"), crate::english::count(*.outcomes as u64, "outcome"))]
     OutcomeCount { points: usize, outcomes: usize },
     #[error("point {point}, parameter {dim} is {value}: parameter values must be finite")]
     NonFiniteValue { point: usize, dim: usize, value: f64 },

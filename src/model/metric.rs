@@ -76,7 +76,12 @@ impl Metric {
         }
         let find = |pool: &[String], name: &str, what: &str| -> Result<usize, MetricError> {
             pool.iter().position(|n| n == name).ok_or_else(|| {
-                err(format!("unknown {what} `{name}` in metric `{path}`"), &format!("a {what} name"), name, &strs(pool))
+                err(
+                    format!("unknown {what} `{name}` in metric `{path}`"),
+                    &crate::english::a(&format!("{what} name")),
+                    name,
+                    &strs(pool),
+                )
             })
         };
         let arity = |n: usize, shape: &str| -> Result<(), MetricError> {

@@ -169,7 +169,8 @@ impl Distribution {
         finite(&values)?;
         let weights = weights.unwrap_or_else(|| vec![1.0; values.len()]);
         if weights.len() != values.len() {
-            return Err(format!("choice has {} values but {} weights", values.len(), weights.len()));
+            let count = |n: usize, noun: &str| crate::english::count(n as u64, noun);
+            return Err(format!("choice has {} but {}", count(values.len(), "value"), count(weights.len(), "weight")));
         }
         if weights.iter().any(|w| !w.is_finite() || *w < 0.0) || weights.iter().sum::<f64>() <= 0.0 {
             return Err("choice weights must be >= 0 with a positive sum".into());

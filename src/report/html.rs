@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::charts::{Drawn, percent};
+use super::charts::{Drawn, Names, percent, points};
 use super::words::{likelihood, number, summary, sweep_summary};
+use crate::english::{count, thousands};
 use crate::results::{Results, SweepResults};
 
 /// Escapes text for HTML element content and attribute values.
@@ -62,6 +63,7 @@ th, td { padding: 0.35em 0.8em; border-bottom: 1px solid #e4e4e4; text-align: le
 th { background: #f4f4f4; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.settings th { background: none; font-weight: normal; color: #555; }
+.rule { color: #555; font-size: 0.9em; }
 ul.summary li { margin: 0.35em 0; }
 figure { margin: 1.2em 0 2em; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #eee; }
@@ -69,6 +71,88 @@ figcaption { color: #444; margin-top: 0.4em; max-width: 62em; }
 footer { margin-top: 3em; color: #666; font-size: 0.9em; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.92em; }
 ";
+
+/// A variant's comparison with its base: a sentence and the table of `comparison.csv`.
+fn comparison_section(h: &mut String, r: &Results) {
+    let (Some(info), false) = (&r.info.comparison, r.comparison.is_empty()) else { return };
+    let e = escape;
+    let base = if info.base_name.is_empty() { info.base_file.as_str() } else { info.base_name.as_str() };
+    let _ = writeln!(h, "<section id=\"comparison\">\n<h2>Compared with {}</h2>", e(base));
+    for p in comparison_words(r) {
+        let _ = writeln!(h, "<p>{}</p>", e(&p));
+    }
+    h.push_str(
+        "<table class=\"outcomes\">\n<thead><tr><th>outcome</th><th class=\"num\">base</th>\
+         <th class=\"num\">this scenario</th><th class=\"num\">change (points)</th>\
+         <th class=\"num\">95% interval</th><th>clear?</th></tr></thead>\n<tbody>\n",
+    );
+    for d in &r.comparison {
+        let p = |x: Option<f64>| x.map_or("—".to_string(), percent);
+        let (change, interval, clear) = match d.difference {
+            Some((x, lo, hi)) => {
+                (points(x), format!("{} to {}", points(lo), points(hi)), if d.is_clear() { "yes" } else { "no" })
+            }
+            None => ("—".into(), String::new(), "—"),
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}<br><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            e(&d.label),
+            e(&d.outcome),
+            e(&p(d.base)),
+            e(&p(d.variant)),
+            e(&change),
+            e(&interval),
+            clear
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</tbody>\n</table>\n<p class=\"rule\">From <code>comparison.csv</code>; base file <code>{}</code>.</p>\n</section>",
+        e(&info.base_file)
+    );
+}
+
+/// What the comparison with the base says, in a few sentences (plain text).
+pub fn comparison_words(r: &Results) -> Vec<String> {
+    let Some(info) = &r.info.comparison else { return Vec::new() };
+    let base = if info.base_name.is_empty() { info.base_file.as_str() } else { info.base_name.as_str() };
+    let mut out = vec![format!(
+        "Each of {} was played under this scenario and under {base} with the same random numbers, so \
+         the two differ only by what this scenario changes. A change is clear when its 95% interval \
+         excludes no change.",
+        count(info.runs, "run")
+    )];
+    let clear: Vec<String> = r
+        .comparison
+        .iter()
+        .filter(|d| d.is_clear())
+        .filter_map(|d| {
+            let ((x, lo, hi), b, v) = (d.difference?, d.base?, d.variant?);
+            Some(format!(
+                "{} ({} → {}, {} points, 95% interval {} to {})",
+                d.label,
+                percent(b),
+                percent(v),
+                points(x),
+                points(lo),
+                points(hi)
+            ))
+        })
+        .collect();
+    out.push(match clear.len() {
+        0 => "No outcome's probability changes clearly.".to_string(),
+        n => format!(
+            "{} of {} {} clearly, the largest first: {}.",
+            thousands(n as u64),
+            count(r.comparison.len() as u64, "outcome"),
+            if n == 1 { "changes" } else { "change" },
+            clear.iter().take(3).cloned().collect::<Vec<_>>().join("; ")
+        ),
+    });
+    out
+}
 
 /// The report page.
 pub fn html(r: &Results, charts: &[Drawn]) -> String {
@@ -112,25 +196,35 @@ pub fn html(r: &Results, charts: &[Drawn]) -> String {
         );
         let mut rows: Vec<_> = r.outcomes.iter().collect();
         rows.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+        let names = Names::new(&r.info.labels, Vec::new());
         for o in rows {
             let median = if o.median_first_date.is_empty() { "never".to_string() } else { o.median_first_date.clone() };
+            // What the outcome requires, so that its probability is read for what it measures.
+            let rule = match r.info.outcome_conditions.get(&o.outcome) {
+                Some(rule) if !rule.when.is_empty() => {
+                    format!("<br><span class=\"rule\">when {}</span>", e(&names.rule(rule)))
+                }
+                _ => String::new(),
+            };
             let _ = writeln!(
                 h,
-                "<tr><td>{}<br><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{} – {}</td>\
+                "<tr><td>{}<br><code>{}</code>{rule}</td><td class=\"num\">{}</td><td class=\"num\">{} – {}</td>\
                  <td class=\"num\">{} of {}</td><td class=\"num\">{}</td><td>{}</td></tr>",
                 e(&o.label),
                 e(&o.outcome),
                 e(&percent(o.probability)),
                 e(&percent(o.ci_low)),
                 e(&percent(o.ci_high)),
-                o.reached,
-                o.runs,
+                thousands(o.reached),
+                thousands(o.runs),
                 e(&median),
                 likelihood(o.probability)
             );
         }
         h.push_str("</tbody>\n</table>\n</section>\n");
     }
+
+    comparison_section(&mut h, r);
 
     // Charts.
     charts_section(&mut h, charts);
@@ -147,7 +241,7 @@ pub fn html(r: &Results, charts: &[Drawn]) -> String {
     row("seed", info.seed.to_string());
     row("runs", format!("{} (runs {} to {})", info.runs, info.first_run, info.first_run + info.runs.max(1) - 1));
     if let (Some(a), Some(b)) = (r.series.dates.first(), r.series.dates.last()) {
-        row("period", format!("{a} to {b}, {} turns", info.turns_per_run));
+        row("period", format!("{a} to {b}, {}", count(info.turns_per_run, "turn")));
     }
     row("tool", format!("{} {}", if info.tool.is_empty() { "heartland" } else { &info.tool }, info.version));
     row("threads", info.threads.to_string());
@@ -155,10 +249,11 @@ pub fn html(r: &Results, charts: &[Drawn]) -> String {
     row("actor-decisions", info.actor_decisions.to_string());
     h.push_str("</table>\n</section>\n");
 
+    let comparison = if r.info.comparison.is_some() { ", <code>comparison.csv</code>" } else { "" };
     let _ = writeln!(
         h,
         "<footer>Written by heartland {} from the files beside this page (<code>series.csv</code>, \
-         <code>outcomes.csv</code>, <code>runs.csv</code>, <code>manifest.json</code>). Results depend \
+         <code>outcomes.csv</code>, <code>runs.csv</code>{comparison}, <code>manifest.json</code>). Results depend \
          only on the scenario, the seed and the number of runs. Colours: Okabe–Ito palette; each actor \
          keeps one colour in every chart.</footer>\n</body>\n</html>",
         e(env!("CARGO_PKG_VERSION"))

@@ -2,7 +2,8 @@
 //! plain text (escaped by the page that shows them), with likelihoods on the IPCC's
 //! calibrated scale.
 
-use super::charts::{self, humanize, percent};
+use super::charts::{Names, percent};
+use crate::english::{count, thousands};
 use crate::results::{Band, Date, Results, SweepResults};
 
 /// A likelihood in words, on the IPCC's calibrated scale.
@@ -63,17 +64,59 @@ pub(super) fn number(x: f64) -> String {
     if x.abs() >= 100.0 { format!("{x:.0}") } else { format!("{x:.2}") }
 }
 
+/// What the outcome table says of the outcomes defined on any of `metrics` (by the first
+/// condition of their rules in the manifest), each outcome once: the words about a quantity then carry the
+/// probability of the outcome that quantity decides, so they cannot be read against the
+/// table. Empty when the manifest records no rules (an older one).
+fn outcomes_on(r: &Results, names: &Names<'_>, metrics: &[String], told: &mut Vec<String>) -> String {
+    let mut sentences = Vec::new();
+    for o in &r.outcomes {
+        let Some(rule) = r.info.outcome_conditions.get(&o.outcome) else { continue };
+        // An outcome belongs with the quantity of its first condition (the one it is about).
+        if told.contains(&o.outcome) || !rule.when.first().is_some_and(|b| metrics.contains(&b.metric)) {
+            continue;
+        }
+        told.push(o.outcome.clone());
+        sentences.push(format!(
+            " The outcome “{}” counts when {}: {} of runs get there ({} of {}).",
+            o.label,
+            names.rule(rule),
+            percent(o.probability),
+            thousands(o.reached),
+            thousands(o.runs)
+        ));
+    }
+    sentences.concat()
+}
+
+/// `rises`, `falls` or `stays about level`, from `a` to `b` on a scale of `scale`.
+fn direction(a: f64, b: f64, scale: f64) -> &'static str {
+    if (b - a).abs() < 0.05 * scale.max(1e-9) {
+        "stays about level"
+    } else if b > a {
+        "rises"
+    } else {
+        "falls"
+    }
+}
+
 /// The summary in words: a list of short paragraphs of plain text (not yet escaped).
+///
+/// Every claim is about the quantity it names: the outcome table's probabilities, or the
+/// means across runs of the series. Where an outcome is defined on a series the words
+/// describe, they give the outcome's probability with its definition, since a mean across
+/// runs crossing a line does not mean most runs cross it.
 pub fn summary(r: &Results) -> Vec<String> {
     let mut out = Vec::new();
-    let names: Vec<String> = r
+    let proper: Vec<String> = r
         .series
         .of("trust")
         .chain(r.series.of("influence"))
         .flat_map(|(p, _)| p.into_iter().map(str::to_string))
         .collect();
-    let human = |id: &str| humanize(id, &names);
+    let names = Names::new(&r.info.labels, proper);
     let runs = r.reached.runs.max(r.outcomes.iter().map(|o| o.runs).max().unwrap_or(0));
+    let mut told: Vec<String> = Vec::new();
 
     // Outcomes, most likely first.
     let mut outcomes: Vec<_> = r.outcomes.iter().collect();
@@ -104,7 +147,9 @@ pub fn summary(r: &Results) -> Vec<String> {
     let rare: Vec<String> = outcomes
         .iter()
         .filter(|o| o.probability < 0.05 && o.reached > 0)
-        .map(|o| format!("{} ({} of {} runs, {})", o.label, o.reached, o.runs, small_percent(o.probability)))
+        .map(|o| {
+            format!("{} ({} of {}, {})", o.label, thousands(o.reached), count(o.runs, "run"), percent(o.probability))
+        })
         .collect();
     if !rare.is_empty() {
         out.push(format!("Rare: {}.", rare.join("; ")));
@@ -112,8 +157,14 @@ pub fn summary(r: &Results) -> Vec<String> {
     let never: Vec<_> = outcomes.iter().filter(|o| o.reached == 0).collect();
     if let Some(bound) = never.iter().map(|o| o.ci_high).reduce(f64::max) {
         let labels: Vec<String> = never.iter().map(|o| o.label.clone()).collect();
+        let (in_runs, each) = match (runs, labels.len()) {
+            (1, 1) => ("in the one run".to_string(), "it has"),
+            (1, _) => ("in the one run".to_string(), "each has"),
+            (n, 1) => (format!("in any of the {}", count(n, "run")), "it has"),
+            (n, _) => (format!("in any of the {}", count(n, "run")), "each has"),
+        };
         out.push(format!(
-            "Never reached in any of the {runs} runs (so each has a probability under {} with 95% confidence): {}.",
+            "Never reached {in_runs} (so {each} a probability under {} with 95% confidence): {}.",
             small_percent(bound),
             labels.join("; ")
         ));
@@ -132,13 +183,7 @@ pub fn summary(r: &Results) -> Vec<String> {
             .chain(&band.p05)
             .filter(|x| x.is_finite())
             .fold(a.abs().max(b.abs()), |m, x| m.max(x.abs()));
-        let verb = if (b - a).abs() < 0.05 * scale.max(1e-9) {
-            "stays about level"
-        } else if b > a {
-            "rises"
-        } else {
-            "falls"
-        };
+        let verb = direction(a, b, scale);
         let (lo, hi) = (band.p05[t1], band.p95[t1]);
         let spread = if !lo.is_finite() || !hi.is_finite() {
             String::new()
@@ -147,18 +192,20 @@ pub fn summary(r: &Results) -> Vec<String> {
         } else {
             format!("; by then 90% of runs lie between {} and {}", number(lo), number(hi))
         };
+        let id = p.join(".");
         out.push(format!(
-            "{} {verb}: from {} in {} to {} in {} (mean across runs){spread}.",
-            human(&p.join("_")),
+            "{}: {verb} from {} in {} to {} in {} (mean across runs){spread}.{}",
+            names.state(&id),
             number(a),
             month_year(&dates[t0].to_string()),
             number(b),
             month_year(&dates[t1].to_string()),
+            outcomes_on(r, &names, &[format!("state.{id}")], &mut told)
         ));
     }
 
     // Cooperation: the biggest movers between the first and the last year.
-    let mut movers: Vec<(String, f64, f64)> = r
+    let mut movers: Vec<(&str, f64, f64)> = r
         .series
         .of("coop")
         .filter(|(p, _)| p.len() == 1)
@@ -166,20 +213,31 @@ pub fn summary(r: &Results) -> Vec<String> {
             let k = band.mean.len().min(4);
             let a = mean_of(&band.mean[..k])?;
             let b = mean_of(&band.mean[band.mean.len() - k..])?;
-            Some((human(p[0]), a, b))
+            Some((p[0], a, b))
         })
         .collect();
     movers.sort_by(|x, y| (y.2 - y.1).abs().total_cmp(&(x.2 - x.1).abs()));
-    let moved: Vec<String> = movers
+    let moved: Vec<&(&str, f64, f64)> = movers.iter().filter(|m| (m.2 - m.1).abs() >= 0.05).take(3).collect();
+    let described: Vec<String> = moved
         .iter()
-        .filter(|m| (m.2 - m.1).abs() >= 0.05)
-        .take(3)
-        .map(|(name, a, b)| {
-            format!("{name} {} from {} to {}", if b > a { "rises" } else { "falls" }, percent(*a), percent(*b))
+        .map(|(issue, a, b)| {
+            format!(
+                "{} {} from {} to {}",
+                names.issue(issue),
+                if b > a { "rises" } else { "falls" },
+                percent(*a),
+                percent(*b)
+            )
         })
         .collect();
-    if !moved.is_empty() {
-        out.push(format!("Biggest changes in cooperation, first year against last: {}.", moved.join("; ")));
+    if !described.is_empty() {
+        let metrics: Vec<String> =
+            moved.iter().flat_map(|(issue, _, _)| [format!("coop.{issue}"), format!("coop_rate.{issue}")]).collect();
+        out.push(format!(
+            "Biggest changes in the probability of cooperation, first year against last: {}.{}",
+            described.join("; "),
+            outcomes_on(r, &names, &metrics, &mut told)
+        ));
     } else if !movers.is_empty() {
         out.push("Cooperation on every issue stays within 5 points of where it starts.".into());
     }
@@ -188,47 +246,71 @@ pub fn summary(r: &Results) -> Vec<String> {
         if movers.len() > 1 {
             out.push(format!(
                 "In the last year, cooperation is most frequent on {} ({}) and least on {} ({}).",
-                top.0,
+                names.issue(top.0),
                 percent(top.2),
-                low.0,
+                names.issue(low.0),
                 percent(low.2)
             ));
         }
     }
 
-    // Influence: who leads each client at the end, and where the leader changes.
+    // Influence: the largest mean share in each client at the end, grouped by patron; where
+    // another patron had the largest mean share at the start, how both shares moved.
     let mut clients: Vec<&str> = Vec::new();
     for (p, _) in r.series.of("influence") {
         if p.len() == 2 && !clients.contains(&p[0]) {
             clients.push(p[0]);
         }
     }
-    // Grouped by the patron leading at the end, in the order patrons first lead.
     let mut leads: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut shifts: Vec<String> = Vec::new();
+    let mut metrics: Vec<String> = Vec::new();
     for c in clients {
         let shares: Vec<(&str, &Band)> =
             r.series.of("influence").filter(|(p, _)| p.len() == 2 && p[0] == c).map(|(p, b)| (p[1], b)).collect();
-        let leader = |at: fn(&[f64]) -> Option<(usize, f64)>| {
+        metrics.extend(shares.iter().map(|(patron, _)| format!("influence.{c}.{patron}")));
+        let largest = |at: fn(&[f64]) -> Option<(usize, f64)>| {
             shares
                 .iter()
                 .filter_map(|(patron, b)| at(&b.mean).map(|(_, v)| (*patron, v)))
                 .max_by(|x, y| x.1.total_cmp(&y.1))
         };
-        let (Some(start), Some(end)) = (leader(first_finite), leader(last_finite)) else { continue };
-        let place = if start.0 == end.0 {
-            format!("{} ({})", human(c), percent(end.1))
-        } else {
-            format!("{} ({}, overtaking {})", human(c), percent(end.1), human(start.0))
-        };
+        let (Some(start), Some(end)) = (largest(first_finite), largest(last_finite)) else { continue };
+        let place = format!("{} ({})", names.actor(c), percent(end.1));
         match leads.iter_mut().find(|(p, _)| *p == end.0) {
             Some((_, places)) => places.push(place),
             None => leads.push((end.0, vec![place])),
         }
+        if start.0 != end.0 {
+            let moved = |patron: &str| {
+                let band = shares.iter().find(|(p, _)| *p == patron).map(|(_, b)| *b)?;
+                let (a, b) = (first_finite(&band.mean)?.1, last_finite(&band.mean)?.1);
+                Some(format!(
+                    "{}'s share {} from {} to {}",
+                    names.actor(patron),
+                    direction(a, b, 1.0),
+                    percent(a),
+                    percent(b)
+                ))
+            };
+            if let (Some(rising), Some(falling)) = (moved(end.0), moved(start.0)) {
+                shifts.push(format!("in {}, {rising} and {falling}", names.actor(c)));
+            }
+        }
     }
     if !leads.is_empty() {
         let parts: Vec<String> =
-            leads.iter().map(|(patron, places)| format!("{} in {}", human(patron), and_list(places))).collect();
-        out.push(format!("Largest influence share at the end: {}.", parts.join("; ")));
+            leads.iter().map(|(patron, places)| format!("{} in {}", names.actor(patron), and_list(places))).collect();
+        let shifts = if shifts.is_empty() {
+            String::new()
+        } else {
+            format!(" Mean shares, first turn against last: {}.", shifts.join("; "))
+        };
+        out.push(format!(
+            "Largest mean share of influence at the end, across runs: {}.{shifts}{}",
+            parts.join("; "),
+            outcomes_on(r, &names, &metrics, &mut told)
+        ));
     }
     out
 }
@@ -237,14 +319,14 @@ pub fn summary(r: &Results) -> Vec<String> {
 pub fn sweep_summary(r: &SweepResults) -> Vec<String> {
     let mut out = Vec::new();
     let info = &r.info;
+    let names = Names::new(&info.labels, Vec::new());
     out.push(format!(
-        "{} design points ({} design) over {} parameter{}, {} runs each: {} runs in all.",
-        r.points.len(),
+        "{} ({} design) over {}, {} each: {} in all.",
+        count(r.points.len() as u64, "design point"),
         info.design,
-        info.parameters.len(),
-        if info.parameters.len() == 1 { "" } else { "s" },
-        info.replications,
-        info.runs
+        count(info.parameters.len() as u64, "parameter"),
+        count(info.replications, "run"),
+        count(info.runs, "run")
     ));
     for (o, id) in r.outcomes.iter().enumerate() {
         let ps: Vec<f64> = r.points.iter().map(|p| p.outcomes[o].0).filter(|p| p.is_finite()).collect();
@@ -253,7 +335,7 @@ pub fn sweep_summary(r: &SweepResults) -> Vec<String> {
         }
         let (lo, hi) = ps.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(*p), b.max(*p)));
         let mean = ps.iter().sum::<f64>() / ps.len() as f64;
-        let name = humanize(id, &[]);
+        let name = names.outcome(id);
         if percent(lo) == percent(hi) {
             out.push(format!("The probability of “{name}” is {} at every design point.", percent(lo)));
         } else {
@@ -291,7 +373,7 @@ pub fn sweep_summary(r: &SweepResults) -> Vec<String> {
             })
             .collect();
         if !described.is_empty() {
-            out.push(format!("{}: most influenced by {}.", charts::output_label(output), described.join(", then ")));
+            out.push(format!("{}: most influenced by {}.", names.output(output), described.join(", then ")));
         }
     }
     if let Some(chosen) = r.discovery.iter().find(|b| b.chosen) {
@@ -326,6 +408,90 @@ mod tests {
         assert_eq!(small_percent(0.0071), "0.71%");
         assert_eq!(small_percent(0.071), "7.1%");
         assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+    }
+
+    /// Kazakhstan, where Russia's mean share falls from 60% to 29% and China's rises from 25%
+    /// to 36%, and the outcome "China overtakes Russia in Kazakhstan", defined as China's
+    /// share above 45%, which 15 of 4,000 runs reach. From the means alone the words used to
+    /// say China was "overtaking Russia" while the table gave the outcome 0.4%.
+    fn kazakhstan(with_rules: bool) -> Results {
+        use crate::results::labels::{Bound, OutcomeRule};
+        use crate::results::write::OutcomeRow;
+        use crate::results::{Reached, RunInfo, Series};
+        let dates: Vec<Date> =
+            (0..8).map(|t| Date { year: 2014 + t / 4, month: 1 + 3 * (t as u32 % 4), day: 1 }).collect();
+        let band = |a: f64, b: f64| {
+            let mean: Vec<f64> = (0..8).map(|t| a + (b - a) * t as f64 / 7.0).collect();
+            Band { p05: mean.clone(), p50: mean.clone(), p95: mean.clone(), mean }
+        };
+        let mut series = Series { dates, ..Default::default() };
+        series.paths.insert("influence.kazakhstan.russia".into(), band(0.60, 0.29));
+        series.paths.insert("influence.kazakhstan.china".into(), band(0.25, 0.36));
+        series.paths.insert("influence.kazakhstan.nato".into(), band(0.15, 0.35));
+        let outcome = OutcomeRow {
+            outcome: "china_leads_kazakhstan".into(),
+            label: "China overtakes Russia in Kazakhstan".into(),
+            runs: 4000,
+            reached: 15,
+            probability: 0.00375,
+            ci_low: 0.0023,
+            ci_high: 0.0062,
+            median_first_date: "2015-07-01".into(),
+        };
+        let mut info = RunInfo::default();
+        if with_rules {
+            let bound =
+                Bound { metric: "influence.kazakhstan.china".into(), minus: None, above: Some(0.45), below: None };
+            info.outcome_conditions
+                .insert("china_leads_kazakhstan".into(), OutcomeRule { when: vec![bound], for_turns: 1 });
+        }
+        Results {
+            info,
+            series,
+            outcomes: vec![outcome],
+            reached: Reached { runs: 4000, by_date: vec![Default::default()] },
+            comparison: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_words_never_contradict_the_outcome_table() {
+        for with_rules in [true, false] {
+            let words = summary(&kazakhstan(with_rules));
+            let text = words.join("\n");
+            // No claim of overtaking from the means: only the outcome's own label says it.
+            assert_eq!(text.matches("overtak").count(), text.matches("China overtakes Russia in Kazakhstan").count());
+            // What the means do is said as what it is.
+            assert!(
+                text.contains("China's share rises from 25% to 36% and Russia's share falls from 60% to 29%"),
+                "{text}"
+            );
+            // The rare outcome reads as the table gives it: 15 of 4,000 runs, <0.1% never "0.000".
+            assert!(text.contains("China overtakes Russia in Kazakhstan (15 of 4,000 runs, 0.4%)"), "{text}");
+            let influence = words.iter().find(|w| w.starts_with("Largest mean share of influence")).unwrap();
+            if with_rules {
+                // The outcome decided by these shares is given with its definition and the
+                // table's probability, in the same paragraph.
+                assert!(
+                    influence.contains(
+                        "The outcome “China overtakes Russia in Kazakhstan” counts when China's share of influence \
+                         in Kazakhstan is above 45%: 0.4% of runs get there (15 of 4,000)."
+                    ),
+                    "{influence}"
+                );
+            } else {
+                assert!(!influence.contains("China overtakes Russia"), "{influence}");
+            }
+        }
+    }
+
+    #[test]
+    fn one_run_in_four_thousand_reads_under_a_tenth_of_a_percent() {
+        let mut r = kazakhstan(false);
+        r.outcomes[0].reached = 1;
+        r.outcomes[0].probability = 1.0 / 4000.0;
+        let text = summary(&r).join("\n");
+        assert!(text.contains("China overtakes Russia in Kazakhstan (1 of 4,000 runs, <0.1%)"), "{text}");
     }
 
     #[test]

@@ -1,75 +1,60 @@
-//! `comparison.csv`: a calibration's prior and posterior scenarios scored side by side.
+//! `comparison.csv`: a variant against its base, outcome by outcome, on common random numbers.
 //!
-//! Columns ([`COLUMNS`]): `split` (`train`, `test`, `all`), `forecaster` (`model`,
-//! `always_0.5`, `base_rate`, `status_quo`), `scenario` (`prior`: the scenario as given;
-//! `posterior`: the calibrated one), then the columns of `scores.csv` from `n` on. The test
-//! rows of the posterior are the honest measure of the fit: those facts never entered it.
+//! Written by `heartland compare … --out DIR` and by `heartland run` of a scenario that
+//! `extends` another; read back by the report. One row per outcome, the largest changes
+//! first: `outcome, label, base, variant, change, ci_low, ci_high, clear`, where `change` is
+//! `variant − base` with its paired 95% interval and `clear` says whether that interval
+//! excludes 0. A cell is empty where one of the two scenarios does not define the outcome.
 
 use std::path::Path;
 
+use serde::{Deserialize, Serialize};
+
 use super::atomic::{OutputError, commit_csv, create_csv, csv_err, num};
 use super::error::{ReadError, columns, csv_error, invalid, open_csv, optional_number};
-use crate::analysis::hindcast::{ScoreRow, Scores};
+use crate::analysis::compare::OutcomeDiff;
 
-/// The columns of `comparison.csv`, in order.
-pub const COLUMNS: [&str; 11] = [
-    "split",
-    "forecaster",
-    "scenario",
-    "n",
-    "brier",
-    "log_score",
-    "reliability",
-    "resolution",
-    "uncertainty",
-    "wbv",
-    "wbc",
-];
+/// The columns of `comparison.csv`.
+pub const COLUMNS: [&str; 8] = ["outcome", "label", "base", "variant", "change", "ci_low", "ci_high", "clear"];
 
-/// One row: a forecaster's scores on a split under the prior or the posterior.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ComparisonRow {
-    /// `prior` or `posterior`.
-    pub scenario: String,
-    pub scores: ScoreRow,
+/// What the manifest of a variant's run says about its comparison.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ComparisonInfo {
+    /// The base scenario's file, as the variant names it.
+    pub base_file: String,
+    /// The base scenario's name.
+    pub base_name: String,
+    /// Paired runs of each scenario.
+    pub runs: u64,
+    pub seed: u64,
 }
 
-/// The rows of `comparison.csv` from the two assessments' scores: per split and forecaster,
-/// prior then posterior.
-pub fn comparison_rows(prior: &[ScoreRow], posterior: &[ScoreRow]) -> Vec<ComparisonRow> {
-    prior
-        .iter()
-        .zip(posterior)
-        .flat_map(|(a, b)| {
-            [
-                ComparisonRow { scenario: "prior".into(), scores: a.clone() },
-                ComparisonRow { scenario: "posterior".into(), scores: b.clone() },
-            ]
-        })
-        .collect()
-}
-
-/// Writes `comparison.csv`.
-pub fn write_comparison(rows: &[ComparisonRow], path: &Path) -> Result<(), OutputError> {
+/// Writes `comparison.csv` atomically, rows in the order given.
+pub fn write_comparison(rows: &[OutcomeDiff], path: &Path) -> Result<(), OutputError> {
     let mut csv = create_csv(path)?;
     let err = csv_err(path);
     csv.write_record(COLUMNS).map_err(&err)?;
+    let opt = |x: Option<f64>| x.map(num).unwrap_or_default();
     for r in rows {
-        let s = &r.scores;
-        let mut row = vec![s.split.clone(), s.forecaster.clone(), r.scenario.clone(), s.n.to_string()];
-        match &s.scores {
-            Some(x) => {
-                row.extend([x.brier, x.log_score, x.reliability, x.resolution, x.uncertainty, x.wbv, x.wbc].map(num))
-            }
-            None => row.extend(std::iter::repeat_n(String::new(), 7)),
-        }
-        csv.write_record(&row).map_err(&err)?;
+        let d = r.difference;
+        csv.write_record([
+            r.outcome.clone(),
+            r.label.clone(),
+            opt(r.base),
+            opt(r.variant),
+            opt(d.map(|d| d.0)),
+            opt(d.map(|d| d.1)),
+            opt(d.map(|d| d.2)),
+            if d.is_some() { r.is_clear().to_string() } else { String::new() },
+        ])
+        .map_err(&err)?;
     }
     commit_csv(csv, path)
 }
 
 /// Reads `comparison.csv`.
-pub fn read_comparison(path: &Path) -> Result<Vec<ComparisonRow>, ReadError> {
+pub fn read_comparison(path: &Path) -> Result<Vec<OutcomeDiff>, ReadError> {
     let mut rdr = open_csv(path)?;
     let header = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
     let at = columns(path, &header, &COLUMNS)?;
@@ -78,27 +63,20 @@ pub fn read_comparison(path: &Path) -> Result<Vec<ComparisonRow>, ReadError> {
         let rec = rec.map_err(|e| csv_error(path, e))?;
         let line = rec.position().map_or(0, |p| p.line());
         let field = |i: usize| rec.get(at[i]).unwrap_or("");
-        let n = field(3)
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| invalid(path, Some(line), format!("`{}` in column `n` is not a count", field(3))))?;
-        let v: Vec<Option<f64>> =
-            (4..11).map(|i| optional_number(path, line, COLUMNS[i], field(i))).collect::<Result<_, _>>()?;
-        let scores = match v[..] {
-            [
-                Some(brier),
-                Some(log_score),
-                Some(reliability),
-                Some(resolution),
-                Some(uncertainty),
-                Some(wbv),
-                Some(wbc),
-            ] => Some(Scores { n, brier, log_score, reliability, resolution, uncertainty, wbv, wbc }),
-            _ => None,
+        let value = |i: usize| optional_number(path, line, COLUMNS[i], field(i));
+        let difference = match (value(4)?, value(5)?, value(6)?) {
+            (Some(d), Some(lo), Some(hi)) => Some((d, lo, hi)),
+            (None, None, None) => None,
+            _ => {
+                return Err(invalid(path, Some(line), "`change`, `ci_low` and `ci_high` must be all set or all empty"));
+            }
         };
-        rows.push(ComparisonRow {
-            scenario: field(2).to_string(),
-            scores: ScoreRow { split: field(0).to_string(), forecaster: field(1).to_string(), n, scores },
+        rows.push(OutcomeDiff {
+            outcome: field(0).to_string(),
+            label: field(1).to_string(),
+            base: value(2)?,
+            variant: value(3)?,
+            difference,
         });
     }
     Ok(rows)
@@ -107,20 +85,44 @@ pub fn read_comparison(path: &Path) -> Result<Vec<ComparisonRow>, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::fixtures::tiny_assessment;
 
     #[test]
-    fn a_written_comparison_reads_back() {
-        let a = tiny_assessment();
-        let rows = comparison_rows(&a.scores, &a.scores);
-        assert_eq!(rows.len(), 24);
+    fn rows_round_trip_with_empty_cells_for_undefined_outcomes() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("comparison.csv");
-        write_comparison(&rows, &p).unwrap();
-        let back = read_comparison(&p).unwrap();
-        assert_eq!(back.len(), 24);
-        assert_eq!((back[1].scenario.as_str(), back[1].scores.split.as_str()), ("posterior", "train"));
-        let (x, y) = (back[0].scores.scores.unwrap(), rows[0].scores.scores.unwrap());
-        assert!((x.brier - y.brier).abs() < 1e-9 && x.n == y.n);
+        let path = dir.path().join("comparison.csv");
+        let rows = vec![
+            OutcomeDiff {
+                outcome: "rift".into(),
+                label: "Russia–China rift, \"deep\"".into(),
+                base: Some(0.1),
+                variant: Some(0.5),
+                difference: Some((0.4, 0.35, 0.45)),
+            },
+            OutcomeDiff {
+                outcome: "same".into(),
+                label: "Same".into(),
+                base: Some(0.2),
+                variant: Some(0.2),
+                difference: Some((0.0, -0.01, 0.01)),
+            },
+            OutcomeDiff {
+                outcome: "new".into(),
+                label: "New".into(),
+                base: None,
+                variant: Some(0.3),
+                difference: None,
+            },
+        ];
+        write_comparison(&rows, &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "outcome,label,base,variant,change,ci_low,ci_high,clear");
+        assert_eq!(lines[1], "rift,\"Russia–China rift, \"\"deep\"\"\",0.1,0.5,0.4,0.35,0.45,true");
+        assert_eq!(lines[2], "same,Same,0.2,0.2,0,-0.01,0.01,false");
+        assert_eq!(lines[3], "new,New,,0.3,,,,");
+        assert_eq!(read_comparison(&path).unwrap(), rows);
+        std::fs::write(&path, "outcome,label,base,variant,change,ci_low,ci_high,clear\nx,X,0.1,0.2,0.1,,,\n").unwrap();
+        let e = read_comparison(&path).unwrap_err().to_string();
+        assert!(e.contains("comparison.csv:2:") && e.contains("all set or all empty"), "{e}");
     }
 }

@@ -38,7 +38,8 @@ pub(crate) fn csv_error(path: &Path, e: csv::Error) -> ReadError {
     match e.into_kind() {
         csv::ErrorKind::Io(source) => ReadError::Io { path: path.to_path_buf(), source },
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            invalid(path, line, format!("a row has {len} fields where the header has {expected_len}"))
+            let fields = |n: u64| crate::english::count(n, "field");
+            invalid(path, line, format!("a row has {} where the header has {}", fields(len), fields(expected_len)))
         }
         csv::ErrorKind::Utf8 { .. } => invalid(path, line, "not UTF-8 text"),
         kind => invalid(path, line, format!("not a valid CSV file ({kind:?})")),

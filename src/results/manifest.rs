@@ -4,10 +4,12 @@
 //! A run's fields: `tool`, `version`, `scenario` (`sources`: every file read, base first, each
 //! with its `name` and `sha256`; `name`, `description`, `question`, `file`, `sha256`), `seed`,
 //! `first_run`, `runs`, `threads`, `wall_seconds` (seconds, to the millisecond),
-//! `turns_per_run`, `turns_simulated`, `actor_decisions`, `files` (the tables written).
+//! `turns_per_run`, `turns_simulated`, `actor_decisions`, `files` (the tables written),
+//! `labels`, `outcome_conditions` and `cooperation_window` ([`super::labels`]), and for a
+//! variant `comparison` (its base; [`super::comparison`]).
 //! A sweep's: `tool`, `version`, `sweep` (its name), `sweep_file`, `sweep_sha256`, `scenario`,
 //! `design`, `parameters` (swept paths, in `points.csv` order), `points`, `replications`,
-//! `runs`, `seed`, `threads`, `wall_seconds`, `files`.
+//! `runs`, `seed`, `threads`, `wall_seconds`, `files`, `labels`.
 //!
 //! A hindcast's ([`HindcastManifest`]): `tool`, `version`, `scenario`, `observations` (`file`,
 //! `sha256`, and the number of `facts`, `train`, `test` and `forcing` facts), `seed`, `runs`,
@@ -44,6 +46,15 @@ pub struct Manifest {
     pub turns_simulated: u64,
     pub actor_decisions: u64,
     pub files: Vec<&'static str>,
+    /// The scenario's own names for the ids in the tables, and its scheduled events.
+    pub labels: super::labels::Labels,
+    /// What each outcome requires, by id, in file order.
+    pub outcome_conditions: indexmap::IndexMap<String, super::labels::OutcomeRule>,
+    /// Turns averaged by the `coop_rate` series.
+    pub cooperation_window: u32,
+    /// The base a variant was compared with in `comparison.csv`, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<super::comparison::ComparisonInfo>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,6 +91,8 @@ pub struct SweepManifest {
     pub threads: usize,
     pub wall_seconds: f64,
     pub files: Vec<&'static str>,
+    /// The scenario's own names for the ids in the tables.
+    pub labels: super::labels::Labels,
 }
 
 pub fn write_sweep_manifest(manifest: &SweepManifest, path: &Path) -> Result<(), OutputError> {
@@ -246,6 +259,14 @@ pub struct RunInfo {
     pub wall_seconds: f64,
     pub turns_per_run: u64,
     pub actor_decisions: u64,
+    /// The files the run wrote.
+    pub files: Vec<String>,
+    /// Empty in a manifest written before labels were recorded.
+    pub labels: super::labels::Labels,
+    pub outcome_conditions: indexmap::IndexMap<String, super::labels::OutcomeRule>,
+    /// 0 when the manifest does not say.
+    pub cooperation_window: u32,
+    pub comparison: Option<super::comparison::ComparisonInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
@@ -276,6 +297,8 @@ pub struct SweepInfo {
     pub seed: u64,
     pub threads: u64,
     pub wall_seconds: f64,
+    /// Empty in a manifest written before labels were recorded.
+    pub labels: super::labels::Labels,
 }
 
 /// Reads `manifest.json`.
@@ -331,9 +354,34 @@ mod tests {
         }
     }
 
+    /// Labels, rules and a comparison as a variant's run writes them.
+    fn labelled() -> (super::super::labels::Labels, indexmap::IndexMap<String, super::super::labels::OutcomeRule>) {
+        use super::super::labels::{Bound, Labels, OutcomeRule, ScheduledEvent};
+        let mut labels = Labels::default();
+        labels.actors.insert("usa".into(), "United States".into());
+        labels.actors.insert("allies".into(), "European and other NATO allies".into());
+        labels.outcomes.insert("deal".into(), "A deal".into());
+        labels.events.push(ScheduledEvent {
+            id: "break".into(),
+            label: "The break".into(),
+            date: "2014-04-01".into(),
+            at: "2014-Q2".into(),
+        });
+        let bound = Bound { metric: "state.threat".into(), minus: None, above: Some(0.6), below: None };
+        let rules = [("deal".to_string(), OutcomeRule { when: vec![bound], for_turns: 4 })].into_iter().collect();
+        (labels, rules)
+    }
+
     #[test]
     fn a_written_run_manifest_reads_back() {
         let dir = tempfile::tempdir().unwrap();
+        let (labels, rules) = labelled();
+        let comparison = super::super::comparison::ComparisonInfo {
+            base_file: "base.toml".into(),
+            base_name: "Base".into(),
+            runs: 40,
+            seed: 7,
+        };
         let m = Manifest {
             tool: "heartland",
             version: "0.1.0",
@@ -347,6 +395,10 @@ mod tests {
             turns_simulated: 800,
             actor_decisions: 12345,
             files: vec!["runs.csv", "manifest.json"],
+            labels: labels.clone(),
+            outcome_conditions: rules.clone(),
+            cooperation_window: 4,
+            comparison: Some(comparison.clone()),
         };
         write_manifest(&m, &dir.path().join("manifest.json")).unwrap();
         let text = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
@@ -363,8 +415,15 @@ mod tests {
             wall_seconds: 1.25,
             turns_per_run: 20,
             actor_decisions: 12345,
+            files: vec!["runs.csv".into(), "manifest.json".into()],
+            labels,
+            outcome_conditions: rules,
+            cooperation_window: 4,
+            comparison: Some(comparison),
         };
         assert_eq!(info, expected);
+        // The labels keep the scenario's order, not an alphabetical one.
+        assert!(text.find("\"usa\"").unwrap() < text.find("\"allies\"").unwrap());
         assert!(!is_sweep(dir.path()));
     }
 
@@ -387,6 +446,7 @@ mod tests {
             threads: 2,
             wall_seconds: 0.5,
             files: vec!["points.csv", "manifest.json"],
+            labels: labelled().0,
         };
         write_sweep_manifest(&m, &dir.path().join("manifest.json")).unwrap();
         let info = read_sweep_manifest(&dir.path().join("manifest.json")).unwrap();
@@ -403,6 +463,7 @@ mod tests {
             seed: 5,
             threads: 2,
             wall_seconds: 0.5,
+            labels: labelled().0,
         };
         assert_eq!(info, expected);
         assert!(is_sweep(dir.path()));

@@ -6,7 +6,8 @@
 //! probability, interval and median first date) and `manifest.json` (what was run, how).
 //! A sweep's folder holds `points.csv` (one row per design point), `manifest.json`, and when
 //! asked for `runs.csv` (one row per replication), `sensitivity.csv` (Sobol or Morris
-//! statistics) and `discovery.csv` (the PRIM trajectory).
+//! statistics) and `discovery.csv` (the PRIM trajectory). A variant's run, and `heartland
+//! compare … --out DIR`, also write `comparison.csv` (the variant against its base).
 //!
 //! A hindcast's folder holds `hindcast.csv` (one row per fact: forecast, scores,
 //! references), `scores.csv` (per split and forecaster), `reliability.csv` (per split and
@@ -36,9 +37,11 @@ pub mod design;
 pub mod discovery;
 pub mod error;
 pub mod hindcast;
+pub mod labels;
 pub mod manifest;
 pub mod outcomes;
 pub mod points;
+pub mod prior_posterior;
 pub mod reliability;
 pub mod runs;
 pub mod scores;
@@ -50,7 +53,6 @@ pub mod set;
 mod fixtures;
 
 pub use atomic::{AtomicFile, OutputError, num, remove_stale_temporaries};
-pub use comparison::{ComparisonRow, comparison_rows, read_comparison, write_comparison};
 pub use date::Date;
 pub use design::{DesignTable, read_design, write_design, write_posterior};
 pub use discovery::{PrimBox, read_discovery, write_discovery};
@@ -64,6 +66,7 @@ pub use manifest::{
 };
 pub use outcomes::{OutcomeRow, outcome_rows, read_outcomes, write_outcomes};
 pub use points::{Point, PointsTable, PointsWriter, read_points};
+pub use prior_posterior::{PriorPosteriorRow, prior_posterior_rows, read_prior_posterior, write_prior_posterior};
 pub use reliability::{read_reliability, write_reliability};
 pub use runs::{Reached, RunsWriter, SweepRunsWriter, read_reached, runs_header};
 pub use scores::{read_scores, write_scores};

@@ -18,6 +18,8 @@ pub struct Results {
     pub series: Series,
     pub outcomes: Vec<OutcomeRow>,
     pub reached: Reached,
+    /// `comparison.csv` of a variant's run, when the manifest lists one; else empty.
+    pub comparison: Vec<crate::analysis::compare::OutcomeDiff>,
 }
 
 impl Results {
@@ -30,7 +32,11 @@ impl Results {
         let series = read_series(&dir.join("series.csv"))?;
         let outcomes = read_outcomes(&dir.join("outcomes.csv"))?;
         let reached = read_reached(&dir.join("runs.csv"), &outcomes)?;
-        Ok(Results { info, series, outcomes, reached })
+        let comparison = match info.comparison {
+            Some(_) => super::comparison::read_comparison(&dir.join("comparison.csv"))?,
+            None => Vec::new(),
+        };
+        Ok(Results { info, series, outcomes, reached, comparison })
     }
 }
 
@@ -179,7 +185,7 @@ impl HindcastResults {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalibrationResults {
     pub info: super::manifest::CalibrationInfo,
-    pub comparison: Vec<super::comparison::ComparisonRow>,
+    pub comparison: Vec<super::prior_posterior::PriorPosteriorRow>,
     pub design: super::design::DesignTable,
     /// The hindcasts of the scenario as given (`prior/`) and of the calibrated one
     /// (`posterior/`).
@@ -195,7 +201,7 @@ impl CalibrationResults {
         }
         Ok(CalibrationResults {
             info: super::manifest::read_calibration_manifest(&dir.join("manifest.json"))?,
-            comparison: super::comparison::read_comparison(&dir.join("comparison.csv"))?,
+            comparison: super::prior_posterior::read_prior_posterior(&dir.join("comparison.csv"))?,
             design: super::design::read_design(&dir.join("design.csv"))?,
             prior: HindcastTables::load(&dir.join("prior"))?,
             posterior: HindcastTables::load(&dir.join("posterior"))?,

@@ -185,3 +185,110 @@ fn a_sweep_gets_its_charts_and_report_and_plot_redraws_them() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("points.csv:1: no column `actors.russia.behaviour.pressure`"));
 }
+
+fn texts_of(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(s, _)| s))
+        .map(|s| s.trim().replace("&apos;", "'").replace("&amp;", "&"))
+        .collect()
+}
+
+#[test]
+fn charts_and_words_use_the_scenarios_labels_and_mark_its_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = crate::baseline_path();
+    run(&baseline, dir.path(), "12");
+    let text = std::fs::read_to_string(dir.path().join("manifest.json")).unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // The labels are in the manifest, in the file's order (not sorted).
+    let labels = &text[text.find("\"labels\"").unwrap()..];
+    let at = |key: &str| labels.find(&format!("\"{key}\": ")).unwrap();
+    assert!(at("usa") < at("allies") && at("allies") < at("russia") && at("russia") < at("china"));
+    assert_eq!(manifest["labels"]["issues"]["nato_csto_info"], "NATO–CSTO information exchange");
+    assert_eq!(manifest["labels"]["events"][0]["at"], "2014-Q2");
+    assert_eq!(manifest["outcome_conditions"]["china_leads_kazakhstan"]["when"][0]["above"], 0.45);
+    let svg = |name: &str| std::fs::read_to_string(dir.path().join("charts").join(format!("{name}.svg"))).unwrap();
+    let coop = texts_of(&svg("cooperation"));
+    assert!(coop.iter().any(|t| t == "NATO–CSTO information exchange"), "{coop:?}");
+    assert!(!coop.iter().any(|t| t.contains("NATO CSTO info") || t.contains("Kazakhstan ct")), "{coop:?}");
+    assert!(texts_of(&svg("trust")).iter().any(|t| t == "United States"));
+    assert!(texts_of(&svg("state")).iter().any(|t| t.starts_with("Afghan threat level")));
+    for name in ["cooperation", "state", "influence"] {
+        let t = texts_of(&svg(name));
+        assert!(t.iter().any(|t| t == "1: CSTO suspends all contacts with NATO over Ukraine (2014-Q2)"), "{name}");
+        assert!(t.iter().any(|t| t == "2: ISAF ends; Resolute Support begins (2015-Q1)"), "{name}");
+        // Every panel carries the tags.
+        assert!(t.iter().filter(|t| *t == "1").count() >= 3, "{name}");
+    }
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("NATO–Kazakhstan counter-terrorism partnership (IPAP)"));
+    assert!(!html.contains("overtaking"));
+    assert!(!html.contains("id=\"comparison\""));
+}
+
+#[test]
+fn a_variants_run_compares_it_with_its_base_in_a_file_and_in_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let variant = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/russia_china_rift.toml");
+    run(&variant, dir.path(), "40");
+    let csv = std::fs::read_to_string(dir.path().join("comparison.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "outcome,label,base,variant,change,ci_low,ci_high,clear");
+    assert_eq!(lines.len(), 1 + 8, "{csv}");
+    for line in &lines[1..] {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), 8, "{line}");
+        let x: Vec<f64> = cells[2..7].iter().map(|c| c.parse().unwrap()).collect();
+        assert!((x[1] - x[0] - x[2]).abs() < 1e-9 && x[3] <= x[2] && x[2] <= x[4], "{line}");
+        assert_eq!(cells[7], (x[3] > 0.0 || x[4] < 0.0).to_string(), "{line}");
+    }
+    // The rift makes the rupture much likelier: the largest change, first.
+    assert!(lines[1].starts_with("russia_china_rupture,"), "{csv}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["comparison"]["runs"], 40);
+    assert_eq!(manifest["comparison"]["base_name"], "Baseline 2014");
+    assert!(manifest["files"].as_array().unwrap().iter().any(|f| f == "comparison.csv"));
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"comparison\">\n<h2>Compared with Baseline 2014</h2>"), "{html}");
+    assert!(html.contains("Each of 40 runs was played under this scenario and under Baseline 2014"));
+    assert_eq!(html.matches("<tr><td>").count(), 8 + 8, "outcome rows and comparison rows");
+    assert_self_contained(&html);
+    // `plot` redraws the same page from the files, comparison included.
+    let before = html.clone();
+    let o = heartland(&["plot", dir.path().to_str().unwrap(), "-q"]);
+    assert!(o.status.success());
+    assert_eq!(std::fs::read_to_string(dir.path().join("report.html")).unwrap(), before);
+    // A run of a scenario that extends nothing, into the same folder, leaves no stale comparison.
+    run(&crate::baseline_path(), dir.path(), "5");
+    assert!(!dir.path().join("comparison.csv").exists());
+    assert!(!std::fs::read_to_string(dir.path().join("report.html")).unwrap().contains("id=\"comparison\""));
+}
+
+#[test]
+fn compare_with_out_writes_comparison_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    let base = crate::baseline_path();
+    let variant = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/russia_china_rift.toml");
+    let args =
+        ["compare", base.to_str().unwrap(), variant.to_str().unwrap(), "--runs", "30", "--out", out.to_str().unwrap()];
+    let o = heartland(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("30 paired runs") && stdout.contains("comparison.csv"), "{stdout}");
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    assert_eq!(names, ["comparison.csv"]);
+    let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    assert!(csv.starts_with(
+        "outcome,label,base,variant,change,ci_low,ci_high,clear\nrussia_china_rupture,Russia–China rupture,"
+    ));
+    assert_eq!(csv.lines().count(), 9);
+    // Without --out nothing is written; the terminal shows probabilities, never `0.000`.
+    let o = heartland(&args[..5]);
+    assert!(o.status.success());
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(!stdout.contains("0.000") && stdout.contains('%') && stdout.contains(" pts"), "{stdout}");
+}

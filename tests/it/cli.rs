@@ -222,3 +222,26 @@ fn params_lists_every_sweepable_path_with_its_domain_and_source() {
     );
     assert!(text.ends_with(&format!("\n{} parameters; a sweep varies any of them by its path\n", sc.params.len())));
 }
+
+#[test]
+fn run_flags_work_without_a_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("base");
+    let o = heartland(&["--threads", "2", "--runs", "6", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    // The baseline ran, on the threads asked for, and says so in agreeing words.
+    assert!(stdout.starts_with("Baseline 2014: 6 runs of 68 turns") && stdout.contains("on 2 threads"), "{stdout}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!((manifest["runs"].as_u64(), manifest["threads"].as_u64()), (Some(6), Some(2)));
+    assert!(manifest["scenario"]["file"].as_str().unwrap().ends_with("baseline_2014.toml"));
+    // The terminal's outcome table gives probabilities as the report does, never `0.000`.
+    assert!(!stdout.contains("0.000") && stdout.contains("0%"), "{stdout}");
+    // One thread is one thread.
+    let o = heartland(&["--threads", "1", "--runs", "2", "--out", out.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("on 1 thread,"));
+    // A run flag given with another command is still an error.
+    assert_eq!(heartland(&["--threads", "2", "list"]).status.code(), Some(2));
+    assert_eq!(heartland(&["--runs", "0"]).status.code(), Some(2));
+}

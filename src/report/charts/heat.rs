@@ -6,12 +6,14 @@ use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::names::Names;
 use super::style::{EMPTY_CELL, FAMILY, GRID, LABEL_SIZE, WIDTH, clip, font, palette, percent, short, text_size};
+use super::text::{at_most, line_height, wrap};
 use super::{Body, Chart, HeatMaps, Res};
 use crate::results::{Band, Date, Results};
 
 /// Trust between the main actors, as heat maps at a few dates.
-pub(super) fn trust<'a>(r: &'a Results, human: &dyn Fn(&str) -> String, charts: &mut Vec<Chart<'a>>) {
+pub(super) fn trust<'a>(r: &'a Results, names: &Names<'_>, charts: &mut Vec<Chart<'a>>) {
     let series = &r.series;
     let dated = !series.dates.is_empty();
     let trust: Vec<(Vec<&str>, &Band)> = series.of("trust").filter(|(p, _)| p.len() == 2).collect();
@@ -43,8 +45,8 @@ pub(super) fn trust<'a>(r: &'a Results, human: &dyn Fn(&str) -> String, charts: 
                 (series.dates[t].to_string(), m)
             })
             .collect();
-        let (rows, cols) =
-            (rows.iter().map(|a| clip(&human(a), 24)).collect(), cols.iter().map(|a| clip(&human(a), 24)).collect());
+        let rows = rows.iter().map(|a| at_most(wrap(&names.actor(a), ROW_LABEL, LABEL_SIZE), 3)).collect();
+        let cols = cols.iter().map(|a| clip(&names.actor(a), 40)).collect();
         charts.push(Chart {
             name: "trust",
             title: "Trust between the main actors".into(),
@@ -76,18 +78,45 @@ fn snapshot_dates(dates: &[Date]) -> Vec<usize> {
     chosen
 }
 
+/// The widest a row label may be before it wraps, in pixels.
+const ROW_LABEL: i32 = 170;
+/// Size of a map's title.
+const MAP_TITLE: f64 = 17.0;
+
+/// How a set of heat maps is laid out.
+pub(super) struct Layout {
+    /// Maps side by side.
+    pub(super) cols: usize,
+    /// Side of a cell, in pixels.
+    pub(super) cell: u32,
+    /// Space above the cells (title and column labels).
+    pub(super) top: u32,
+    /// Space left of the cells (row labels).
+    pub(super) label_w: u32,
+    /// Each map's title, wrapped to the map's width.
+    pub(super) titles: Vec<Vec<String>>,
+}
+
 /// Heat-map layout: columns of maps, cell size, space above the cells, space left of them.
-pub(super) fn heat_layout(h: &HeatMaps) -> (usize, u32, u32, u32) {
-    let width = |labels: &[String]| labels.iter().map(|l| text_size(l, &font(LABEL_SIZE)).0).max().unwrap_or(60) as u32;
-    let label_w = width(&h.rows) + 14;
+pub(super) fn heat_layout(h: &HeatMaps) -> Layout {
+    let width = |labels: &mut dyn Iterator<Item = &String>| {
+        labels.map(|l| text_size(l, &font(LABEL_SIZE)).0).max().unwrap_or(60) as u32
+    };
+    let label_w = width(&mut h.rows.iter().flatten()) + 14;
     let n = h.cols.len().max(1) as u32;
     // As many maps side by side as fit with cells of at least 34 pixels.
     let fits = (WIDTH / (label_w + 40 + 34 * n)).max(1) as usize;
     let cols = h.snapshots.len().clamp(1, fits);
     let panel_w = WIDTH / cols as u32;
     let cell = (panel_w.saturating_sub(label_w + 40) / n).clamp(20, 46);
-    let top = 46 + width(&h.cols);
-    (cols, cell, top, label_w)
+    let titles: Vec<Vec<String>> = h
+        .snapshots
+        .iter()
+        .map(|(title, _)| at_most(wrap(title, panel_w as i32 - label_w as i32 - 30, MAP_TITLE), 3))
+        .collect();
+    let title_lines = titles.iter().map(Vec::len).max().unwrap_or(1) as u32;
+    let top = 46 + (title_lines - 1) * line_height(MAP_TITLE) + width(&mut h.cols.iter());
+    Layout { cols, cell, top, label_w, titles }
 }
 
 pub(super) fn draw_colour_bar<DB: DrawingBackend>(
@@ -120,15 +149,21 @@ pub(super) fn draw_heat_maps<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, 
 where
     DB::ErrorType: 'static,
 {
-    let (cols, cell, top, label_w) = heat_layout(h);
+    let Layout { cols, cell, top, label_w, titles } = heat_layout(h);
     let rows = h.snapshots.len().div_ceil(cols);
     let panels = area.split_evenly((rows, cols));
     let cell_i = cell as i32;
     let value_size = (cell as f64 * 0.34).clamp(9.0, 13.0);
-    for (panel, (title, m)) in panels.iter().zip(&h.snapshots) {
+    for ((panel, (_, m)), title) in panels.iter().zip(&h.snapshots).zip(&titles) {
         let x0 = 20 + label_w as i32;
         let y0 = top as i32;
-        panel.draw(&Text::new(title.clone(), (x0, 8), font(17.0)))?;
+        for (k, line) in title.iter().enumerate() {
+            panel.draw(&Text::new(
+                line.clone(),
+                (x0, 8 + k as i32 * line_height(MAP_TITLE) as i32),
+                font(MAP_TITLE),
+            ))?;
+        }
         for (j, label) in h.cols.iter().enumerate() {
             // Column labels, rotated to read upwards, ending just above the cells.
             let style = font(LABEL_SIZE).transform(FontTransform::Rotate270).pos(Pos::new(HPos::Left, VPos::Center));
@@ -136,7 +171,12 @@ where
         }
         for (i, (label, row)) in h.rows.iter().zip(m).enumerate() {
             let style = font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
-            panel.draw(&Text::new(label.clone(), (x0 - 8, y0 + i as i32 * cell_i + cell_i / 2), style))?;
+            // A label of several lines is centred on its row.
+            let (step, k) = (15, label.len() as i32);
+            for (l, line) in label.iter().enumerate() {
+                let y = y0 + i as i32 * cell_i + cell_i / 2 - (k - 1) * step / 2 + l as i32 * step;
+                panel.draw(&Text::new(line.clone(), (x0 - 8, y), style.clone()))?;
+            }
             for (j, value) in row.iter().enumerate() {
                 let (cx, cy) = (x0 + j as i32 * cell_i, y0 + i as i32 * cell_i);
                 let rect = [(cx, cy), (cx + cell_i, cy + cell_i)];

@@ -18,10 +18,12 @@ mod axes;
 mod heat;
 mod hindcast;
 mod legend;
+mod names;
 mod outcomes;
 mod raster;
 mod style;
 mod sweep;
+mod text;
 mod time;
 
 use std::error::Error;
@@ -38,7 +40,8 @@ use style::{MUTED, SUBTITLE_SIZE, TITLE_SIZE, WIDTH, font};
 use sweep::{build_sweep, draw_scatter, draw_sensitivity, draw_trajectory, sensitivity_legend};
 use time::draw_panel;
 
-pub use style::{actor_colour, humanize, output_label, palette, percent, register_font};
+pub use names::Names;
+pub use style::{actor_colour, humanize, palette, percent, points, register_font};
 
 /// A chart drawn both ways.
 #[derive(Debug, Clone)]
@@ -69,7 +72,8 @@ struct Line<'a> {
 }
 
 struct Panel<'a> {
-    title: String,
+    /// The title, wrapped to the panel's width.
+    title: Vec<String>,
     lines: Vec<Line<'a>>,
     y: (f64, f64),
     percent: bool,
@@ -80,7 +84,20 @@ struct Grid<'a> {
     legend: Vec<(String, RGBColor, Mark)>,
     panels: Vec<Panel<'a>>,
     cols: usize,
+    /// Height of a panel with a one-line title.
     panel_height: u32,
+    /// Lines every panel reserves for its title (the longest title's).
+    title_lines: usize,
+    /// Scheduled events, marked in every panel.
+    events: Vec<Marker>,
+}
+
+/// A scheduled event on a time axis: a thin vertical line tagged with a short key.
+struct Marker {
+    /// The date as a fractional year.
+    x: f64,
+    /// The key, e.g. `1`, explained in the legend.
+    tag: String,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -89,6 +106,10 @@ enum Mark {
     Band,
     Dashed,
     Bar,
+    /// A scheduled event's vertical line.
+    Rule,
+    /// No mark: the label heads a new row of the legend.
+    Heading,
 }
 
 struct Bars {
@@ -103,10 +124,11 @@ struct Cumulative<'a> {
 }
 
 struct HeatMaps {
-    /// Row and column labels (for trust: who trusts, and who is trusted).
-    rows: Vec<String>,
+    /// Row labels, each in one or more lines, and column labels (for trust: who trusts, and
+    /// who is trusted).
+    rows: Vec<Vec<String>>,
     cols: Vec<String>,
-    /// (title, values by row and column), one map each.
+    /// (title, values by row and column), one map each; titles are wrapped when laid out.
     snapshots: Vec<(String, Vec<Vec<Option<f64>>>)>,
     /// What the colour bar says the colours are.
     scale: &'static str,
@@ -120,10 +142,13 @@ struct HeatMaps {
 struct Scatter {
     panels: Vec<ScatterPanel>,
     cols: usize,
+    /// Lines every panel reserves for its title.
+    title_lines: usize,
 }
 
 struct ScatterPanel {
-    title: String,
+    /// The title, wrapped to the panel's width (a parameter path is never cut).
+    title: Vec<String>,
     x: (f64, f64),
     points: Vec<(f64, f64)>,
 }
@@ -134,9 +159,10 @@ type SensitivityValues = Vec<Vec<Option<(f64, Option<f64>, Option<f64>)>>>;
 /// Sensitivity indices: one panel per output, bars per parameter and statistic.
 struct SensitivityBars {
     statistics: Vec<String>,
-    parameters: Vec<String>,
-    /// (output label, per parameter, per statistic: value and interval).
-    panels: Vec<(String, SensitivityValues)>,
+    /// Each parameter's path, wrapped after its dots.
+    parameters: Vec<Vec<String>>,
+    /// (output label in lines, per parameter, per statistic: value and interval).
+    panels: Vec<(Vec<String>, SensitivityValues)>,
 }
 
 /// The PRIM peeling trajectory: coverage against density, the chosen box marked.
@@ -160,6 +186,7 @@ enum Body<'a> {
 struct Chart<'a> {
     name: &'static str,
     title: String,
+    /// One or more lines, separated by `\n`.
     subtitle: String,
     caption: String,
     body: Body<'a>,
@@ -209,15 +236,14 @@ fn actor_names(r: &Results) -> Vec<String> {
 }
 
 fn build(r: &Results) -> Vec<Chart<'_>> {
-    let names = actor_names(r);
-    let human = |id: &str| humanize(id, &names);
+    let names = Names::new(&r.info.labels, actor_names(r));
     let mut charts = Vec::new();
-    time::cooperation(r, &human, &mut charts);
+    time::cooperation(r, &names, &mut charts);
     outcomes::bars(r, &mut charts);
     outcomes::over_time(r, &mut charts);
-    heat::trust(r, &human, &mut charts);
-    time::state(r, &human, &mut charts);
-    time::influence(r, &human, &mut charts);
+    heat::trust(r, &names, &mut charts);
+    time::state(r, &names, &mut charts);
+    time::influence(r, &names, &mut charts);
     charts
 }
 
@@ -226,19 +252,16 @@ fn height(c: &Chart<'_>) -> u32 {
     let header = header_height(c);
     header
         + match &c.body {
-            Body::Grid(g) => g.panels.len().div_ceil(g.cols) as u32 * g.panel_height,
+            Body::Grid(g) => g.panels.len().div_ceil(g.cols) as u32 * time::panel_height(g),
             Body::Bars(b) => 70 + 44 * b.rows.len().max(3) as u32,
             Body::Cumulative(cu) => 520 + legend_rows(&legend_of(cu), WIDTH - 80) * 24 + 30,
             Body::HeatMaps(h) => {
-                let (cols, cell, top, _) = heat_layout(h);
-                let rows = h.snapshots.len().div_ceil(cols) as u32;
-                rows * (top + cell * h.rows.len() as u32 + 24)
+                let l = heat_layout(h);
+                let rows = h.snapshots.len().div_ceil(l.cols) as u32;
+                rows * (l.top + l.cell * h.rows.len() as u32 + 24)
             }
-            Body::Scatter(sc) => sc.panels.len().div_ceil(sc.cols) as u32 * 250,
-            Body::Sensitivity(sb) => {
-                let per_panel = 60 + sb.parameters.len() as u32 * (10 + 14 * sb.statistics.len() as u32);
-                sb.panels.len().div_ceil(2) as u32 * per_panel.max(200)
-            }
+            Body::Scatter(sc) => sc.panels.len().div_ceil(sc.cols) as u32 * sweep::scatter_height(sc),
+            Body::Sensitivity(sb) => sb.panels.len().div_ceil(2) as u32 * sweep::sensitivity_height(sb),
             Body::Trajectory(t) => 520 + 24 * t.notes.len() as u32 + 20,
             Body::Reliability(r) => hindcast::reliability_height(r),
             Body::Worst(w) => hindcast::worst_height(w),
@@ -253,7 +276,12 @@ fn header_height(c: &Chart<'_>) -> u32 {
         Body::Reliability(r) => legend_rows(&r.legend, WIDTH - 80) * 24,
         _ => 0,
     };
-    18 + 34 + 26 + legend + 10
+    18 + 34 + 26 + subtitle_extra(c) + legend + 10
+}
+
+/// Pixels the subtitle's lines after the first add to the header.
+fn subtitle_extra(c: &Chart<'_>) -> u32 {
+    (c.subtitle.lines().count().max(1) as u32 - 1) * 20
 }
 
 fn render(c: &Chart<'_>, dates: &[Date]) -> Result<Drawn, ChartError> {
@@ -295,8 +323,10 @@ where
     root.fill(&WHITE)?;
     let (w, _) = root.dim_in_pixel();
     root.draw(&Text::new(c.title.clone(), (40, 18), font(TITLE_SIZE)))?;
-    root.draw(&Text::new(c.subtitle.clone(), (40, 18 + 36), font(SUBTITLE_SIZE).color(&MUTED)))?;
-    let top = 18 + 34 + 26;
+    for (k, line) in c.subtitle.lines().enumerate() {
+        root.draw(&Text::new(line.to_string(), (40, 18 + 36 + 20 * k as i32), font(SUBTITLE_SIZE).color(&MUTED)))?;
+    }
+    let top = 18 + 34 + 26 + subtitle_extra(c) as i32;
     let body_top = header_height(c) as i32;
     match &c.body {
         Body::Grid(g) => {
@@ -306,7 +336,7 @@ where
             let rows = g.panels.len().div_ceil(g.cols);
             let areas = body.split_evenly((rows, g.cols));
             for (area, panel) in areas.iter().zip(&g.panels) {
-                draw_panel(area, panel, axis)?;
+                draw_panel(area, panel, g, axis)?;
             }
         }
         Body::Bars(b) => draw_bars(&root.split_vertically(body_top).1, b)?,
@@ -319,7 +349,7 @@ where
             let (_, body) = root.split_vertically(body_top);
             let areas = body.split_evenly((sc.panels.len().div_ceil(sc.cols), sc.cols));
             for (area, panel) in areas.iter().zip(&sc.panels) {
-                draw_scatter(area, panel)?;
+                draw_scatter(area, panel, sc.title_lines)?;
             }
         }
         Body::Sensitivity(sb) => {
@@ -346,6 +376,23 @@ mod tests {
     use super::*;
     use crate::results::{Band, Date};
     use style::{WIDTH, clip};
+
+    /// The text of every `<text>` element of an SVG, trimmed and unescaped.
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| t.split_once('>').and_then(|(_, rest)| rest.split_once("</text>")).map(|(s, _)| s))
+            .map(|s| {
+                s.trim()
+                    .replace("&apos;", "'")
+                    .replace("&#39;", "'")
+                    .replace("&quot;", "\"")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+            })
+            .collect()
+    }
 
     /// A small made-up result set with every kind of series.
     fn results() -> Results {
@@ -389,7 +436,39 @@ mod tests {
         let mut reached = Reached { runs: 10, by_date: vec![Default::default(), Default::default()] };
         reached.by_date[0].insert(series.dates[3], 4);
         reached.by_date[0].insert(series.dates[7], 2);
-        Results { info: RunInfo::default(), series, outcomes: vec![row("deal", 0.6), row("war", 0.0)], reached }
+        Results {
+            info: RunInfo::default(),
+            series,
+            outcomes: vec![row("deal", 0.6), row("war", 0.0)],
+            reached,
+            comparison: Vec::new(),
+        }
+    }
+
+    /// The same, with the labels and the scheduled events a current manifest records.
+    fn labelled() -> Results {
+        use crate::results::labels::{Labels, ScheduledEvent};
+        let mut r = results();
+        let map = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let event = |id: &str, label: &str, date: &str, at: &str| ScheduledEvent {
+            id: id.into(),
+            label: label.into(),
+            date: date.into(),
+            at: at.into(),
+        };
+        r.info.labels = Labels {
+            actors: map(&[("kazakhstan", "Republic of Kazakhstan"), ("russia", "Russia"), ("nato", "NATO")]),
+            issues: map(&[("transit", "NDN transit through Kazakhstan")]),
+            state: map(&[("threat", "Afghan threat level (terrorism and spill-over)")]),
+            outcomes: map(&[("deal", "deal <&> happens")]),
+            events: vec![
+                event("ukraine_break", "CSTO suspends all contacts with NATO over Ukraine", "2014-04-01", "2014-Q2"),
+                event("isaf_end", "ISAF ends", "2015-01-01", "2015-Q1"),
+                event("later", "After the last date", "2031-01-01", "2031-Q1"),
+            ],
+        };
+        r.info.cooperation_window = 4;
+        r
     }
 
     #[test]
@@ -411,6 +490,34 @@ mod tests {
         assert!(drawn[1].svg.contains("deal &lt;&amp;&gt; happens"));
         // The same data draws the same bytes.
         assert_eq!(draw_all(&results()).unwrap()[0].png, drawn[0].png);
+    }
+
+    #[test]
+    fn charts_use_the_scenarios_labels_and_mark_its_events() {
+        let drawn = draw_all(&labelled()).unwrap();
+        let svg = |name: &str| drawn.iter().find(|d| d.name == name).unwrap().svg.clone();
+        assert!(svg("cooperation").contains("NDN transit through Kazakhstan"));
+        assert!(!svg("cooperation").contains(">Transit<"));
+        assert!(svg("state").contains("Afghan threat level"));
+        assert!(svg("influence").contains("Republic of Kazakhstan"));
+        assert!(svg("trust").contains("Russia") && svg("trust").contains("NATO"));
+        // Without labels (an older manifest), ids are made readable.
+        let plain = draw_all(&results()).unwrap();
+        assert!(plain[0].svg.contains("Transit") && !plain[0].svg.contains("NDN transit"));
+        // Each time chart keys the events inside its dates, and tags them in every panel.
+        for name in ["cooperation", "state", "influence"] {
+            let s = svg(name);
+            assert!(s.contains("1: CSTO suspends all contacts with NATO over Ukraine (2014-Q2)"), "{name}");
+            assert!(s.contains("2: ISAF ends (2015-Q1)"), "{name}");
+            assert!(!s.contains("After the last date"), "{name}");
+            let tags = texts(&s);
+            assert!(tags.iter().any(|t| t == "1") && tags.iter().any(|t| t == "2"), "{name}: {tags:?}");
+            assert!(!plain.iter().any(|d| d.svg.contains("(2014-Q2)")));
+        }
+        // The cooperation legend names both quantities, and the window of the band's.
+        let coop = svg("cooperation");
+        assert!(coop.contains("probability of cooperation: share of runs cooperating at that date"));
+        assert!(texts(&coop).contains(&"5–95% of runs: each run's cooperation rate over its last 4 turns".to_string()));
     }
 
     #[test]
@@ -472,6 +579,54 @@ mod tests {
         for d in &drawn {
             image::load_from_memory(&d.png).unwrap();
         }
+    }
+
+    #[test]
+    fn long_parameter_paths_are_wrapped_whole_and_outcomes_labelled() {
+        use crate::results::{Point, Sensitivity, SweepInfo, SweepResults};
+        let long = [
+            "issues.sco_csto_integration.payoffs.sco.autonomy.reward",
+            "issues.sco_csto_integration.payoffs.sco.autonomy.sucker",
+        ];
+        let mut info = SweepInfo {
+            design: "latin".into(),
+            parameters: long.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        info.labels.outcomes.insert("bloc".into(), "The SCO becomes a military bloc with the CSTO".into());
+        let points = (0..12)
+            .map(|i| Point { params: vec![i as f64, -(i as f64)], outcomes: vec![(0.1, 0.0, 0.2)], outputs: vec![] })
+            .collect();
+        let sensitivity = long
+            .iter()
+            .map(|p| Sensitivity {
+                output: "outcome.bloc".into(),
+                parameter: p.to_string(),
+                statistic: "mu_star".into(),
+                value: 0.3,
+                low: None,
+                high: None,
+            })
+            .collect();
+        let r = SweepResults {
+            info,
+            outcomes: vec!["bloc".into()],
+            outputs: vec![],
+            points,
+            sensitivity,
+            discovery: vec![],
+        };
+        let drawn = draw_sweep(&r).unwrap();
+        // The text of every label, its lines joined: each path is there whole, and the two
+        // differ (nothing is cut to an ellipsis).
+        for d in &drawn {
+            let text: String = texts(&d.svg).concat();
+            for p in long {
+                assert!(text.contains(p), "{}: {p} not whole in {text}", d.name);
+            }
+            assert!(!d.svg.contains('…'), "{}", d.name);
+        }
+        assert!(drawn[1].svg.contains("P(The SCO becomes a military bloc with the CSTO)"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::axes::TimeAxis;
 use super::legend::draw_legend;
 use super::style::{GRID, INK, LABEL_SIZE, LEGEND_SIZE, MUTED, clip, font, palette, percent, text_size};
 use super::{Bars, Body, Chart, Cumulative, Mark, Res};
+use crate::english::count;
 use crate::results::Results;
 
 /// Outcomes, most likely first.
@@ -22,7 +23,7 @@ pub(super) fn bars<'a>(r: &'a Results, charts: &mut Vec<Chart<'a>>) {
         charts.push(Chart {
             name: "outcomes",
             title: "How likely is each outcome?".into(),
-            subtitle: format!("Share of {runs} runs reaching the outcome by the end, with its 95% interval"),
+            subtitle: format!("Share of {} reaching the outcome by the end, with its 95% interval", count(runs, "run")),
             caption: "Each bar is the probability that the outcome is reached at some point of the run; the \
                       whisker is its 95% Wilson confidence interval from the number of runs."
                 .into(),
@@ -98,7 +99,7 @@ where
         .bold_line_style(GRID.stroke_width(1))
         .light_line_style(WHITE.mix(0.0))
         .axis_style(MUTED.stroke_width(1))
-        .x_desc(format!("probability over {} runs", b.runs))
+        .x_desc(format!("probability over {}", count(b.runs, "run")))
         .axis_desc_style(font(LABEL_SIZE))
         .draw()?;
     for (k, (_, p, lo, hi)) in b.rows.iter().enumerate() {

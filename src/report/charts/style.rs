@@ -115,15 +115,6 @@ pub(super) fn short(x: f64) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
-/// A person's name for a sweep output column: `outcome.X` or `output.PATH`.
-pub fn output_label(output: &str) -> String {
-    match output.split_once('.') {
-        Some(("outcome", id)) => format!("P({})", humanize(id, &[])),
-        Some(("output", path)) => format!("mean {path}"),
-        _ => output.to_string(),
-    }
-}
-
 /// `s`, cut to at most `n` characters with an ellipsis, so that no label can crowd out a plot.
 pub(super) fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
@@ -143,6 +134,23 @@ pub fn percent(p: f64) -> String {
         format!("{:.0}%", p * 100.0)
     } else {
         format!("{:.1}%", p * 100.0)
+    }
+}
+
+/// A change of probability in signed percentage points, one decimal: `0.473` → `+47.3`,
+/// `-0.02` → `−2.0`; smaller changes keep two decimals (`+0.03`), and one too small even for
+/// that reads `+<0.01`, never `+0.0`.
+pub fn points(d: f64) -> String {
+    let sign = if d < 0.0 { "−" } else { "+" };
+    let pts = d.abs() * 100.0;
+    if d == 0.0 {
+        "0".into()
+    } else if pts < 0.005 {
+        format!("{sign}<0.01")
+    } else if pts < 0.05 {
+        format!("{sign}{pts:.2}")
+    } else {
+        format!("{sign}{pts:.1}")
     }
 }
 
@@ -180,5 +188,11 @@ mod tests {
         assert_eq!(percent(0.9962), "99.6%");
         assert_eq!(percent(0.9929), "99.3%");
         assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(1.0 / 4000.0), "<0.1%");
+        assert_eq!(points(0.473), "+47.3");
+        assert_eq!(points(-0.02), "−2.0");
+        assert_eq!(points(0.00025), "+0.03");
+        assert_eq!(points(-0.00001), "−<0.01");
+        assert_eq!(points(0.0), "0");
     }
 }

@@ -7,13 +7,21 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{
-    GRID, INK, LABEL_SIZE, LEGEND_SIZE, MUTED, clip, font, humanize, output_label, palette, short, text_size,
-};
+use super::names::Names;
+use super::style::{GRID, INK, LABEL_SIZE, LEGEND_SIZE, MUTED, WIDTH, font, palette, short, text_size};
+use super::text::{at_most, draw_title, line_height, wrap, wrap_path};
 use super::{Body, Chart, HeatMaps, Mark, Res, Scatter, ScatterPanel, SensitivityBars, SensitivityValues, Trajectory};
+use crate::english::count;
 use crate::results::SweepResults;
 
+/// Sizes of a scatter panel's and a sensitivity panel's titles.
+const SCATTER_TITLE: f64 = 14.0;
+const SENSITIVITY_TITLE: f64 = 15.0;
+/// The widest a parameter's label may be beside the sensitivity bars before it wraps.
+const PARAMETER_LABEL: i32 = 300;
+
 pub(super) fn build_sweep(r: &SweepResults) -> Vec<Chart<'static>> {
+    let names = Names::new(&r.info.labels, Vec::new());
     let mut charts = Vec::new();
     let params = &r.info.parameters;
     let outcomes: Vec<(usize, &String)> = r.outcomes.iter().enumerate().take(6).collect();
@@ -36,7 +44,7 @@ pub(super) fn build_sweep(r: &SweepResults) -> Vec<Chart<'static>> {
                     let i = ys.iter().position(|y| *y == p.params[1]).expect("a value");
                     m[i][j] = Some(p.outcomes[o].0);
                 }
-                (clip(&humanize(id, &[]), 40), m)
+                (names.outcome(id), m)
             })
             .collect();
         // The colours span 0 to the largest probability (rounded up), so that small
@@ -46,13 +54,13 @@ pub(super) fn build_sweep(r: &SweepResults) -> Vec<Chart<'static>> {
         charts.push(Chart {
             name: "sweep_grid",
             title: "Outcome probability over the grid".into(),
-            subtitle: clip(&format!("Rows: {} · columns: {}", params[1], params[0]), 120),
+            subtitle: format!("Rows: {}\nColumns: {}", params[1], params[0]),
             caption: format!(
-                "Each square is the probability of the outcome (in percent) at one point of the grid, from {} runs.",
-                r.info.replications
+                "Each square is the probability of the outcome (in percent) at one point of the grid, from {}.",
+                count(r.info.replications, "run")
             ),
             body: Body::HeatMaps(HeatMaps {
-                rows: ys.iter().map(|y| short(*y)).collect(),
+                rows: ys.iter().map(|y| vec![short(*y)]).collect(),
                 cols: xs.iter().map(|x| short(*x)).collect(),
                 snapshots,
                 scale: "probability",
@@ -62,35 +70,43 @@ pub(super) fn build_sweep(r: &SweepResults) -> Vec<Chart<'static>> {
         });
     } else if !outcomes.is_empty() && !r.points.is_empty() && !params.is_empty() {
         let mut panels = Vec::new();
+        let cols = params.len().clamp(1, 6).min(3);
+        let width = (WIDTH / cols as u32) as i32 - 40;
         for &(o, id) in &outcomes[..outcomes.len().min(4)] {
             for (d, param) in params.iter().enumerate().take(6) {
                 let points: Vec<(f64, f64)> = r.points.iter().map(|p| (p.params[d], p.outcomes[o].0)).collect();
                 let (lo, hi) =
                     points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
                 let pad = ((hi - lo) * 0.05).max(1e-9);
-                let title =
-                    if outcomes.len() == 1 { param.clone() } else { format!("{} · {}", humanize(id, &[]), param) };
-                panels.push(ScatterPanel { title: clip(&title, 52), x: (lo - pad, hi + pad), points });
+                // The parameter's path whole, wrapped after its dots; the outcome above it.
+                let mut title = if outcomes.len() == 1 {
+                    Vec::new()
+                } else {
+                    at_most(wrap(&names.outcome(id), width, SCATTER_TITLE), 2)
+                };
+                title.extend(wrap_path(param, width, SCATTER_TITLE));
+                panels.push(ScatterPanel { title, x: (lo - pad, hi + pad), points });
             }
         }
-        let cols = params.len().clamp(1, 6).min(3);
+        let title_lines = panels.iter().map(|p| p.title.len()).max().unwrap_or(1);
         charts.push(Chart {
             name: "sweep_points",
             title: "Outcome probability at each design point".into(),
             subtitle: if outcomes.len() == 1 {
                 format!(
                     "Probability of “{}” at each design point, against each swept parameter",
-                    humanize(outcomes[0].1, &[])
+                    names.outcome(outcomes[0].1)
                 )
             } else {
                 "One dot per design point: the swept parameter's value and the outcome's probability".into()
             },
             caption: format!(
-                "Each dot is one point of the {} design, from {} runs; a trend along a parameter shows its effect, \
+                "Each dot is one point of the {} design, from {}; a trend along a parameter shows its effect, \
                  the vertical spread the effect of the others.",
-                r.info.design, r.info.replications
+                r.info.design,
+                count(r.info.replications, "run")
             ),
-            body: Body::Scatter(Scatter { panels, cols }),
+            body: Body::Scatter(Scatter { panels, cols, title_lines }),
         });
     }
 
@@ -125,7 +141,7 @@ pub(super) fn build_sweep(r: &SweepResults) -> Vec<Chart<'static>> {
                             .collect()
                     })
                     .collect();
-                (clip(&output_label(out), 60), values)
+                (at_most(wrap(&names.output(out), WIDTH as i32 / 2 - 40, SENSITIVITY_TITLE), 3), values)
             })
             .collect();
         charts.push(Chart {
@@ -141,7 +157,7 @@ pub(super) fn build_sweep(r: &SweepResults) -> Vec<Chart<'static>> {
                 .into(),
             body: Body::Sensitivity(SensitivityBars {
                 statistics,
-                parameters: parameters.iter().map(|p| clip(p, 56)).collect(),
+                parameters: parameters.iter().map(|p| wrap_path(p, PARAMETER_LABEL, LABEL_SIZE)).collect(),
                 panels,
             }),
         });
@@ -161,10 +177,7 @@ pub(super) fn build_sweep(r: &SweepResults) -> Vec<Chart<'static>> {
         for (d, param) in params.iter().enumerate() {
             let ((lo, hi), (a, b)) = (chosen.bounds[d], whole.bounds[d]);
             if lo > a || hi < b {
-                notes.push(clip(
-                    &format!("{param} in [{}, {}]  (swept: [{}, {}])", short(lo), short(hi), short(a), short(b)),
-                    130,
-                ));
+                notes.push(format!("{param} in [{}, {}]  (swept: [{}, {}])", short(lo), short(hi), short(a), short(b)));
             }
         }
         charts.push(Chart {
@@ -185,14 +198,37 @@ pub(super) fn sensitivity_legend(sb: &SensitivityBars) -> Vec<(String, RGBColor,
     sb.statistics.iter().enumerate().map(|(k, st)| (st.clone(), palette::SERIES[k % 8], Mark::Bar)).collect()
 }
 
-pub(super) fn draw_scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &ScatterPanel) -> Res
+/// Height of one scatter panel, its title included.
+pub(super) fn scatter_height(sc: &Scatter) -> u32 {
+    250 + (sc.title_lines.max(1) as u32 - 1) * line_height(SCATTER_TITLE)
+}
+
+/// Height of one sensitivity panel: its title, and a row per parameter tall enough for the
+/// bars and for the parameter's label.
+pub(super) fn sensitivity_height(sb: &SensitivityBars) -> u32 {
+    let title_lines = sb.panels.iter().map(|p| p.0.len()).max().unwrap_or(1).max(1) as u32;
+    let per_panel =
+        60 + (title_lines - 1) * line_height(SENSITIVITY_TITLE) + sb.parameters.len() as u32 * row_height(sb);
+    per_panel.max(200)
+}
+
+fn row_height(sb: &SensitivityBars) -> u32 {
+    let lines = sb.parameters.iter().map(Vec::len).max().unwrap_or(1) as u32;
+    (10 + 14 * sb.statistics.len() as u32).max(16 * lines + 8)
+}
+
+pub(super) fn draw_scatter<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: &ScatterPanel,
+    title_lines: usize,
+) -> Res
 where
     DB::ErrorType: 'static,
 {
     let pct = |y: &f64| format!("{:.0}%", y * 100.0);
     let num = |x: &f64| short(*x);
-    let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, font(14.0))
+    let body = draw_title(area, &p.title, title_lines, SCATTER_TITLE)?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(8)
         .margin_right(18)
         .x_label_area_size(26)
@@ -216,7 +252,7 @@ where
 pub(super) fn draw_sensitivity<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     sb: &SensitivityBars,
-    title: &str,
+    title: &[String],
     values: &SensitivityValues,
 ) -> Res
 where
@@ -234,10 +270,11 @@ where
         hi = lo + 1.0;
     }
     let pad = (hi - lo) * 0.05;
-    let label_w = sb.parameters.iter().map(|p| text_size(p, &font(LABEL_SIZE)).0).max().unwrap_or(60).min(300) + 16;
+    let label_w = sb.parameters.iter().flatten().map(|p| text_size(p, &font(LABEL_SIZE)).0).max().unwrap_or(60) + 16;
     let num = |x: &f64| short(*x);
+    let title_lines = sb.panels.iter().map(|p| p.0.len()).max().unwrap_or(1);
+    let area = &draw_title(area, title, title_lines, SENSITIVITY_TITLE)?;
     let mut chart = ChartBuilder::on(area)
-        .caption(title, font(15.0))
         .margin(8)
         .margin_right(20)
         .x_label_area_size(26)
@@ -271,7 +308,12 @@ where
         }
         let (px, py) = chart.backend_coord(&(lo.min(0.0), (n - i) as f64 - 0.5));
         let style = font(LABEL_SIZE).pos(Pos::new(HPos::Right, VPos::Center));
-        area.draw(&Text::new(param.clone(), (px - bx - 8, py - by), style))?;
+        // The whole path, its lines centred on the parameter's row.
+        let k = param.len() as i32;
+        for (l, line) in param.iter().enumerate() {
+            let y = py - by - (k - 1) * 8 + l as i32 * 16;
+            area.draw(&Text::new(line.clone(), (px - bx - 8, y), style.clone()))?;
+        }
     }
     chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, n as f64)], MUTED.stroke_width(1))))?;
     Ok(())
