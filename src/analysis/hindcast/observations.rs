@@ -578,6 +578,24 @@ mod tests {
     }
 
     #[test]
+    fn files_that_are_not_text_or_too_large_are_refused() {
+        let sc = tiny();
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("facts.csv");
+        std::fs::write(&p, [HEADER.as_bytes(), b"a,\xff,x,at,,2015,1,,train,R\n"].concat()).unwrap();
+        let e = Observations::load(&p, &sc).unwrap_err();
+        assert!(e.to_string().contains("not UTF-8 text (invalid byte at offset 65)"), "{e}");
+        std::fs::write(&p, vec![b'a'; MAX_BYTES as usize + 1]).unwrap();
+        assert!(Observations::load(&p, &sc).unwrap_err().to_string().contains("larger than 16 MB"));
+        assert!(Observations::load(dir.path(), &sc).unwrap_err().to_string().contains("is a directory"));
+        let missing = Observations::load(&dir.path().join("none.csv"), &sc).unwrap_err();
+        assert!(matches!(missing, ScenarioError::Io { .. }));
+        // A byte-order mark, as spreadsheets save, is not part of the first column's name.
+        std::fs::write(&p, format!("\u{feff}{HEADER}a,A,coop.transit,at,,2015,1,,train,R\n")).unwrap();
+        assert_eq!(Observations::load(&p, &sc).unwrap().0.rows.len(), 1);
+    }
+
+    #[test]
     fn the_header_must_be_exact() {
         let sc = tiny();
         let e = Observations::parse("id,claim,quantity,mode,from,to,observed,tolerance,split,source,notes\n", "o", &sc)
