@@ -38,6 +38,11 @@ macro_rules! say {
     }};
 }
 
+// `hindcast` and `calibrate`: their flags and glue, in a file of their own.
+#[path = "cli/assess.rs"]
+mod assess;
+use assess::{CalibrateArgs, HindcastArgs, calibrate, hindcast};
+
 #[derive(Parser)]
 #[command(
     name = "heartland",
@@ -117,6 +122,12 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Score a scenario against what happened: hindcast.csv, scores.csv, reliability.csv,
+    /// manifest.json.
+    Hindcast(HindcastArgs),
+    /// Fit a scenario's uncertain parameters on the train facts (ABC rejection over a Sobol
+    /// design): design.csv, posterior.csv, calibrated.toml, comparison.csv, prior/, posterior/.
+    Calibrate(CalibrateArgs),
     /// Check a scenario file and print what it defines.
     Validate {
         /// The scenario: a file, or the name of a shipped scenario.
@@ -188,6 +199,8 @@ fn main() -> ExitCode {
         Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
         Some(Command::List) => list(),
         Some(Command::Params { scenario, csv }) => params(&scenario, csv),
+        Some(Command::Hindcast(args)) => hindcast(args),
+        Some(Command::Calibrate(args)) => calibrate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

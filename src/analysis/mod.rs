@@ -3,6 +3,7 @@
 //! nothing of scenarios.
 
 pub mod compare;
+pub mod hindcast;
 pub mod prim;
 pub mod sensitivity;
 pub mod sweep;

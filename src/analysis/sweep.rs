@@ -475,22 +475,56 @@ pub fn run<E>(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<PointResult>, E> {
     let mut all = Vec::with_capacity(sweep.points);
+    let store = |batch: Vec<PointResult>| {
+        sink(&batch)?;
+        all.extend(batch.into_iter().map(|r| PointResult { runs: Vec::new(), ..r }));
+        Ok(())
+    };
+    run_points(sweep.points, |p| run_point(sweep, p, per_run), store, progress)?;
+    Ok(all)
+}
+
+/// Runs `one` for every design point `0..points` on the current rayon pool, points in
+/// parallel, in batches that reach `sink` in point order; `progress` is called with 1 per
+/// finished point. The runner of sweeps and of calibrations: whatever a point computes, its
+/// result depends on its index alone, never on which worker took it.
+pub fn run_points<R: Send, E>(
+    points: usize,
+    one: impl Fn(usize) -> R + Sync,
+    mut sink: impl FnMut(Vec<R>) -> Result<(), E>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), E> {
     let mut start = 0;
-    while start < sweep.points {
-        let stop = (start + BATCH).min(sweep.points);
-        let batch: Vec<PointResult> = (start..stop)
+    while start < points {
+        let stop = (start + BATCH).min(points);
+        let batch: Vec<R> = (start..stop)
             .into_par_iter()
             .map(|p| {
-                let result = run_point(sweep, p, per_run);
+                let result = one(p);
                 progress(1);
                 result
             })
             .collect();
-        sink(&batch)?;
-        all.extend(batch.into_iter().map(|r| PointResult { runs: Vec::new(), ..r }));
+        sink(batch)?;
         start = stop;
     }
-    Ok(all)
+    Ok(())
+}
+
+/// Run `run` of a design point: every parameter sampled from the run's stream as usual, then
+/// those of `fixed` set to the point's values, so everything not swept varies as in a plain
+/// run, on the same random numbers.
+pub fn replication<'s>(
+    sc: &'s Scenario,
+    seed: u64,
+    run: u64,
+    fixed: impl IntoIterator<Item = (ParamId, f64)>,
+) -> Simulation<'s> {
+    let mut sampled = sc.params.sample(&mut run_stream(seed, run));
+    for (id, v) in fixed {
+        sampled.set(id, v);
+    }
+    Simulation::with_values(sc, sampled, seed, run)
 }
 
 /// One design point: its replications, in order, each kept as a row when `per_run`.
@@ -503,11 +537,8 @@ pub fn run_point(sweep: &Sweep, point: usize, per_run: bool) -> PointResult {
     let mut runs = Vec::new();
     for r in 0..sweep.replications {
         let run = point as u64 * sweep.replications + r;
-        let mut sampled = sc.params.sample(&mut run_stream(sweep.seed, run));
-        for (p, v) in sweep.params.iter().zip(&values) {
-            sampled.set(p.id, *v);
-        }
-        let mut sim = Simulation::with_values(sc, sampled, sweep.seed, run);
+        let fixed = sweep.params.iter().map(|p| p.id).zip(values.iter().copied());
+        let mut sim = replication(sc, sweep.seed, run, fixed);
         sim.run_to_end();
         for (count, &o) in reached.iter_mut().zip(&sweep.outcomes) {
             *count += u64::from(sim.state().reached[o].is_some());

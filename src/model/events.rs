@@ -16,10 +16,11 @@ pub struct Event {
     /// All must hold for the event to fire.
     pub when: Vec<Condition>,
     pub effects: Vec<Effect>,
-    /// A forcing of a hindcast: something no model of the region could forecast (the Ukraine
-    /// break of 2014), given as it happened. Observations about it are never scored.
-    pub forcing: bool,
     pub source: Option<String>,
+    /// A forcing: something imposed on the model from outside (the 2014 Ukraine break), not
+    /// something it forecasts. A hindcast lists the facts about a forcing event but never
+    /// scores them: the model would get credit for what it was told.
+    pub forcing: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -11,6 +11,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::Distribution as _;
 use serde::Serialize;
 
+use crate::model::quantile;
+
 /// Index of a parameter in its scenario's [`ParamTable`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ParamId(pub u32);
@@ -208,6 +210,45 @@ impl Distribution {
         }
     }
 
+    /// The value whose cumulative probability is `u` (clamped to [0, 1]): the quantile
+    /// function, which maps a design point of the unit cube to a draw from the prior. Uniform
+    /// and triangular in closed form; the truncated normal by inverting its CDF (`erfc`, with
+    /// the tail on the far side of the mean taken from the complement so that truncations deep
+    /// in a tail keep their precision); beta by a safeguarded Newton inversion of the
+    /// regularized incomplete beta function; choice by its cumulative weights (the value whose
+    /// share of the total weight covers `u`, as [`Distribution::sample`] picks).
+    pub fn quantile(&self, u: f64) -> f64 {
+        let u = if u.is_nan() { 0.5 } else { u.clamp(0.0, 1.0) };
+        match *self {
+            Distribution::Fixed { value } => value,
+            Distribution::Uniform { low, high } => low + (high - low) * u,
+            Distribution::Normal { mean, sd, low, high } => {
+                (mean + sd * quantile::truncated_normal((low - mean) / sd, (high - mean) / sd, u)).clamp(low, high)
+            }
+            Distribution::Triangular { low, mode, high } => {
+                let width = high - low;
+                if u * width <= mode - low {
+                    low + (u * width * (mode - low)).sqrt()
+                } else {
+                    high - ((1.0 - u) * width * (high - mode)).sqrt()
+                }
+            }
+            Distribution::Beta { alpha, beta, low, high } => low + (high - low) * quantile::beta(alpha, beta, u),
+            Distribution::Choice { ref values, ref weights } => {
+                let total: f64 = weights.iter().sum();
+                let mut rest = u * total;
+                for (v, w) in values.iter().zip(weights) {
+                    if rest < *w {
+                        return *v;
+                    }
+                    rest -= w;
+                }
+                // u = 1 (or rounding): the last value that can be drawn at all.
+                values.iter().zip(weights).rev().find(|(_, w)| **w > 0.0).map_or(values[0], |(v, _)| *v)
+            }
+        }
+    }
+
     /// Draws one value. Fixed values consume no randomness.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> f64 {
         match *self {
@@ -277,6 +318,18 @@ pub struct Param {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ParamTable {
     params: Vec<Param>,
+    joint: Option<Joint>,
+}
+
+/// Parameters drawn jointly from a table of samples, such as a calibration's posterior: each
+/// run picks one row uniformly, with one draw from its parameter stream after every other
+/// parameter has been sampled (so the dynamics' stream is untouched), and sets the
+/// parameters to it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Joint {
+    pub ids: Vec<ParamId>,
+    /// One value per parameter of `ids` in each row; at least one row.
+    pub rows: Vec<Vec<f64>>,
 }
 
 impl ParamTable {
@@ -306,15 +359,35 @@ impl ParamTable {
         self.params.iter().position(|p| p.path == path).map(|i| ParamId(i as u32))
     }
 
-    /// Ids of the parameters that are distributions, in table order: the columns of
-    /// `runs.csv`.
+    /// Ids of the parameters that vary from run to run (distributions, and parameters drawn
+    /// jointly), in table order: the columns of `runs.csv`.
     pub fn uncertain(&self) -> Vec<ParamId> {
-        self.iter().filter(|(_, p)| !p.dist.is_fixed()).map(|(id, _)| id).collect()
+        let joint = |id: &ParamId| self.joint.as_ref().is_some_and(|j| j.ids.contains(id));
+        self.iter().filter(|(id, p)| !p.dist.is_fixed() || joint(id)).map(|(id, _)| id).collect()
     }
 
-    /// Samples every parameter, in table order. Fixed values consume no randomness.
+    /// Samples every parameter, in table order (fixed values consume no randomness), then
+    /// draws the row of the joint samples, if any.
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> Values {
-        Values(self.params.iter().map(|p| p.dist.sample(rng)).collect())
+        let mut values = Values(self.params.iter().map(|p| p.dist.sample(rng)).collect());
+        if let Some(joint) = &self.joint {
+            let row = &joint.rows[rng.random_range(0..joint.rows.len() as u64) as usize];
+            for (id, v) in joint.ids.iter().zip(row) {
+                values.set(*id, *v);
+            }
+        }
+        values
+    }
+
+    /// Draws `joint`'s parameters jointly from its rows (validated: known ids, rows of the
+    /// right length inside each parameter's domain).
+    pub fn set_joint(&mut self, joint: Joint) {
+        self.joint = Some(joint);
+    }
+
+    /// The parameters drawn jointly, if any.
+    pub fn joint(&self) -> Option<&Joint> {
+        self.joint.as_ref()
     }
 
     /// Each parameter at its central value.
@@ -384,6 +457,41 @@ mod tests {
         }
         // A zero-weight value is never drawn.
         assert!((0..200).all(|_| dists[4].sample(&mut rng) == 1.0));
+    }
+
+    #[test]
+    fn quantiles_are_monotone_inside_the_support_and_exact_where_closed() {
+        let dists = [
+            Distribution::new_uniform(0.2, 0.4).unwrap(),
+            Distribution::new_normal(0.5, 0.5, 0.0, 1.0).unwrap(),
+            Distribution::new_normal(0.3, 0.01, 0.3, 1.0).unwrap(),
+            Distribution::new_triangular(0.0, 0.1, 1.0).unwrap(),
+            Distribution::new_beta(2.0, 5.0, 0.1, 0.3).unwrap(),
+            Distribution::new_choice(vec![1.0, 3.0, 5.0], Some(vec![1.0, 0.0, 1.0])).unwrap(),
+        ];
+        for d in &dists {
+            let (lo, hi) = d.support();
+            let mut last = f64::NEG_INFINITY;
+            for i in 0..=100 {
+                let x = d.quantile(f64::from(i) / 100.0);
+                assert!(x >= lo && x <= hi && x >= last, "{d:?} at {i}%: {x}");
+                last = x;
+            }
+        }
+        assert_eq!(dists[0].quantile(0.25), 0.25);
+        assert_eq!(dists[0].quantile(-1.0), 0.2);
+        // Triangular(0, 0.1, 1): P(X ≤ 0.1) = 0.1, and P(X ≤ x) = 1 − (1 − x)²/0.9 above it.
+        assert!((dists[3].quantile(0.1) - 0.1).abs() < 1e-15);
+        assert!((dists[3].quantile(0.6) - (1.0 - (0.4f64 * 0.9).sqrt())).abs() < 1e-15);
+        // The median of a normal truncated symmetrically is its mean.
+        assert!((dists[1].quantile(0.5) - 0.5).abs() < 1e-15);
+        // A normal cut at its mean is a half-normal: its 90% quantile is Φ⁻¹(0.95) sd above.
+        assert!((dists[2].quantile(0.9) - (0.3 + 0.01 * 1.6448536269514722)).abs() < 1e-14);
+        // Beta(2, 5) on [0.1, 0.3]: its median, scaled.
+        assert!((dists[4].quantile(0.5) - (0.1 + 0.2 * 0.26444998329566)).abs() < 1e-12);
+        // Choice by cumulative weight; a zero-weight value is never the answer, even at u = 1.
+        assert_eq!([0.0, 0.49, 0.5, 1.0].map(|u| dists[5].quantile(u)), [1.0, 1.0, 5.0, 5.0]);
+        assert_eq!(Distribution::Fixed { value: 2.5 }.quantile(0.7), 2.5);
     }
 
     #[test]

@@ -85,8 +85,9 @@ pub fn run_one(sc: &Scenario, seed: u64, run: u64, series: &mut Vec<f64>) -> Run
     standard.finish(&sim, run, series, &mut agg)
 }
 
-/// Plays a simulation at the start of its run up to the collector's horizon, feeding it.
-fn play<C: Collect>(collect: &C, sim: &mut Simulation<'_>, scratch: &mut C::Scratch) {
+/// Plays a simulation at the start of its run up to the collector's horizon, feeding it:
+/// what [`run_with`] does for each run, for callers that build their own simulations.
+pub fn play<C: Collect>(collect: &C, sim: &mut Simulation<'_>, scratch: &mut C::Scratch) {
     let turns = collect.horizon().map_or(usize::MAX, |h| h.min(sim.scenario().calendar.turns()));
     collect.start(sim, scratch);
     while !sim.is_done() && sim.state().turn < turns {

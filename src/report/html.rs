@@ -25,7 +25,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// The charts, inline, each with its caption and the names of its files.
-fn charts_section(h: &mut String, charts: &[Drawn]) {
+pub(super) fn charts_section(h: &mut String, charts: &[Drawn]) {
     let e = escape;
     if !charts.is_empty() {
         h.push_str("<section>\n<h2>Charts</h2>\n");
@@ -51,7 +51,7 @@ fn inline_svg(svg: &str, title: &str) -> String {
     svg.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{}\" ", escape(title)), 1)
 }
 
-const STYLE: &str = "
+pub(super) const STYLE: &str = "
 body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; color: #222; background: #fff;
        max-width: 1240px; margin: 0 auto; padding: 24px 32px 48px; line-height: 1.45; }
 h1 { font-size: 2em; margin: 0.2em 0 0.1em; }

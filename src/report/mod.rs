@@ -10,6 +10,7 @@
 //! Charts and report only read the result files: nothing here feeds back into results.
 //! This module reads, draws and writes; the pages are in `html`, their words in `words`.
 
+mod assessment;
 pub mod charts;
 mod html;
 mod words;
@@ -18,15 +19,16 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::results::write::{AtomicFile, OutputError};
-use crate::results::{ReadError, Results, SweepResults};
+use crate::results::{CalibrationResults, HindcastResults, ReadError, Results, SweepResults};
 use charts::{ChartError, Drawn};
 
+pub use assessment::{calibration_html, hindcast_html};
 pub use html::{escape, html, sweep_html};
 pub use words::{likelihood, summary, sweep_summary};
 
 /// Every chart file name [`charts::draw_all`] and [`charts::draw_sweep`] may write, so stale
 /// ones can be removed.
-const CHART_NAMES: [&str; 10] = [
+const CHART_NAMES: [&str; 12] = [
     "cooperation",
     "outcomes",
     "outcomes_over_time",
@@ -37,6 +39,8 @@ const CHART_NAMES: [&str; 10] = [
     "sweep_points",
     "sensitivity",
     "discovery",
+    "reliability",
+    "worst_facts",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -58,8 +62,19 @@ pub struct Published {
 }
 
 /// Draws the charts and the report of the output directory `dir` from its result files: a
-/// run's, or a sweep's (whose manifest names the sweep).
+/// run's, a sweep's (whose manifest names the sweep), a hindcast's (whose manifest names an
+/// observation file) or a calibration's (whose manifest describes it).
 pub fn publish(dir: &Path) -> Result<Published, PublishError> {
+    if crate::results::is_calibration(dir) {
+        let results = CalibrationResults::load(dir)?;
+        let drawn = charts::draw_calibration(&results)?;
+        return write_all(dir, &drawn, &calibration_html(&results, &drawn));
+    }
+    if crate::results::is_hindcast(dir) {
+        let results = HindcastResults::load(dir)?;
+        let drawn = charts::draw_hindcast(&results)?;
+        return write_all(dir, &drawn, &hindcast_html(&results, &drawn));
+    }
     if crate::results::read::is_sweep(dir) {
         let results = SweepResults::load(dir)?;
         let drawn = charts::draw_sweep(&results)?;

@@ -42,3 +42,19 @@ pub fn tiny_sweep() -> (Sweep, Vec<PointResult>) {
 pub fn written(x: f64) -> f64 {
     super::num(x).parse().unwrap()
 }
+
+/// Facts about the tiny scenario, its `drawdown` event made a forcing.
+pub const TINY_FACTS: &str = "id,claim,quantity,mode,from,to,observed,tolerance,split,source\n\
+    isaf,ISAF present,state.isaf > 0.5,at,,2014-Q1,1,,train,R\n\
+    transit,\"Transit, sometime\",coop.transit,sometime,2014,2015,1,1,train,R\n\
+    calm,Threat low,state.threat < 0.3,throughout,2016,2017,0,,test,R\n\
+    down,Drawdown,event.drawdown,at,,2014-Q4,1,,test,R\n";
+
+/// A hindcast of the tiny scenario on [`TINY_FACTS`] (40 runs).
+pub fn tiny_assessment() -> crate::analysis::hindcast::Assessment {
+    use crate::analysis::hindcast::{Observations, hindcast};
+    let mut sc = tiny();
+    sc.events[0].forcing = true;
+    let obs = Observations::parse(TINY_FACTS, "facts.csv", &sc).unwrap();
+    hindcast(&sc, &obs, Plan { seed: 7, first_run: 0, runs: 40 }, &|_| {}).0
+}

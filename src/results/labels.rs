@@ -54,7 +54,7 @@ pub struct OutcomeRule {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Bound {
-    /// The metric path, as in `series.csv` (`influence.kazakhstan.china`).
+    /// The metric path, as in `series.csv` (`influence.economic.kazakhstan.china`).
     pub metric: String,
     /// The metric subtracted from it, when the condition compares two.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -11,6 +11,15 @@
 //! `design`, `parameters` (swept paths, in `points.csv` order), `points`, `replications`,
 //! `runs`, `seed`, `threads`, `wall_seconds`, `files`, `labels`.
 //!
+//! A hindcast's ([`HindcastManifest`]): `tool`, `version`, `scenario`, `observations` (`file`,
+//! `sha256`, and the number of `facts`, `train`, `test` and `forcing` facts), `seed`, `runs`,
+//! `threads`, `wall_seconds`, `turns_per_run`, `actor_decisions`, `log_clip` (the interval
+//! forecasts are clipped to for the log score), `bins` (the reliability bins), `files`.
+//!
+//! A calibration's ([`CalibrationManifest`]): the hindcast's fields but `runs`, `turns_per_run`
+//! and `actor_decisions`, with `calibration` (`design`, `method`, `parameters`, `points`,
+//! `runs_per_point`, `runs`, `keep`, `kept`) and `hindcast_runs`.
+//!
 //! The writer's structs borrow what the pipeline holds; the reader's ([`RunInfo`],
 //! [`SweepInfo`]) own the subset the report shows and read a missing field as empty or zero,
 //! so a manifest from an older heartland still reads. The round-trip tests keep the two in step.
@@ -88,6 +97,146 @@ pub struct SweepManifest {
 
 pub fn write_sweep_manifest(manifest: &SweepManifest, path: &Path) -> Result<(), OutputError> {
     write_json(manifest, path)
+}
+
+/// `manifest.json` of a hindcast.
+#[derive(Debug, Clone, Serialize)]
+pub struct HindcastManifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub scenario: ManifestScenario,
+    pub observations: ManifestObservations,
+    pub seed: u64,
+    pub runs: u64,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    /// Turns each run played: up to the last turn any fact needs.
+    pub turns_per_run: usize,
+    pub actor_decisions: u64,
+    /// The interval forecasts are clipped to for the log score, `[0.01, 0.99]`.
+    pub log_clip: [f64; 2],
+    /// How forecasts are binned for the reliability diagram and the decomposition.
+    pub bins: &'static str,
+    pub files: Vec<&'static str>,
+}
+
+/// The observation file a hindcast read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManifestObservations {
+    pub file: String,
+    pub sha256: String,
+    /// Facts in the file, and how many of them are train, test and forcing facts.
+    pub facts: usize,
+    pub train: usize,
+    pub test: usize,
+    pub forcing: usize,
+}
+
+pub fn write_hindcast_manifest(manifest: &HindcastManifest, path: &Path) -> Result<(), OutputError> {
+    write_json(manifest, path)
+}
+
+/// A hindcast's `manifest.json`, the fields the report shows.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct HindcastInfo {
+    pub version: String,
+    pub scenario: ScenarioInfo,
+    pub observations: ManifestObservations,
+    pub seed: u64,
+    pub runs: u64,
+    pub threads: u64,
+    pub wall_seconds: f64,
+    pub turns_per_run: u64,
+    pub log_clip: [f64; 2],
+    pub bins: String,
+}
+
+/// Reads a hindcast's `manifest.json`.
+pub fn read_hindcast_manifest(path: &Path) -> Result<HindcastInfo, ReadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland hindcast` to write it)"),
+        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| invalid(path, Some(e.line() as u64), format!("not a heartland hindcast manifest: {e}")))
+}
+
+/// Is `dir` the output of a hindcast (its manifest names an observation file)?
+pub fn is_hindcast(dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else { return false };
+    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("observations").is_some_and(|s| s.is_object()))
+}
+
+/// `manifest.json` of a calibration.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalibrationManifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub scenario: ManifestScenario,
+    pub observations: ManifestObservations,
+    pub calibration: ManifestCalibration,
+    pub seed: u64,
+    /// Runs of each of the prior's and the posterior's hindcasts.
+    pub hindcast_runs: u64,
+    pub threads: usize,
+    pub wall_seconds: f64,
+    pub log_clip: [f64; 2],
+    pub bins: &'static str,
+    pub files: Vec<&'static str>,
+}
+
+/// How a calibration was done.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManifestCalibration {
+    /// The design and the method, in words.
+    pub design: String,
+    pub method: String,
+    /// The calibrated parameters' paths.
+    pub parameters: Vec<String>,
+    pub points: usize,
+    pub runs_per_point: u64,
+    /// points × runs per point.
+    pub runs: u64,
+    /// Share of the points kept, and how many that is.
+    pub keep: f64,
+    pub kept: usize,
+}
+
+pub fn write_calibration_manifest(manifest: &CalibrationManifest, path: &Path) -> Result<(), OutputError> {
+    write_json(manifest, path)
+}
+
+/// A calibration's `manifest.json`, the fields the report shows.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct CalibrationInfo {
+    pub version: String,
+    pub scenario: ScenarioInfo,
+    pub observations: ManifestObservations,
+    pub calibration: ManifestCalibration,
+    pub seed: u64,
+    pub hindcast_runs: u64,
+    pub threads: u64,
+    pub wall_seconds: f64,
+}
+
+/// Reads a calibration's `manifest.json`.
+pub fn read_calibration_manifest(path: &Path) -> Result<CalibrationInfo, ReadError> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland calibrate` to write it)"),
+        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| invalid(path, Some(e.line() as u64), format!("not a heartland calibration manifest: {e}")))
+}
+
+/// Is `dir` the output of a calibration (its manifest describes one)?
+pub fn is_calibration(dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else { return false };
+    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("calibration").is_some_and(|s| s.is_object()))
 }
 
 /// Hex SHA-256 of a file's bytes.
@@ -318,6 +467,50 @@ mod tests {
         };
         assert_eq!(info, expected);
         assert!(is_sweep(dir.path()));
+    }
+
+    #[test]
+    fn a_written_hindcast_manifest_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let observations = ManifestObservations {
+            file: "facts.csv".into(),
+            sha256: sha256_hex(b"facts"),
+            facts: 4,
+            train: 2,
+            test: 1,
+            forcing: 1,
+        };
+        let m = HindcastManifest {
+            tool: "heartland",
+            version: "0.1.0",
+            scenario: scenario(),
+            observations: observations.clone(),
+            seed: 7,
+            runs: 40,
+            threads: 2,
+            wall_seconds: 0.5,
+            turns_per_run: 12,
+            actor_decisions: 999,
+            log_clip: [0.01, 0.99],
+            bins: "eleven",
+            files: vec!["hindcast.csv", "manifest.json"],
+        };
+        write_hindcast_manifest(&m, &dir.path().join("manifest.json")).unwrap();
+        let info = read_hindcast_manifest(&dir.path().join("manifest.json")).unwrap();
+        let expected = HindcastInfo {
+            version: "0.1.0".into(),
+            scenario: scenario_info(),
+            observations,
+            seed: 7,
+            runs: 40,
+            threads: 2,
+            wall_seconds: 0.5,
+            turns_per_run: 12,
+            log_clip: [0.01, 0.99],
+            bins: "eleven".into(),
+        };
+        assert_eq!(info, expected);
+        assert!(is_hindcast(dir.path()) && !is_sweep(dir.path()));
     }
 
     #[test]

@@ -9,6 +9,13 @@
 //! statistics) and `discovery.csv` (the PRIM trajectory). A variant's run, and `heartland
 //! compare … --out DIR`, also write `comparison.csv` (the variant against its base).
 //!
+//! A hindcast's folder holds `hindcast.csv` (one row per fact: forecast, scores,
+//! references), `scores.csv` (per split and forecaster), `reliability.csv` (per split and
+//! bin) and `manifest.json`; a calibration's, `design.csv` (every design point with its fit),
+//! `posterior.csv` (the points kept), `calibrated.toml`, `comparison.csv` (prior and
+//! posterior scored side by side), `prior/` and `posterior/` (each a hindcast's tables) and
+//! `manifest.json`.
+//!
 //! Each file has one module here that declares its columns once and holds both its writer and
 //! its reader, with a round-trip test. Every file is written under a temporary name in its
 //! final directory and renamed into place once complete ([`atomic`]), so an interrupted run
@@ -26,13 +33,18 @@
 pub mod atomic;
 pub mod comparison;
 pub mod date;
+pub mod design;
 pub mod discovery;
 pub mod error;
+pub mod hindcast;
 pub mod labels;
 pub mod manifest;
 pub mod outcomes;
 pub mod points;
+pub mod prior_posterior;
+pub mod reliability;
 pub mod runs;
+pub mod scores;
 pub mod sensitivity;
 pub mod series;
 pub mod set;
@@ -42,18 +54,25 @@ mod fixtures;
 
 pub use atomic::{AtomicFile, OutputError, num, remove_stale_temporaries};
 pub use date::Date;
+pub use design::{DesignTable, read_design, write_design, write_posterior};
 pub use discovery::{PrimBox, read_discovery, write_discovery};
 pub use error::ReadError;
+pub use hindcast::{read_hindcast, write_hindcast};
 pub use manifest::{
-    Manifest, ManifestScenario, RunInfo, ScenarioInfo, SweepInfo, SweepManifest, is_sweep, read_manifest,
-    read_sweep_manifest, sha256_hex, write_manifest, write_sweep_manifest,
+    CalibrationInfo, CalibrationManifest, HindcastInfo, HindcastManifest, Manifest, ManifestCalibration,
+    ManifestObservations, ManifestScenario, RunInfo, ScenarioInfo, SweepInfo, SweepManifest, is_calibration,
+    is_hindcast, is_sweep, read_calibration_manifest, read_hindcast_manifest, read_manifest, read_sweep_manifest,
+    sha256_hex, write_calibration_manifest, write_hindcast_manifest, write_manifest, write_sweep_manifest,
 };
 pub use outcomes::{OutcomeRow, outcome_rows, read_outcomes, write_outcomes};
 pub use points::{Point, PointsTable, PointsWriter, read_points};
+pub use prior_posterior::{PriorPosteriorRow, prior_posterior_rows, read_prior_posterior, write_prior_posterior};
+pub use reliability::{read_reliability, write_reliability};
 pub use runs::{Reached, RunsWriter, SweepRunsWriter, read_reached, runs_header};
+pub use scores::{read_scores, write_scores};
 pub use sensitivity::{Sensitivity, read_sensitivity, write_sensitivity};
 pub use series::{Band, Series, read_series, write_series};
-pub use set::{Results, SweepResults};
+pub use set::{CalibrationResults, HindcastResults, HindcastTables, Results, SweepResults};
 
 /// The reading side under its path before the split into one module per file
 /// (`crate::results::read::X`); the same items as `crate::results::X`.

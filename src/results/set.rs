@@ -143,3 +143,68 @@ mod tests {
         assert!(e.to_string().contains("points.csv:1: no column `b.y`"), "{e}");
     }
 }
+
+/// The tables of one hindcast: `hindcast.csv`, `scores.csv`, `reliability.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HindcastTables {
+    pub facts: Vec<crate::analysis::hindcast::FactRow>,
+    pub scores: Vec<crate::analysis::hindcast::ScoreRow>,
+    pub reliability: Vec<crate::analysis::hindcast::BinRow>,
+}
+
+impl HindcastTables {
+    /// Reads the three tables from `dir`.
+    pub fn load(dir: &Path) -> Result<HindcastTables, ReadError> {
+        Ok(HindcastTables {
+            facts: super::hindcast::read_hindcast(&dir.join("hindcast.csv"))?,
+            scores: super::scores::read_scores(&dir.join("scores.csv"))?,
+            reliability: super::reliability::read_reliability(&dir.join("reliability.csv"))?,
+        })
+    }
+}
+
+/// Everything the charts and the report need from a hindcast's output directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HindcastResults {
+    pub info: super::manifest::HindcastInfo,
+    pub tables: HindcastTables,
+}
+
+impl HindcastResults {
+    /// Reads `manifest.json` and the hindcast's tables from `dir`.
+    pub fn load(dir: &Path) -> Result<HindcastResults, ReadError> {
+        if !dir.is_dir() {
+            return Err(invalid(dir, None, "no such directory"));
+        }
+        let info = super::manifest::read_hindcast_manifest(&dir.join("manifest.json"))?;
+        Ok(HindcastResults { info, tables: HindcastTables::load(dir)? })
+    }
+}
+
+/// Everything the charts and the report need from a calibration's output directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalibrationResults {
+    pub info: super::manifest::CalibrationInfo,
+    pub comparison: Vec<super::prior_posterior::PriorPosteriorRow>,
+    pub design: super::design::DesignTable,
+    /// The hindcasts of the scenario as given (`prior/`) and of the calibrated one
+    /// (`posterior/`).
+    pub prior: HindcastTables,
+    pub posterior: HindcastTables,
+}
+
+impl CalibrationResults {
+    /// Reads `manifest.json`, `comparison.csv`, `design.csv`, `prior/` and `posterior/`.
+    pub fn load(dir: &Path) -> Result<CalibrationResults, ReadError> {
+        if !dir.is_dir() {
+            return Err(invalid(dir, None, "no such directory"));
+        }
+        Ok(CalibrationResults {
+            info: super::manifest::read_calibration_manifest(&dir.join("manifest.json"))?,
+            comparison: super::prior_posterior::read_prior_posterior(&dir.join("comparison.csv"))?,
+            design: super::design::read_design(&dir.join("design.csv"))?,
+            prior: HindcastTables::load(&dir.join("prior"))?,
+            posterior: HindcastTables::load(&dir.join("posterior"))?,
+        })
+    }
+}

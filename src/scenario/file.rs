@@ -51,6 +51,8 @@ pub struct ScenarioFile {
     /// paths match (`*` for one path segment) become uniform over `x·(1 ± r)` or `x ± a`.
     #[serde(default)]
     pub uncertainty: IndexMap<String, UncertaintyFile>,
+    /// Joint samples of some parameters (a calibration's posterior).
+    pub posterior: Option<PosteriorFile>,
 }
 
 /// A class of judgement values and the range the sources defend for them.
@@ -62,6 +64,17 @@ pub struct UncertaintyFile {
     /// Half-width in the value's units.
     pub absolute: Option<f64>,
     /// Why the range is what it is.
+    pub source: Option<String>,
+}
+
+/// `[posterior]`: parameters drawn jointly, one row of `samples` per run, chosen uniformly.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PosteriorFile {
+    /// Parameter paths, e.g. `actors.kazakhstan.capability`.
+    pub parameters: Vec<String>,
+    /// One row per sample, one value per parameter.
+    pub samples: Vec<Vec<f64>>,
     pub source: Option<String>,
 }
 

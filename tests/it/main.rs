@@ -4,6 +4,7 @@ mod charts;
 mod cli;
 mod engine;
 mod errors;
+mod hindcast;
 mod pack;
 mod reliability;
 mod statics;

@@ -10,12 +10,13 @@
 //! the tables contain, and a kind of chart with no data is left out.
 //!
 //! The chart descriptions (`Chart` and its bodies) live here with the two entry points
-//! ([`draw_all`], [`draw_sweep`]) and `render`; the families that build and draw them sit in
-//! `time`, `outcomes`, `heat` and `sweep`, on the shared `style`, `axes`, `legend` and
+//! ([`draw_all`], [`draw_sweep`], [`draw_hindcast`], [`draw_calibration`]) and `render`; the
+//! families that build and draw them sit in `time`, `outcomes`, `heat`, `sweep` and `hindcast`, on the shared `style`, `axes`, `legend` and
 //! `raster`.
 
 mod axes;
 mod heat;
+mod hindcast;
 mod legend;
 mod names;
 mod outcomes;
@@ -30,7 +31,7 @@ use std::error::Error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::results::{Date, Results, SweepResults};
+use crate::results::{CalibrationResults, Date, HindcastResults, Results, SweepResults};
 use axes::TimeAxis;
 use heat::{draw_colour_bar, draw_heat_maps, heat_layout};
 use legend::{draw_legend, legend_rows};
@@ -178,6 +179,8 @@ enum Body<'a> {
     Scatter(Scatter),
     Sensitivity(SensitivityBars),
     Trajectory(Trajectory),
+    Reliability(hindcast::Reliability),
+    Worst(hindcast::Worst),
 }
 
 struct Chart<'a> {
@@ -199,6 +202,18 @@ pub fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
 pub fn draw_sweep(r: &SweepResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     build_sweep(r).iter().map(|c| render(c, &[])).collect()
+}
+
+/// Draws the charts of a hindcast.
+pub fn draw_hindcast(r: &HindcastResults) -> Result<Vec<Drawn>, ChartError> {
+    register_font();
+    hindcast::build(&r.tables, None, "model").iter().map(|c| render(c, &[])).collect()
+}
+
+/// Draws the charts of a calibration: the calibrated scenario's hindcast, the prior's beside.
+pub fn draw_calibration(r: &CalibrationResults) -> Result<Vec<Drawn>, ChartError> {
+    register_font();
+    hindcast::build(&r.posterior, Some(&r.prior), "posterior").iter().map(|c| render(c, &[])).collect()
 }
 
 /// The names of every actor the tables mention, for capitalizing labels.
@@ -248,6 +263,8 @@ fn height(c: &Chart<'_>) -> u32 {
             Body::Scatter(sc) => sc.panels.len().div_ceil(sc.cols) as u32 * sweep::scatter_height(sc),
             Body::Sensitivity(sb) => sb.panels.len().div_ceil(2) as u32 * sweep::sensitivity_height(sb),
             Body::Trajectory(t) => 520 + 24 * t.notes.len() as u32 + 20,
+            Body::Reliability(r) => hindcast::reliability_height(r),
+            Body::Worst(w) => hindcast::worst_height(w),
         }
 }
 
@@ -256,6 +273,7 @@ fn header_height(c: &Chart<'_>) -> u32 {
         Body::Grid(g) => legend_rows(&g.legend, WIDTH - 80) * 24,
         Body::HeatMaps(_) => 34,
         Body::Sensitivity(sb) => legend_rows(&sensitivity_legend(sb), WIDTH - 80) * 24,
+        Body::Reliability(r) => legend_rows(&r.legend, WIDTH - 80) * 24,
         _ => 0,
     };
     18 + 34 + 26 + subtitle_extra(c) + legend + 10
@@ -344,6 +362,11 @@ where
             }
         }
         Body::Trajectory(t) => draw_trajectory(&root.split_vertically(body_top).1, t)?,
+        Body::Reliability(r) => {
+            draw_legend(root, &r.legend, (40, top), w as i32 - 80)?;
+            hindcast::draw_reliability(&root.split_vertically(body_top).1, r)?;
+        }
+        Body::Worst(wf) => hindcast::draw_worst(&root.split_vertically(body_top).1, wf)?,
     }
     Ok(())
 }

@@ -47,7 +47,7 @@ impl<'a> Names<'a> {
         self.pick(&self.labels.outcomes, id)
     }
 
-    /// A metric path in words: `influence.kazakhstan.china` → `China's share of influence in
+    /// A metric path in words: `influence.economic.kazakhstan.china` → `China's share of economic influence in
     /// Kazakhstan`; an unknown kind of path is returned as it is.
     pub fn metric(&self, path: &str) -> String {
         let parts: Vec<&str> = path.split('.').collect();

@@ -8,7 +8,8 @@
 //! [`Validator::scenario`] calls them (that order is the order of the parameter table, and so
 //! of the columns of `runs.csv`): `calendar` (`[scenario]`, time, `dimensions`, `[model]`
 //! settings), `actors` (with organizations and behaviour), `trust`, `influence`, `state`,
-//! `issues`, `outcomes` (with conditions and the recorded metrics) and `events`. To add a
+//! `issues`, `outcomes` (with conditions and the recorded metrics), `events` and `posterior`
+//! (joint samples of parameters of any section). To add a
 //! section: a field in `file::ScenarioFile`, a file here with an `impl Validator` block that
 //! checks it, and one call in `scenario`.
 
@@ -18,6 +19,7 @@ mod events;
 mod influence;
 mod issues;
 mod outcomes;
+mod posterior;
 mod state;
 mod trust;
 mod uncertainty;
@@ -407,6 +409,8 @@ impl Validator {
             events::Known { names: &names, actors: &actors, issues: &issues },
         );
         self.uncertainty(&f.uncertainty);
+        // Last: it refers to parameters of every section.
+        self.posterior(f.posterior.as_ref());
 
         // Only a valid scenario is recorded: with errors, issues may lack their sides.
         let series = if self.diags.is_empty() {

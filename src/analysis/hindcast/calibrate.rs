@@ -1,0 +1,258 @@
+//! Calibration: the scenario's uncertain parameters fitted on the train facts, by ABC
+//! rejection over a space-filling design of the priors.
+//!
+//! The parameters are the scenario's uncertain ones (`ParamTable::uncertain`), their
+//! distributions the priors. A scrambled Sobol' sequence, drawn from the master seed's design
+//! stream, gives `points` points of the unit cube, each mapped through every prior's quantile
+//! function ([`crate::model::param::Distribution::quantile`]). Replication `r` of point `p`
+//! plays run `p · runs + r` of the master seed with the point's values in place of the sampled
+//! ones (as a sweep's points do), and forecasts every train fact; the point's score is the
+//! mean Brier score of those forecasts. The posterior keeps the best fraction `keep` of the
+//! points (ties broken by point index).
+//!
+//! The test facts never enter the fit: the collector of a calibration is built from the
+//! train facts alone, so a test fact's condition is not even evaluated, and nothing it says can
+//! change a design point's score, the posterior or the calibrated scenario.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::collect::{FactScratch, Facts};
+use super::observations::{Observations, Split};
+use super::score;
+use crate::analysis::sensitivity::SobolSequence;
+use crate::analysis::sweep::{replication, run_points};
+use crate::model::param::ParamId;
+use crate::montecarlo::{Collect, play};
+use crate::scenario::Scenario;
+
+/// The stream the design's scrambling draws from (runs count up from 0).
+const DESIGN_STREAM: u64 = u64::MAX;
+
+/// Why a calibration cannot start.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CalibrationError {
+    #[error("the scenario has no uncertain parameters to calibrate (give some a `dist`)")]
+    NoParameters,
+    #[error("the scenario has {0} uncertain parameters; a Sobol design has at most {1}")]
+    TooManyParameters(usize, usize),
+    #[error("the observation file has no train facts to calibrate on")]
+    NoTrainFacts,
+    #[error("a calibration needs at least one design point and one run per point")]
+    Empty,
+    #[error("`keep` must lie in (0, 1], got {0}")]
+    Keep(f64),
+}
+
+/// What a calibration is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Design points.
+    pub points: usize,
+    /// Runs per point.
+    pub runs: u64,
+    pub seed: u64,
+    /// Share of the points kept as the posterior, in (0, 1].
+    pub keep: f64,
+}
+
+/// One design point and its fit to the train facts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DesignPoint {
+    pub point: usize,
+    /// Each calibrated parameter's value, in [`Design::params`] order.
+    pub values: Vec<f64>,
+    /// Mean Brier and log scores of the point's forecasts of the train facts.
+    pub brier: f64,
+    pub log_score: f64,
+}
+
+/// The design: the calibrated parameters and the Sobol' points mapped through their priors.
+#[derive(Debug, Clone)]
+pub struct Design {
+    pub params: Vec<ParamId>,
+    /// Parameter paths, in order.
+    pub paths: Vec<String>,
+    sequence: SobolSequence,
+}
+
+impl Design {
+    /// The design over `sc`'s uncertain parameters for master seed `seed`.
+    pub fn new(sc: &Scenario, seed: u64) -> Result<Design, CalibrationError> {
+        let params = sc.params.uncertain();
+        if params.is_empty() {
+            return Err(CalibrationError::NoParameters);
+        }
+        let max = crate::analysis::sensitivity::sequence::MAX_DIMENSIONS;
+        if params.len() > max {
+            return Err(CalibrationError::TooManyParameters(params.len(), max));
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(DESIGN_STREAM);
+        let sequence = SobolSequence::scrambled(params.len(), &mut rng).expect("dimensions checked");
+        let paths = params.iter().map(|id| sc.params.get(*id).path.clone()).collect();
+        Ok(Design { params, paths, sequence })
+    }
+
+    /// The parameter values of point `index`: its unit coordinates through each prior's
+    /// quantile function.
+    pub fn point(&self, sc: &Scenario, index: usize) -> Vec<f64> {
+        self.params
+            .iter()
+            .enumerate()
+            .map(|(d, id)| sc.params.get(*id).dist.quantile(self.sequence.coordinate(index as u64, d)))
+            .collect()
+    }
+}
+
+/// Whether a calibration of `sc` on `obs` with `settings` can run (its parameters, its train
+/// facts, its settings): what [`fit`] checks first, for callers that check before writing.
+pub fn check(sc: &Scenario, obs: &Observations, settings: Settings) -> Result<(), CalibrationError> {
+    if settings.points == 0 || settings.runs == 0 {
+        return Err(CalibrationError::Empty);
+    }
+    if !(settings.keep > 0.0 && settings.keep <= 1.0) {
+        return Err(CalibrationError::Keep(settings.keep));
+    }
+    if obs.in_split(Split::Train).next().is_none() {
+        return Err(CalibrationError::NoTrainFacts);
+    }
+    Design::new(sc, settings.seed).map(|_| ())
+}
+
+/// Plays every design point on the current rayon pool and scores it on the train facts.
+/// `progress` is called with 1 per finished point. Points come back in order.
+pub fn fit(
+    sc: &Scenario,
+    obs: &Observations,
+    settings: Settings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Design, Vec<DesignPoint>), CalibrationError> {
+    check(sc, obs, settings)?;
+    let train: Vec<&super::Observation> = obs.in_split(Split::Train).collect();
+    let design = Design::new(sc, settings.seed)?;
+    // Built from the train facts alone: the test facts are never evaluated.
+    let facts = Facts::new(sc, train.iter().copied());
+    let observed: Vec<bool> = train.iter().map(|o| o.observed).collect();
+    let one = |point: usize| {
+        let values = design.point(sc, point);
+        let mut counts = facts.aggregate();
+        let mut scratch = FactScratch::default();
+        for r in 0..settings.runs {
+            let run = point as u64 * settings.runs + r;
+            let fixed = design.params.iter().copied().zip(values.iter().copied());
+            let mut sim = replication(sc, settings.seed, run, fixed);
+            play(&facts, &mut sim, &mut scratch);
+            facts.finish(&sim, run, &mut scratch, &mut counts);
+        }
+        let forecasts: Vec<f64> = counts.held.iter().map(|&k| k as f64 / counts.runs as f64).collect();
+        let s = score::score(&forecasts, &observed).expect("train facts exist");
+        DesignPoint { point, values, brier: s.brier, log_score: s.log_score }
+    };
+    let mut points = Vec::with_capacity(settings.points);
+    run_points(
+        settings.points,
+        one,
+        |batch| {
+            points.extend(batch);
+            Ok::<(), std::convert::Infallible>(())
+        },
+        progress,
+    )
+    .unwrap_or_else(|never| match never {});
+    Ok((design, points))
+}
+
+/// ABC rejection: the indices of the best `keep` share of `points` by train Brier score (at
+/// least one; ties broken by point index), best first.
+pub fn keep_best(points: &[DesignPoint], keep: f64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| points[a].brier.total_cmp(&points[b].brier).then(points[a].point.cmp(&points[b].point)));
+    let n = ((keep * points.len() as f64).round() as usize).clamp(1, points.len().max(1));
+    order.truncate(n.min(points.len()));
+    order
+}
+
+/// The text of a calibrated scenario: it `extends` the original (`extends`, as the file will
+/// read it) and draws `paths` jointly from the kept points' values. `observations` names the
+/// observation file in comments and the description (its name, not its folder, so that the
+/// text depends on the fit alone).
+pub fn calibrated_toml(
+    sc: &Scenario,
+    extends: &str,
+    observations: &str,
+    paths: &[String],
+    kept: &[&DesignPoint],
+    settings: Settings,
+    total: usize,
+) -> String {
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut t = String::new();
+    t.push_str(&format!(
+        "# Written by heartland calibrate: the {} best of {} design points by their mean Brier\n\
+         # score on the train facts of {} (ABC rejection, keep = {},\n\
+         # {} runs per point, seed {}). Each run draws one row of [posterior] samples.\n\
+         # Regenerate rather than edit.\n\n",
+        kept.len(),
+        total,
+        observations.replace('\n', " "),
+        settings.keep,
+        settings.runs,
+        settings.seed
+    ));
+    t.push_str("[scenario]\n");
+    t.push_str(&format!("extends = {}\n", quote(extends)));
+    t.push_str(&format!("name = {}\n", quote(&format!("{} (calibrated)", sc.name))));
+    t.push_str(&format!(
+        "description = {}\n\n",
+        quote(&format!("{} Parameters calibrated on the train facts of {}.", sc.description.trim(), observations))
+    ));
+    t.push_str("[posterior]\n");
+    let list: Vec<String> = paths.iter().map(|p| quote(p)).collect();
+    t.push_str(&format!("parameters = [{}]\n", list.join(", ")));
+    t.push_str(&format!("source = {}\n", quote(&format!("heartland calibrate on {observations}"))));
+    t.push_str("samples = [\n");
+    for p in kept {
+        let row: Vec<String> = p.values.iter().map(|v| format!("{v:?}")).collect();
+        t.push_str(&format!("  [{}],\n", row.join(", ")));
+    }
+    t.push_str("]\n");
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(point: usize, brier: f64) -> DesignPoint {
+        DesignPoint { point, values: vec![point as f64], brier, log_score: 0.0 }
+    }
+
+    #[test]
+    fn rejection_keeps_the_best_share_ties_by_index() {
+        let points = [point(0, 0.3), point(1, 0.1), point(2, 0.2), point(3, 0.1), point(4, 0.5)];
+        assert_eq!(keep_best(&points, 0.4), [1, 3]);
+        assert_eq!(keep_best(&points, 0.01), [1]);
+        assert_eq!(keep_best(&points, 1.0), [1, 3, 2, 0, 4]);
+    }
+
+    #[test]
+    fn design_points_follow_the_priors() {
+        let sc =
+            Scenario::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.toml")).unwrap();
+        let design = Design::new(&sc, 3).unwrap();
+        assert_eq!(design.paths.len(), sc.params.uncertain().len());
+        let k = design.paths.iter().position(|p| p == "actors.kazakhstan.capability").unwrap();
+        // Sobol' points stratify: 64 points put exactly 8 in each eighth of the prior's range.
+        let mut strata = [0; 8];
+        for p in 0..64 {
+            let x = design.point(&sc, p)[k];
+            assert!((0.04..=0.06).contains(&x));
+            strata[((x - 0.04) / 0.02 * 8.0) as usize] += 1;
+        }
+        assert_eq!(strata, [8; 8]);
+        assert_eq!(design.point(&sc, 5), Design::new(&sc, 3).unwrap().point(&sc, 5), "a function of the seed");
+        assert_ne!(design.point(&sc, 5), Design::new(&sc, 4).unwrap().point(&sc, 5));
+    }
+}

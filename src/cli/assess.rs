@@ -1,0 +1,177 @@
+//! `heartland hindcast` and `heartland calibrate`: their flags, and the glue from flags to
+//! `pipeline::hindcast_to_dir` and `pipeline::calibrate_to_dir`. Part of the binary
+//! (`src/main.rs` includes it), not of the library.
+
+use std::path::{Path, PathBuf};
+
+use heartland::analysis::hindcast::{Observations, calibrate, summary};
+use heartland::montecarlo::Plan;
+use heartland::pipeline::{self, CalibrateJob, Extends, HindcastJob};
+use heartland::scenario::{Scenario, ScenarioError, sha256_hex, shipped};
+
+use super::{Failure, Source, load_source, pool, progress_bar};
+
+#[derive(clap::Args)]
+pub(crate) struct HindcastArgs {
+    /// The scenario: a file, or a shipped name such as baseline_2014.
+    scenario: PathBuf,
+    /// The observation file (CSV: id,claim,quantity,mode,from,to,observed,tolerance,split,source).
+    observations: PathBuf,
+    /// Number of runs [default: the scenario's].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    runs: Option<u64>,
+    /// Master seed [default: the scenario's].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Output directory [default: outputs/hindcast/<scenario name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct CalibrateArgs {
+    /// The scenario: a file, or a shipped name such as baseline_2014.
+    scenario: PathBuf,
+    /// The observation file; only its train facts enter the fit.
+    observations: PathBuf,
+    /// Design points.
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    points: u64,
+    /// Runs per design point.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    runs: u64,
+    /// Master seed [default: the scenario's].
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
+    /// Output directory [default: outputs/calibrate/<scenario name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Share of the design points kept as the posterior, in (0, 1].
+    #[arg(long, default_value_t = 0.1)]
+    keep: f64,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Reads an observation file and checks it against `scenario`.
+fn load_observations(path: &Path, scenario: &Scenario) -> Result<(Observations, String), Failure> {
+    match Observations::load(path, scenario) {
+        Ok((obs, bytes)) => Ok((obs, sha256_hex(&bytes))),
+        Err(e @ ScenarioError::Invalid { .. }) => Err(Failure::Input(e.to_string())),
+        Err(ScenarioError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            Err(Failure::Input(format!("error: no observation file at {}", path.display())))
+        }
+        Err(e) => Err(Failure::Io(e.to_string())),
+    }
+}
+
+pub(crate) fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
+    let source = Source::of(&args.scenario, shipped::scenario);
+    let (scenario, bytes) = load_source(&source)?;
+    let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
+    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("hindcast").join(source.stem("scenario")));
+    let plan =
+        Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
+    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
+    let pool = pool(args.threads)?;
+    let (file, sha256) = (source.name(), sha256_hex(&bytes));
+    let job = HindcastJob {
+        scenario: &scenario,
+        file: &file,
+        sha256: &sha256,
+        observations: &observations,
+        observations_sha256: &observations_sha256,
+        plan,
+        out: &out,
+        draw: true,
+    };
+    let done =
+        pool.install(|| pipeline::hindcast_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let last = scenario.calendar.period(done.turns_per_run.saturating_sub(1));
+        say!(
+            "{} against {}: {} facts, {} runs to {last} in {:.2} s on {} threads",
+            scenario.name,
+            observations.file,
+            observations.rows.len(),
+            plan.runs,
+            done.wall_seconds,
+            done.threads
+        );
+        say!("results in {}/\n", out.display());
+        for line in summary::summary(&done.assessment, 5) {
+            say!("{line}");
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
+    let source = Source::of(&args.scenario, shipped::scenario);
+    let (scenario, bytes) = load_source(&source)?;
+    let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
+    let settings = calibrate::Settings {
+        points: usize::try_from(args.points).map_err(|_| Failure::Input("error: too many points".into()))?,
+        runs: args.runs,
+        seed: args.seed.unwrap_or(scenario.seed),
+        keep: args.keep,
+    };
+    // Checked before the output folder is touched.
+    calibrate::check(&scenario, &observations, settings).map_err(|e| Failure::Input(format!("error: {e}")))?;
+    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("calibrate").join(source.stem("scenario")));
+    let bar = progress_bar(args.points, "points", &scenario.name, args.quiet);
+    let pool = pool(args.threads)?;
+    let (file, sha256) = (source.name(), sha256_hex(&bytes));
+    let shipped_file = match &source {
+        Source::Shipped(s) => s.file_name(),
+        Source::File(_) => String::new(),
+    };
+    let extends = match &source {
+        Source::File(path) => Extends::File(path),
+        Source::Shipped(_) => Extends::Shipped(&shipped_file),
+    };
+    let job = CalibrateJob {
+        scenario: &scenario,
+        file: &file,
+        extends,
+        sha256: &sha256,
+        observations: &observations,
+        observations_sha256: &observations_sha256,
+        settings,
+        hindcast_runs: scenario.runs,
+        out: &out,
+        draw: true,
+    };
+    let done =
+        pool.install(|| pipeline::calibrate_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        say!(
+            "{}: {} points × {} runs = {} runs, {} kept, then prior and posterior hindcasts of {} runs, in {:.2} s on {} threads",
+            scenario.name,
+            done.points,
+            settings.runs,
+            done.points as u64 * settings.runs,
+            done.kept.len(),
+            scenario.runs,
+            done.wall_seconds,
+            done.threads
+        );
+        say!("calibrated {}; results in {}/\n", done.parameters.join(", "), out.display());
+        for line in summary::comparison(&done.prior, &done.posterior) {
+            say!("{line}");
+        }
+    }
+    Ok(())
+}
