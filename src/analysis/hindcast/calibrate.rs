@@ -28,6 +28,7 @@ use crate::analysis::sweep::{replication, run_points};
 use crate::model::param::ParamId;
 use crate::montecarlo::{Collect, play};
 use crate::scenario::Scenario;
+use crate::scenario::inherit::MAX_FILE_BYTES;
 
 /// The stream the design's scrambling draws from (runs count up from 0).
 const DESIGN_STREAM: u64 = u64::MAX;
@@ -188,7 +189,10 @@ pub fn keep_best(points: &[DesignPoint], keep: f64) -> Vec<usize> {
 /// The text of a calibrated scenario: it `extends` the original (`extends`, as the file will
 /// read it) and draws `paths` jointly from the kept points' values. `observations` names the
 /// observation file in comments and the description (its name, not its folder, so that the
-/// text depends on the fit alone).
+/// text depends on the fit alone). When the kept points would make the file larger than a
+/// scenario may be ([`MAX_FILE_BYTES`]), as with hundreds of parameters, it holds every k-th
+/// of them by rank instead, the smallest k that fits: an even thinning of the posterior,
+/// stated in the file's comment (`posterior.csv` keeps them all).
 pub fn calibrated_toml(
     sc: &Scenario,
     extends: &str,
@@ -199,11 +203,31 @@ pub fn calibrated_toml(
     total: usize,
 ) -> String {
     let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let rows: Vec<String> = kept
+        .iter()
+        .map(|p| {
+            let row: Vec<String> = p.values.iter().map(|v| format!("{v:?}")).collect();
+            format!("  [{}],\n", row.join(", "))
+        })
+        .collect();
+    // Room for everything but the samples: the paths twice over is ample.
+    let budget = MAX_FILE_BYTES - 4096 - 2 * paths.iter().map(|p| p.len() + 4).sum::<usize>();
+    let bytes: usize = rows.iter().map(String::len).sum();
+    let step = bytes.div_ceil(budget.max(1)).max(1);
+    let thinned = if step > 1 {
+        format!(
+            " To fit a scenario file, it holds one row in {step} of them, by rank\n\
+             # ({} rows); posterior.csv holds them all.",
+            rows.len().div_ceil(step)
+        )
+    } else {
+        String::new()
+    };
     let mut t = String::new();
     t.push_str(&format!(
         "# Written by heartland calibrate: the {} best of {} design points by their mean Brier\n\
          # score on the train facts of {} (ABC rejection, keep = {},\n\
-         # {} runs per point, seed {}). Each run draws one row of [posterior] samples.\n\
+         # {} runs per point, seed {}).{thinned} Each run draws one row of [posterior] samples.\n\
          # Regenerate rather than edit.\n\n",
         kept.len(),
         total,
@@ -224,9 +248,8 @@ pub fn calibrated_toml(
     t.push_str(&format!("parameters = [{}]\n", list.join(", ")));
     t.push_str(&format!("source = {}\n", quote(&format!("heartland calibrate on {observations}"))));
     t.push_str("samples = [\n");
-    for p in kept {
-        let row: Vec<String> = p.values.iter().map(|v| format!("{v:?}")).collect();
-        t.push_str(&format!("  [{}],\n", row.join(", ")));
+    for row in rows.iter().step_by(step) {
+        t.push_str(row);
     }
     t.push_str("]\n");
     t
@@ -238,6 +261,29 @@ mod tests {
 
     fn point(point: usize, brier: f64) -> DesignPoint {
         DesignPoint { point, values: vec![point as f64], brier, log_score: 0.0 }
+    }
+
+    #[test]
+    fn a_posterior_too_large_for_a_scenario_file_is_thinned_evenly() {
+        let sc =
+            Scenario::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.toml")).unwrap();
+        let paths: Vec<String> = (0..800).map(|i| format!("p.{i}")).collect();
+        let settings = Settings { points: 5000, runs: 20, keep: 0.1, seed: 1 };
+        let wide = |n: usize| {
+            (0..n).map(|i| DesignPoint { point: i, values: vec![0.123456789; 800], brier: 0.1, log_score: 0.3 })
+        };
+        let few: Vec<DesignPoint> = wide(10).collect();
+        let text =
+            calibrated_toml(&sc, "tiny.toml", "facts.csv", &paths, &few.iter().collect::<Vec<_>>(), settings, 100);
+        assert_eq!(text.matches("  [0.123456789").count(), 10, "a small posterior is written whole");
+        assert!(!text.contains("one row in"));
+        let many: Vec<DesignPoint> = wide(500).collect();
+        let text =
+            calibrated_toml(&sc, "tiny.toml", "facts.csv", &paths, &many.iter().collect::<Vec<_>>(), settings, 5000);
+        assert!(text.len() <= MAX_FILE_BYTES, "{} bytes", text.len());
+        let rows = text.matches("  [0.123456789").count();
+        assert!((125..500).contains(&rows), "{rows} rows");
+        assert!(text.contains(&format!("({rows} rows); posterior.csv holds them all")), "the thinning is stated");
     }
 
     #[test]
