@@ -85,6 +85,10 @@ enum Command {
         /// List only the values without a source.
         #[arg(long)]
         missing: bool,
+        /// List only the values whose sources cite a date after the scenario's first period
+        /// (what could not be known at its start); exit 1 if there are any.
+        #[arg(long, conflicts_with = "missing")]
+        later: bool,
     },
     /// Compare two scenarios' outcome probabilities on the same random numbers.
     Compare {
@@ -192,7 +196,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => run(args),
         Some(Command::Plot { dir, quiet }) => plot(&dir, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
-        Some(Command::Sources { scenario, missing }) => sources(&scenario, missing),
+        Some(Command::Sources { scenario, missing, later }) => sources(&scenario, missing, later),
         Some(Command::Compare { base, variant, runs, seed, threads, out }) => {
             compare(&base, &variant, CompareFlags { runs, seed, threads, out })
         }
@@ -459,11 +463,15 @@ fn list() -> Result<(), Failure> {
     Ok(())
 }
 
-fn sources(path: &Path, missing_only: bool) -> Result<(), Failure> {
+fn sources(path: &Path, missing_only: bool, later_only: bool) -> Result<(), Failure> {
     let (scenario, _) = load(path)?;
     let entries = sources::listing(&scenario);
     let missing = entries.iter().filter(|e| !e.is_sourced()).count();
-    for e in entries.iter().filter(|e| !missing_only || !e.is_sourced()) {
+    let cutoff = sources::knowable_until(&scenario);
+    let later = |e: &Entry| e.later_citation(cutoff);
+    let flagged = entries.iter().filter(|e| later(e).is_some()).count();
+    let shown = |e: &&Entry| (!missing_only || !e.is_sourced()) && (!later_only || later(e).is_some());
+    for e in entries.iter().filter(shown) {
         let value = if e.value.is_empty() { String::new() } else { format!(" = {}", e.value) };
         match (&e.source, &e.inherited_from) {
             (Some(s), None) if e.is_sourced() => say!("{}{value}\n    {s}", e.path),
@@ -473,9 +481,17 @@ fn sources(path: &Path, missing_only: bool) -> Result<(), Failure> {
         if let Some((pattern, why)) = &e.uncertainty {
             say!("    range (uncertainty.\"{pattern}\"): {why}");
         }
+        if let Some(date) = later(e) {
+            say!("    CITES {date}, after the start ({}): not knowable then", scenario.calendar.start);
+        }
     }
-    say!("\n{} (values and elements), {missing} without a source", count(entries.len() as u64, "entry"));
-    if missing > 0 { Err(Failure::Unsourced) } else { Ok(()) }
+    say!(
+        "\n{} (values and elements), {missing} without a source, {flagged} citing a date after {}",
+        count(entries.len() as u64, "entry"),
+        scenario.calendar.start
+    );
+    let failed = if later_only { flagged > 0 } else { missing > 0 };
+    if failed { Err(Failure::Unsourced) } else { Ok(()) }
 }
 
 /// The flags of `heartland compare`.

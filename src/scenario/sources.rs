@@ -10,6 +10,7 @@
 
 use serde::Serialize;
 
+use crate::model::calendar::Period;
 use crate::model::param::{Distribution, Domain};
 use crate::scenario::Scenario;
 
@@ -41,6 +42,15 @@ impl Entry {
     /// element.
     pub fn is_parameter(&self) -> bool {
         self.domain.is_some()
+    }
+
+    /// The first date its own source (or its range's) cites that falls after `cutoff`, as
+    /// written (`2016`, `May 2014`): a value that could not have been known then. Inherited
+    /// sources are the table's, flagged there.
+    pub fn later_citation(&self, cutoff: Period) -> Option<String> {
+        let own = if self.inherited_from.is_none() { self.source.as_deref() } else { None };
+        let range = self.uncertainty.as_ref().map(|(_, why)| why.as_str());
+        own.into_iter().chain(range).find_map(|text| cites_after(text, cutoff))
     }
 
     /// The file-level table the entry sits in: the first key of its path (`actors`, `model`,
@@ -77,6 +87,64 @@ pub fn listing(sc: &Scenario) -> Vec<Entry> {
         uncertainty: p.uncertainty.clone(),
     }));
     out
+}
+
+/// The last month a scenario's sources may cite: the end of its first period (a baseline
+/// starting in 2014-Q1 knows what was public by March 2014).
+pub fn knowable_until(sc: &Scenario) -> Period {
+    sc.calendar.start.plus_months(sc.calendar.step.months() - 1)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Words that make a later date a schedule known at the time (`agreement to 2042`, `the
+/// mandate ends on 31 December 2014`, `voted to end the lease in July 2014`) when one of them
+/// stands in the eight words before it, in the same clause.
+const SCHEDULE: [&str; 9] = ["to", "until", "ends", "end", "by", "scheduled", "planned", "due", "expires"];
+
+/// Whether the clause just before byte `i` of `text` announces a schedule.
+fn scheduled(text: &str, i: usize) -> bool {
+    let clause = text[..i].rsplit([';', '.', '(', ')']).next().unwrap_or_default();
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    words.iter().rev().take(8).any(|w| SCHEDULE.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
+}
+
+/// The first date in `text` after `cutoff`, as written: a year (four digits, 1900–2099, not
+/// part of a longer number) later than the cutoff's, or the cutoff's year after a later month
+/// (`April 2014`, `1 April 2014`); a date announced as a schedule ([`SCHEDULE`]) does not count.
+pub fn cites_after(text: &str, cutoff: Period) -> Option<String> {
+    let bytes = text.as_bytes();
+    let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+    (0..bytes.len().saturating_sub(3)).find_map(|i| {
+        let is_year = (i == 0 || !digit(i - 1)) && (i..i + 4).all(digit) && !digit(i + 4);
+        let year: u32 = if is_year { text[i..i + 4].parse().ok()? } else { return None };
+        if !(1900..=2099).contains(&year) || scheduled(text, i) {
+            return None;
+        }
+        if year > cutoff.year() {
+            return Some(text[i..i + 4].to_string());
+        }
+        if year < cutoff.year() {
+            return None;
+        }
+        let before = text[..i].trim_end();
+        let (m, name) = MONTHS.iter().enumerate().find(|(_, name)| before.ends_with(**name))?;
+        let month = m as u32 + 1;
+        (month > cutoff.month()).then(|| format!("{name} {year}"))
+    })
 }
 
 /// A bound as a reader writes it: rounded to 12 significant places, so that a range computed
@@ -130,6 +198,24 @@ source = "actor a"
 kind = "state"
 capability = { value = 1, source = "b's own" }
 "#;
+
+    #[test]
+    fn later_dates_are_found_as_written() {
+        let march_2014 = Period::new(2014, 2);
+        assert_eq!(cites_after("public fact: the 2001 treaty; UNODC 2013", march_2014), None);
+        assert_eq!(cites_after("signed 30 September 2014 (BSA)", march_2014).as_deref(), Some("September 2014"));
+        assert_eq!(cites_after("in force 20 January 2014; JPOA", march_2014), None);
+        assert_eq!(cites_after("the Doha deal (2020)", march_2014).as_deref(), Some("2020"));
+        assert_eq!(cites_after("Policy Memo 285, page 20145", march_2014), None);
+        assert_eq!(cites_after("3,000 troops; 1,500 km", march_2014), None);
+        assert_eq!(cites_after("the 2014 plan", march_2014), None, "a bare year of the start is not after it");
+        assert_eq!(cites_after("from 2010, then 2016", march_2014).as_deref(), Some("2016"));
+        // A schedule known at the time is not a later fact.
+        assert_eq!(cites_after("the 2012 agreement keeps the base to 2042", march_2014), None);
+        assert_eq!(cites_after("ISAF's mandate ends on 31 December 2014", march_2014), None);
+        assert_eq!(cites_after("voted in June 2013 to end the lease in July 2014", march_2014), None);
+        assert_eq!(cites_after("a schedule to 2042; Kunduz fell in 2015", march_2014).as_deref(), Some("2015"));
+    }
 
     #[test]
     fn values_inherit_their_tables_source_and_defaults_have_none() {

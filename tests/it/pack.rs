@@ -107,6 +107,30 @@ fn every_shipped_scenario_validates_runs_and_is_sourced() {
     }
 }
 
+/// The baseline and its variants use only what was knowable in early 2014: no source cites a
+/// later date (`heartland sources --later`). The hindcast scenario does, in its forcings alone.
+#[test]
+fn only_the_hindcasts_forcings_cite_what_came_after_the_start() {
+    for s in shipped::SCENARIOS {
+        let sc = shipped(s.name);
+        let cutoff = sources::knowable_until(&sc);
+        let later: Vec<String> = sources::listing(&sc)
+            .into_iter()
+            .filter_map(|e| e.later_citation(cutoff).map(|date| format!("{} ({date})", e.path)))
+            .collect();
+        if s.name == "hindcast_2014" {
+            let forcings: Vec<String> =
+                sc.events.iter().filter(|e| e.forcing).map(|e| format!("events.{}", e.id)).collect();
+            assert!(!later.is_empty() && forcings.len() == 2, "{later:?}");
+            for entry in &later {
+                assert!(forcings.iter().any(|f| entry.starts_with(f.as_str())), "{entry} is not a forcing's");
+            }
+        } else {
+            assert!(later.is_empty(), "{}: {later:?}", s.name);
+        }
+    }
+}
+
 /// What existed in early 2014 is a state, not a coin toss: every arrangement in force at the
 /// start is in force in the first quarter in at least 90% of runs, and those nothing ends in
 /// 2014 (all but the Manas lease, which the Kyrgyz parliament ended for July 2014) run all four
