@@ -164,6 +164,8 @@ struct Session {
 /// What a line at the turn prompt asks for.
 enum Next {
     Decide,
+    /// Every decision of the turn as the model recommends.
+    Model,
     Stay,
     Quit,
 }
@@ -201,7 +203,8 @@ impl Session {
                 return self.finish(game);
             }
             self.screen(game);
-            match self.commands(game, lines)? {
+            let next = self.commands(game, lines)?;
+            match next {
                 Next::Quit => {
                     self.save(game)?;
                     self.say(&format!(
@@ -212,11 +215,12 @@ impl Session {
                     return Ok(());
                 }
                 Next::Stay => continue,
-                Next::Decide => {}
+                Next::Decide | Next::Model => {}
             }
-            let decided = match &self.orders {
-                Some(dir) => self.read_orders(game, &dir.clone())?,
-                None => self.ask(game, lines),
+            let decided = match (&self.orders, next) {
+                (Some(dir), _) => self.read_orders(game, &dir.clone())?,
+                (None, Next::Model) => self.ask(game, lines, true),
+                (None, _) => self.ask(game, lines, false),
             };
             if !decided {
                 self.save(game)?;
@@ -234,7 +238,7 @@ impl Session {
     /// The facilitator's prompt before a turn's decisions. Empty line: decide.
     fn commands(&mut self, game: &mut Game<'_>, lines: &mut impl BufRead) -> Result<Next, Failure> {
         loop {
-            self.prompt("turn> [Enter] decide · forecast · explain ACTOR ISSUE · inject EVENT [reason] · adhoc · set TARGET VALUE REASON · undo · save · quit · help\nturn> ");
+            self.prompt("turn> [Enter] decide · model (the model's choices) · forecast · explain ACTOR ISSUE · inject EVENT [reason] · adhoc · set TARGET VALUE REASON · undo · save · quit · help\nturn> ");
             let Some(line) = self.read(lines) else {
                 // End of input: orders play on; at the keyboard, the game is saved and left.
                 return Ok(if self.orders.is_some() { Next::Decide } else { Next::Quit });
@@ -243,6 +247,7 @@ impl Session {
             let rest = rest.trim();
             match cmd {
                 "" | "decide" | "d" => return Ok(Next::Decide),
+                "model" | "m" => return Ok(Next::Model),
                 "quit" | "q" | "exit" => return Ok(Next::Quit),
                 "help" | "h" | "?" => self.say(HELP),
                 "save" => {
@@ -350,7 +355,7 @@ impl Session {
     }
 
     /// Asks each decision of the players' teams; false at the end of input.
-    fn ask(&mut self, game: &mut Game<'_>, lines: &mut impl BufRead) -> bool {
+    fn ask(&mut self, game: &mut Game<'_>, lines: &mut impl BufRead, mut model: bool) -> bool {
         let decisions = game.decisions().to_vec();
         let sc = game.scenario();
         let total = decisions.len();
@@ -371,14 +376,26 @@ impl Session {
             ));
             let rec = d.kind.word(d.recommend);
             loop {
+                if model {
+                    let (team, issue, actor) =
+                        (game.teams()[d.team].name.clone(), &sc.issues[d.issue].id, &sc.actors[d.participant.0].id);
+                    if game.submit(&team, issue, Some(actor), d.recommend).is_ok() {
+                        self.say(&format!("  the model's choice: {rec}"));
+                    }
+                    break;
+                }
                 self.prompt(&format!(
-                    "  [y] {yes} · [n] {no} · [Enter] the model's choice: {rec} ({} likely to {yes}) · [?] why · [q] save and quit\n  > ",
+                    "  [y] {yes} · [n] {no} · [Enter] the model's choice: {rec} ({} likely to {yes}) · [?] why · [m] the model's choice for the rest of the turn · [q] save and quit\n  > ",
                     percent(d.p_cooperate)
                 ));
                 let Some(line) = self.read(lines) else { return false };
                 let choice = match line.as_str() {
                     "" => Some(d.recommend),
                     "quit" | "q" => return false,
+                    "model" | "m" => {
+                        model = true;
+                        continue;
+                    }
                     "y" | "Y" => Some(true),
                     "n" | "N" => Some(false),
                     "?" | "why" => {
@@ -484,6 +501,7 @@ impl Session {
 
 const HELP: &str = "Commands before a turn's decisions:
   [Enter] or decide        take this turn's decisions
+  model                    take every decision of this turn as the model recommends
   forecast [RUNS]          the model plays everyone from here: each outcome's probability, against the start
   explain ACTOR ISSUE      the model's terms for ACTOR's decision on ISSUE this turn
   inject EVENT [REASON]    fire one of the scenario's events now

@@ -382,3 +382,291 @@ fn forecasts_do_not_depend_on_threads_and_know_what_happened() {
         assert_eq!(o.from_here, if o.reached.is_some() { 40 } else { 0 });
     }
 }
+
+// ---- The binary: `heartland play` fed by standard input and by orders files. ----
+
+fn heartland_play(args: &[&str], stdin: &str, dir: &std::path::Path) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_heartland"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The lines of turn `t` of the scripted terminal game: the model's choices, a departure
+/// every fifth turn, and a facilitator's moves on some turns.
+fn terminal_turn(t: usize) -> Vec<&'static str> {
+    let mut lines = match t {
+        3 => vec!["inject taliban_offensive the seminar's inject"],
+        7 => vec!["adhoc effects = [{ target = \"state.afghan_threat\", add = 0.1 }]"],
+        11 => vec!["set state.western_presence 0.4 the umpire rules a drawdown"],
+        _ => vec![],
+    };
+    if t % 5 == 4 {
+        lines.extend(["", "n", "model"]);
+    } else {
+        lines.push("model");
+    }
+    lines
+}
+
+fn save_of(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_terminal_game_quit_and_resumed_ends_as_the_uninterrupted_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let turns = baseline().calendar.turns();
+    let all: Vec<&str> = (0..turns).flat_map(terminal_turn).collect();
+    let args = |save: &'static str| {
+        vec!["play", "baseline_2014", "--as", "kazakhstan", "--save", save, "--forecast-runs", "20"]
+    };
+    let whole = heartland_play(&args("whole.json"), &(all.join("\n") + "\n"), dir.path());
+    assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+    let screen = String::from_utf8_lossy(&whole.stdout);
+    assert!(screen.contains("The game is over.") && screen.contains("After-action report"), "{screen}");
+    assert!(screen.contains("Event taliban_offensive fired.") && screen.contains("Injected: ad-hoc inject."));
+    assert!(dir.path().join("whole.aar/aar.html").is_file());
+
+    // Quit after 30 turns (at the turn prompt), resume, play the rest.
+    let first: Vec<&str> = (0..30).flat_map(terminal_turn).chain(["quit"]).collect();
+    let out = heartland_play(&args("split.json"), &(first.join("\n") + "\n"), dir.path());
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Resume with: heartland play --resume split.json"));
+    assert_eq!(save_of(&dir.path().join("split.json"))["turn"], 30);
+    let rest: Vec<&str> = (30..turns).flat_map(terminal_turn).collect();
+    let out = heartland_play(
+        &["play", "--resume", "split.json", "--forecast-runs", "20"],
+        &(rest.join("\n") + "\n"),
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (a, b) = (save_of(&dir.path().join("whole.json")), save_of(&dir.path().join("split.json")));
+    assert_eq!(a["snapshot"], b["snapshot"]);
+    assert_eq!(a["log"], b["log"]);
+    assert_eq!(a["turn"], turns);
+    // The log has the facilitator's moves and the departures.
+    let log = a["log"].as_array().unwrap();
+    for kind in ["event", "inject", "override"] {
+        assert!(log.iter().any(|e| e["entry"] == kind), "{kind}");
+    }
+    let departures = log
+        .iter()
+        .flat_map(|e| e["choices"].as_array().cloned().unwrap_or_default())
+        .filter(|c| c["cooperate"] != c["recommended"])
+        .count();
+    // The first departure (leaving the transit route) ends the arrangement; later "n"s may agree with the model.
+    assert!(departures >= 1, "{departures}");
+}
+
+#[test]
+fn bad_player_input_is_asked_again_and_never_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = [
+        "fly",
+        "set",
+        "set state.afghan_threat high reason",
+        "set state.afghan_threat 0.5",
+        "set nothing.here 1 why",
+        "forecast -3",
+        "forecast many",
+        "inject",
+        "inject no_such_event",
+        "adhoc effects = [",
+        "explain",
+        "explain russia",
+        "undo",
+        "\u{7f}\u{1b}[A",
+        "",
+        "maybe",
+        "?",
+        "yes please",
+        "q",
+    ];
+    let out = heartland_play(
+        &["play", "baseline_2014", "--as", "kazakhstan", "--save", "g.json"],
+        &(junk.join("\n") + "\n"),
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let screen = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "`fly` is not a command",
+        "set takes a target, a number and a reason",
+        "cannot set: an override needs a reason",
+        "cannot set:",
+        "forecast takes a number of runs",
+        "inject which event?",
+        "cannot inject: no event `no_such_event`",
+        "explain takes an actor and an issue",
+        "cannot undo: no turn to undo",
+        "`maybe` is not a choice here",
+        "`yes please` is not a choice here",
+        "Saved in g.json",
+    ] {
+        assert!(screen.contains(expected), "missing {expected:?} in:\n{screen}");
+    }
+    // Bytes that are not UTF-8, then the end of input: saved, no panic.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_heartland"))
+        .args(["play", "--resume", "g.json"])
+        .current_dir(dir.path())
+        .stdin(
+            std::fs::File::open({
+                let p = dir.path().join("bytes");
+                std::fs::write(&p, b"\xff\xfe\n\n\xc3\n").unwrap();
+                p
+            })
+            .unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("is not a choice here"));
+}
+
+#[test]
+fn an_orders_game_stops_for_missing_orders_and_ends_as_the_uninterrupted_one() {
+    let sc = baseline();
+    let dir = tempfile::tempdir().unwrap();
+    let orders_dir = dir.path().join("orders");
+    let write_orders = |from: usize, to: usize| {
+        for t in from..to {
+            let date = sc.calendar.period(t).to_string();
+            let p = orders::orders_path(&orders_dir, &date, "kazakhstan");
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            let leave = if t == 2 { "csto_kazakhstan = \"leave\"\n" } else { "" };
+            std::fs::write(
+                p,
+                format!("turn = \"{date}\"\nrest = \"model\"\nnote = \"orders {t}\"\n[decisions]\n{leave}"),
+            )
+            .unwrap();
+        }
+    };
+    let turns = sc.calendar.turns();
+    let facilitator = "inject taliban_offensive seminar inject\n\n\n\nset state.western_presence 0.4 drawdown\n";
+    let args = |save: &'static str| {
+        vec![
+            "play",
+            "baseline_2014",
+            "--as",
+            "kazakhstan",
+            "--orders",
+            "orders",
+            "--save",
+            save,
+            "--forecast-runs",
+            "20",
+        ]
+    };
+    write_orders(0, turns);
+    let whole = heartland_play(&args("whole.json"), facilitator, dir.path());
+    assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+    assert!(String::from_utf8_lossy(&whole.stdout).contains("The game is over."));
+
+    // Orders only up to turn 20: the game stops there, saved, and says what it waits for.
+    std::fs::remove_dir_all(&orders_dir).unwrap();
+    write_orders(0, 20);
+    let out = heartland_play(&args("split.json"), facilitator, dir.path());
+    assert!(out.status.success());
+    let screen = String::from_utf8_lossy(&out.stdout);
+    let waiting = format!("Waiting for orders for {}", sc.calendar.period(20));
+    assert!(screen.contains(&waiting) && screen.contains("kazakhstan.toml"), "{screen}");
+    assert_eq!(save_of(&dir.path().join("split.json"))["turn"], 20);
+    // Malformed orders for turn 20: located errors, exit 2, the game still at turn 20.
+    let bad = orders::orders_path(&orders_dir, &sc.calendar.period(20).to_string(), "kazakhstan");
+    std::fs::create_dir_all(bad.parent().unwrap()).unwrap();
+    std::fs::write(
+        &bad,
+        format!("turn = \"{}\"\nrest = \"model\"\n[decisions]\ncsto_kazakstan = \"leave\"\n", sc.calendar.period(20)),
+    )
+    .unwrap();
+    let out = heartland_play(&["play", "--resume", "split.json", "--orders", "orders"], "", dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no issue `csto_kazakstan`")
+            && err.contains(":4:1")
+            && err.contains("did you mean `csto_kazakhstan`"),
+        "{err}"
+    );
+    assert_eq!(save_of(&dir.path().join("split.json"))["turn"], 20);
+    // The rest of the orders arrive: the game ends as the uninterrupted one.
+    write_orders(20, turns);
+    let out = heartland_play(
+        &["play", "--resume", "split.json", "--orders", "orders", "--forecast-runs", "20"],
+        "",
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (a, b) = (save_of(&dir.path().join("whole.json")), save_of(&dir.path().join("split.json")));
+    assert_eq!(a["snapshot"], b["snapshot"]);
+    assert_eq!(a["log"], b["log"]);
+    assert!(a["log"].as_array().unwrap().iter().any(|e| e["entry"] == "override"));
+}
+
+#[test]
+fn a_resume_against_a_changed_scenario_file_is_refused_by_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(baseline_path(), dir.path().join("mine.toml")).unwrap();
+    let out = heartland_play(&["play", "mine.toml", "--as", "russia", "--save", "g.json"], "model\nquit\n", dir.path());
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(dir.path().join("mine.toml")).unwrap();
+    std::fs::write(dir.path().join("mine.toml"), text.replacen("runs = ", "runs = 1 + 0 * ", 0) + "\n# edited\n")
+        .unwrap();
+    let out = heartland_play(&["play", "--resume", "g.json"], "quit\n", dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the scenario has changed since this game was saved: mine.toml"), "{err}");
+    assert!(err.contains("--embedded"));
+    // With the embedded text the game plays on.
+    let out = heartland_play(&["play", "--resume", "g.json", "--embedded"], "quit\n", dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn explain_gives_one_decisions_terms_and_a_sortable_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| heartland_play(args, "", dir.path());
+    let one = run(&[
+        "explain",
+        "baseline_2014",
+        "--seed",
+        "3",
+        "--run",
+        "2",
+        "--actor",
+        "kazakhstan",
+        "--issue",
+        "transit_kazakhstan",
+        "--date",
+        "2015-Q1",
+    ]);
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(text.contains("utility advantage of stay in") || text.contains("utility advantage of join"), "{text}");
+    let table = run(&["explain", "baseline_2014", "--seed", "3", "--run", "2", "--out", "d.csv"]);
+    assert!(table.status.success());
+    let csv = std::fs::read_to_string(dir.path().join("d.csv")).unwrap();
+    assert!(csv.starts_with("turn,date,issue,participant,decider"));
+    assert!(csv.lines().count() > 1000);
+    let bad = run(&["explain", "baseline_2014", "--actor", "kazakstan", "--issue", "transit_kazakhstan"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let bad = run(&[
+        "explain",
+        "baseline_2014",
+        "--actor",
+        "kazakhstan",
+        "--issue",
+        "transit_kazakhstan",
+        "--date",
+        "1999-Q1",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
