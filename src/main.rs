@@ -45,7 +45,10 @@ use assess::{CalibrateArgs, HindcastArgs, calibrate, hindcast};
 // `play` and `explain`: the terminal front end of the wargame layer.
 #[path = "cli/play.rs"]
 mod play;
-use play::{ExplainArgs, PlayArgs, explain_cmd};
+use play::PlayArgs;
+#[path = "cli/explain.rs"]
+mod explain;
+use explain::{ExplainArgs, explain_cmd};
 
 #[derive(Parser)]
 #[command(
