@@ -91,7 +91,7 @@ pub(crate) fn explain_cmd(args: ExplainArgs) -> Result<(), Failure> {
         }
         if turn.is_some() {
             for r in found {
-                println!("{}", explain::describe(sc, r));
+                println!("{}", explain::describe(sc, r, true));
             }
             return Ok(());
         }

@@ -210,7 +210,7 @@ impl Session {
     /// The facilitator's prompt before a turn's decisions. Empty line: decide.
     fn commands(&mut self, game: &mut Game<'_>, lines: &mut impl BufRead) -> Result<Next, Failure> {
         loop {
-            self.prompt("turn> [Enter] decide · model (the model's choices) · forecast · explain ACTOR ISSUE · inject EVENT [reason] · adhoc · set TARGET VALUE REASON · undo · save · quit · help\nturn> ");
+            self.prompt("[Enter] decide · model · forecast · explain ACTOR ISSUE · inject EVENT · adhoc · set TARGET VALUE REASON · undo · save · quit · help\nturn> ");
             let Some(line) = self.read(lines) else {
                 // End of input: orders play on; at the keyboard, the game is saved and left.
                 return Ok(if self.orders.is_some() { Next::Decide } else { Next::Quit });
@@ -252,7 +252,7 @@ impl Session {
                             let sc = game.scenario();
                             let found: Vec<String> = explain::find(sc, game.coming_records(), actor, issue, None)
                                 .into_iter()
-                                .map(|r| explain::describe(sc, r))
+                                .map(|r| explain::describe(sc, r, false))
                                 .collect();
                             if found.is_empty() {
                                 self.say(&format!(
@@ -357,7 +357,7 @@ impl Session {
                     break;
                 }
                 self.prompt(&format!(
-                    "  [y] {yes} · [n] {no} · [Enter] the model's choice: {rec} ({} likely to {yes}) · [?] why · [m] the model's choice for the rest of the turn · [q] save and quit\n  > ",
+                    "  [y] {yes} · [n] {no} · [Enter] the model's choice: {rec} ({} likely to {yes}) · [?] why · [m] model for the rest · [q] quit\n  > ",
                     percent(d.p_cooperate)
                 ));
                 let Some(line) = self.read(lines) else { return false };
@@ -372,7 +372,8 @@ impl Session {
                     "n" | "N" => Some(false),
                     "?" | "why" => {
                         for r in &d.records {
-                            let text = explain::describe(sc, r);
+                            // The turn is not played yet: its draws are not shown.
+                            let text = explain::describe(sc, r, false);
                             self.say(&text);
                         }
                         continue;
@@ -451,7 +452,11 @@ impl Session {
     fn forecast(&mut self, game: &Game<'_>, runs: u64) {
         let start = forecast::at_start(game.scenario(), game.seed(), runs);
         let f = forecast::forecast(game, runs, &start);
-        self.say(&format!("Forecast from {} ({runs} runs each; the model plays everyone from here):", game.date()));
+        self.say(&format!(
+            "Forecast from {} ({runs} runs each). From here: this game's state and parameter values, the model playing \
+             everyone. At start: the scenario's runs, each with its own sampled parameters.",
+            game.date()
+        ));
         self.say(&format!("  {:<52} {:>10} {:>10}", "outcome", "from here", "at start"));
         for o in &f.outcomes {
             let here = if o.reached.is_some() { "reached".to_string() } else { percent(o.p_from_here) };

@@ -48,8 +48,9 @@ pub struct Moment {
     pub turn: usize,
     /// Its date.
     pub date: String,
-    /// `choice`, `departure`, `event`, `inject`, `override`, `undo`, `formed`, `ended`,
-    /// `outcome` or `note`.
+    /// `choice` (a team's decisions of the turn as the model recommended, counted),
+    /// `departure`, `event`, `inject`, `override`, `undo`, `formed`, `ended`, `outcome` or
+    /// `note`.
     pub kind: String,
     /// What happened, in words.
     pub text: String,
@@ -161,12 +162,20 @@ pub fn build(game: &Game<'_>, start: &Summary, model_played: &Game<'_>) -> Aar {
                 for e in events {
                     moment(*turn, "event", format!("Event: {}", event_label(e)));
                 }
+                // Choices as the model recommended: one line per team and turn.
+                let mut agreed: Vec<(&str, usize)> = Vec::new();
                 for c in choices {
                     let word = |b: bool| c.kind.word(b);
-                    let kind = if c.cooperate == c.recommended { "choice" } else { "departure" };
+                    if c.cooperate == c.recommended {
+                        match agreed.iter_mut().find(|(t, _)| *t == c.team) {
+                            Some((_, n)) => *n += 1,
+                            None => agreed.push((&c.team, 1)),
+                        }
+                        continue;
+                    }
                     moment(
                         *turn,
-                        kind,
+                        "departure",
                         format!(
                             "{} ({}) chose to {} on {}; the model recommended to {} (p(cooperate) {:.0}%)",
                             c.actor,
@@ -177,19 +186,21 @@ pub fn build(game: &Game<'_>, start: &Summary, model_played: &Game<'_>) -> Aar {
                             100.0 * c.p_cooperate
                         ),
                     );
-                    if c.cooperate != c.recommended {
-                        departures.push(Departure {
-                            turn: *turn,
-                            date: date(*turn),
-                            team: c.team.clone(),
-                            issue: c.issue.clone(),
-                            actor: c.actor.clone(),
-                            chose: word(c.cooperate).to_string(),
-                            recommended: word(c.recommended).to_string(),
-                            p_cooperate: c.p_cooperate,
-                            cost: c.cost(),
-                        });
-                    }
+                    departures.push(Departure {
+                        turn: *turn,
+                        date: date(*turn),
+                        team: c.team.clone(),
+                        issue: c.issue.clone(),
+                        actor: c.actor.clone(),
+                        chose: word(c.cooperate).to_string(),
+                        recommended: word(c.recommended).to_string(),
+                        p_cooperate: c.p_cooperate,
+                        cost: c.cost(),
+                    });
+                }
+                for (team, n) in agreed {
+                    let decisions = if n == 1 { "decision" } else { "decisions" };
+                    moment(*turn, "choice", format!("{team}: {n} {decisions} as the model recommended"));
                 }
                 for k in formed {
                     moment(*turn, "formed", format!("Arrangement formed: {}", issue_label(k)));
@@ -243,7 +254,8 @@ pub fn build(game: &Game<'_>, start: &Summary, model_played: &Game<'_>) -> Aar {
                 team: team.name.clone(),
                 decisions,
                 departures: mine.len(),
-                expected_cost: mine.iter().map(|d| d.cost).sum(),
+                // `+ 0.0`: an empty sum is −0.0.
+                expected_cost: mine.iter().map(|d| d.cost).sum::<f64>() + 0.0,
                 utility: game
                     .team_actors(t)
                     .iter()

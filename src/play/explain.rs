@@ -57,8 +57,9 @@ fn signed(x: f64) -> String {
 }
 
 /// A decision's terms in words and numbers, line by line, ending with the probability they
-/// implied and the draw.
-pub fn describe(sc: &Scenario, r: &DecisionRecord) -> String {
+/// implied and, `with_draw`, the draw and what it decided (leave it out for a turn not yet
+/// played, whose draws a player should not see).
+pub fn describe(sc: &Scenario, r: &DecisionRecord, with_draw: bool) -> String {
     let mut s = String::new();
     let actor = |a: crate::model::actor::ActorId| sc.actors[a.0].id.as_str();
     let issue = &sc.issues[r.issue];
@@ -96,7 +97,7 @@ pub fn describe(sc: &Scenario, r: &DecisionRecord) -> String {
     }
     let _ = writeln!(
         s,
-        "  over a horizon of {} years: {} × ({} − {:.4} − {:.4}) = {}",
+        "  over a horizon of {:.2} years: {:.2} × ({} − {:.4} − {:.4}) = {}",
         r.horizon,
         r.horizon,
         signed(r.advantage),
@@ -116,12 +117,15 @@ pub fn describe(sc: &Scenario, r: &DecisionRecord) -> String {
     let _ = writeln!(s, "  p(intend) = logistic(λ {} × {}) = {:.4}", r.rationality, signed(r.utility), r.p_intend);
     let _ = writeln!(
         s,
-        "  p({yes}) = ε + (1 − 2ε)·p(intend) = {} + {} × {:.4} = {:.4}",
+        "  p({yes}) = ε + (1 − 2ε)·p(intend) = {:.4} + {:.4} × {:.4} = {:.4}",
         r.error,
         1.0 - 2.0 * r.error,
         r.p_intend,
         r.p_cooperate
     );
+    if !with_draw {
+        return s;
+    }
     let _ = writeln!(
         s,
         "  draw {:.4} {} {:.4}: {}",

@@ -45,7 +45,7 @@ pub fn html(a: &Aar) -> String {
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>After-action report: {}</title>\n<style>{STYLE}\
-         .departure {{ color: #a33; }} .kind {{ color: #666; font-size: 0.85em; white-space: nowrap; }}\n\
+         .departure {{ color: #a33; }} td.date {{ white-space: nowrap; }} .kind {{ color: #666; font-size: 0.85em; white-space: nowrap; }}\n\
          .charts {{ display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }}\n</style>\n</head>\n<body>\n",
         e(&a.scenario)
     );
@@ -136,7 +136,7 @@ pub fn html(a: &Aar) -> String {
         let class = if m.kind == "departure" { " class=\"departure\"" } else { "" };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td class=\"kind\">{}</td><td{class}>{}</td></tr>",
+            "<tr><td class=\"date\">{}</td><td class=\"kind\">{}</td><td{class}>{}</td></tr>",
             e(&m.date),
             e(&m.kind),
             e(&m.text)

@@ -336,7 +336,7 @@ fn explained_terms_add_up_to_the_engines_utility_and_probability() {
     // The text of one decision names its terms and ends with the draw.
     let one = explain::find(&sc, &records, "kazakhstan", "transit_kazakhstan", Some(3));
     assert_eq!(one.len(), 1);
-    let text = explain::describe(&sc, one[0]);
+    let text = explain::describe(&sc, one[0], true);
     assert!(
         text.contains("kazakhstan on transit_kazakhstan")
             && text.contains("p(intend) = logistic")
