@@ -168,7 +168,11 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
             done.wall_seconds,
             done.threads
         );
-        say!("calibrated {}; results in {}/\n", done.parameters.join(", "), out.display());
+        let calibrated = match done.parameters.as_slice() {
+            few @ [_] | few @ [_, _] | few @ [_, _, _] => few.join(", "),
+            many => format!("{} parameters ({}, … listed in design.csv)", many.len(), many[..2].join(", ")),
+        };
+        say!("calibrated {calibrated}; results in {}/\n", out.display());
         for line in summary::comparison(&done.prior, &done.posterior) {
             say!("{line}");
         }

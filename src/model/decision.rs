@@ -78,6 +78,20 @@ impl Tally {
         self.blocked |= !cooperate & veto;
     }
 
+    /// A consensus member's vote: for the change or not, and whether it objects (which blocks
+    /// the change whatever the others vote).
+    #[inline]
+    pub fn vote_or_object(&mut self, for_change: bool, objects: bool, weight: f64) {
+        self.share += select(for_change, weight);
+        self.blocked |= objects;
+    }
+
+    /// Under consensus with objections: someone proposed the change and nobody objected.
+    #[inline]
+    pub fn agreed(&self) -> bool {
+        !self.blocked & (self.share > 0.0)
+    }
+
     /// Whether the votes so far carry the decision at `threshold` (a share in [0, 1]).
     #[inline]
     pub fn passes(&self, threshold: f64) -> bool {
@@ -117,7 +131,12 @@ pub struct DecisionRecord {
     pub horizon: f64,
     /// The status quo's weight: an arrangement's commitment when it is in force (added to
     /// staying), minus its formation cost when it is not (taken from joining); 0 otherwise.
+    /// Includes `revealed`.
     pub status_quo: f64,
+    /// The part of `status_quo` the start revealed: the commitment the decider needed, beyond
+    /// the arrangement's own, to keep it in force at the start (`model.keep_at_start`); 0 for
+    /// an arrangement formed or ended since.
+    pub revealed: f64,
     /// `horizon·(advantage − Σ pressure − upkeep) + status_quo`: the utility advantage of
     /// cooperating (staying in or joining an arrangement).
     pub utility: f64,

@@ -116,6 +116,14 @@ pub struct ModelFile {
     /// Years over which a decider weighs an arrangement's flows (payoffs, pressure, upkeep)
     /// against its one-off commitment or formation cost.
     pub horizon: Option<ParamFile>,
+    /// The least probability (0.5–0.999) with which each party to an arrangement in force at
+    /// the start keeps it in the first turn: what existed was chosen, so whatever leaving cost
+    /// its parties is at least what that takes. Absent: no such floor.
+    pub keep_at_start: Option<ParamFile>,
+    /// Under a consensus rule, how much a change must cost a member (utility, ≥ 0) before it
+    /// objects and so blocks it; members it costs less go along. Absent: 0, every member
+    /// against a change blocks it (unanimity).
+    pub objection: Option<ParamFile>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

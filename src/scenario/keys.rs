@@ -276,6 +276,8 @@ mod tests {
             "hazard_drivers",
             "forcing",
             "horizon",
+            "keep_at_start",
+            "objection",
             "uncertainty",
             "relative",
             "absolute",

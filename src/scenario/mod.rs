@@ -52,6 +52,12 @@ pub struct Scenario {
     pub window: u32,
     /// Years over which arrangements' flows are weighed (`model.horizon`, default 1).
     pub horizon: ParamId,
+    /// The least probability with which each party keeps an arrangement in force at the start
+    /// in the first turn (`model.keep_at_start`, 0.5–0.999); `None`: no floor.
+    pub keep_at_start: Option<ParamId>,
+    /// Under a consensus rule, the least cost of a change (utility) at which a member objects
+    /// to it and blocks it (`model.objection`, ≥ 0); `None`: 0, unanimity.
+    pub objection: Option<ParamId>,
     /// The metrics recorded every turn for `series.csv`.
     pub series: Vec<Metric>,
     /// The files the scenario was read from, the base of any `extends` chain first.

@@ -2,7 +2,7 @@
 
 use super::State;
 use super::influence::InfluenceC;
-use crate::model::actor::{ActorId, ActorKind};
+use crate::model::actor::{ActorId, ActorKind, RuleKind};
 use crate::model::events::Trigger;
 use crate::model::issue::IssueKind;
 use crate::model::metric::Metric;
@@ -222,6 +222,10 @@ pub(super) struct SlotC {
     pub(super) partner: usize,
     pub(super) evals: std::ops::Range<usize>,
     pub(super) threshold: f64,
+    /// Under a consensus rule with `model.objection` > 0: that objection threshold (members
+    /// block a change only when it costs them more); 0 otherwise (every veto holder voting
+    /// against blocks).
+    pub(super) objection: f64,
     /// Public goods: per-year threat reduction when this participant contributes (with reach
     /// drivers: per unit of reach, the reach being computed each turn).
     pub(super) efficacy: f64,
@@ -349,7 +353,16 @@ impl Compiled {
                     IssueKind::Dyadic { .. } => Vec::new(),
                 };
                 let evals = start..evals.len();
-                slots.push(SlotC { actor: a, partner, evals, threshold: 0.0, efficacy: 0.0, reach: 0.0, reach_terms });
+                slots.push(SlotC {
+                    actor: a,
+                    partner,
+                    evals,
+                    threshold: 0.0,
+                    objection: 0.0,
+                    efficacy: 0.0,
+                    reach: 0.0,
+                    reach_terms,
+                });
             }
             issue_evals.push((issue_first_eval, evals.len()));
             slot_start.push(slots.len());
@@ -505,10 +518,15 @@ impl Compiled {
                     None => {
                         weights.push(1.0);
                         slot.threshold = 0.0;
+                        slot.objection = 0.0;
                     }
                     Some(org) => {
                         vote_weights(sc, values, org, weights);
                         slot.threshold = org.rule.threshold.map_or(0.0, v);
+                        slot.objection = match org.rule.kind {
+                            RuleKind::Consensus => sc.objection.map_or(0.0, v),
+                            RuleKind::Weighted | RuleKind::Leader => 0.0,
+                        };
                     }
                 }
                 let cap = capability(sc, values, a);

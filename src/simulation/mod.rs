@@ -82,7 +82,9 @@ impl<'s> Simulation<'s> {
         model.derive_org_trust(&mut state.trust);
         model.derive_org_trust(&mut state.trust_baseline);
         let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
-        Simulation { scenario, values, model, state, rng, scratch, org_trust_current: true }
+        let mut sim = Simulation { scenario, values, model, state, rng, scratch, org_trust_current: true };
+        sim.reveal_commitments();
+        sim
     }
 
     /// Starts run `run` under master seed `seed` afresh, exactly as [`Simulation::new`] would,
@@ -97,6 +99,7 @@ impl<'s> Simulation<'s> {
         self.model.derive_org_trust(&mut self.state.trust);
         self.model.derive_org_trust(&mut self.state.trust_baseline);
         self.org_trust_current = true;
+        self.reveal_commitments();
     }
 
     pub fn resume(scenario: &'s Scenario, snapshot: Snapshot) -> Simulation<'s> {

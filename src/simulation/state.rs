@@ -44,6 +44,11 @@ pub struct State {
     pub utility: Vec<f64>,
     /// Actor-decisions taken so far (a member's vote counts as one).
     pub decisions: u64,
+    /// Per decider (in the model's decision order): the commitment its start revealed, added to
+    /// an arrangement in force since the start until it first ends (see
+    /// `model.keep_at_start`); empty when the scenario sets no floor.
+    #[serde(default)]
+    pub revealed: Vec<f64>,
 }
 
 /// Imposed actions for the next turn, by participant slot (see [`Simulation::slot`]).
@@ -76,6 +81,7 @@ pub(super) fn initial_state(sc: &Scenario, values: &Values) -> State {
         last_fired: vec![None; sc.events.len()],
         utility: vec![0.0; n],
         decisions: 0,
+        revealed: Vec::new(),
     };
     reset_state(&mut st, sc, values);
     st
@@ -117,4 +123,6 @@ pub(super) fn reset_state(st: &mut State, sc: &Scenario, values: &Values) {
     st.last_fired.fill(None);
     st.utility.fill(0.0);
     st.decisions = 0;
+    // Derived from the start state and the model by `Simulation::reveal_commitments`.
+    st.revealed.clear();
 }

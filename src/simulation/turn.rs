@@ -68,6 +68,44 @@ impl Simulation<'_> {
         }
     }
 
+    /// What the start reveals: every party to an arrangement in force at the start chose it,
+    /// so whatever leaving would cost it is at least what keeping it with probability
+    /// `q = model.keep_at_start` in the first turn takes. Each decider `a` whose start utility
+    /// `u` falls short of `logit(q) / λ_a` gets the difference as a commitment of its own,
+    /// held until the arrangement first ends. Computed once, before the first turn's events.
+    pub(super) fn reveal_commitments(&mut self) {
+        let Simulation { scenario: sc, values, model: m, state: st, scratch: sx, .. } = self;
+        let sc: &Scenario = sc;
+        st.revealed.clear();
+        let Some(q) = sc.keep_at_start.map(|id| values.get(id)) else {
+            return;
+        };
+        st.revealed.resize(m.evals.len(), 0.0);
+        let floor = (q / (1.0 - q)).ln();
+        let n = sc.actor_count();
+        turn_inputs(sc, m, st, sx);
+        for (k, issue) in m.issues.iter().enumerate() {
+            if !(sx.in_force[k] && st.issue_active[k] && issue.threat.is_none()) {
+                continue;
+            }
+            let sal = issue.salience(sc, m, st);
+            for s in m.slot_start[k]..m.slot_start[k + 1] {
+                let slot = &m.slots[s];
+                for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
+                    let a = ev.actor;
+                    if sx.member[e] == 0.0 || m.lambda[a] <= 0.0 {
+                        continue;
+                    }
+                    let q = st.trust[a * n + slot.partner];
+                    let advantage = decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p);
+                    let cost = m.pressure_cost(st, &sx.leverage, a, slot.partner) + ev.upkeep;
+                    let utility = issue.horizon * (advantage - cost) + sx.status_quo[k];
+                    st.revealed[e] = (floor / m.lambda[a] - utility).max(0.0);
+                }
+            }
+        }
+    }
+
     pub(super) fn conditions_hold(&self, conds: &[crate::model::outcome::Condition]) -> bool {
         conds.iter().all(|c| c.check(|m| self.metric(m)))
     }
@@ -121,7 +159,8 @@ impl Simulation<'_> {
                     // What a yes vote costs: pressure, and an arrangement's upkeep.
                     let cost = pressure + ev.upkeep;
                     sx.pressure[e] = cost;
-                    sx.x[e] = m.lambda[a] * (horizon * (advantage - cost) + status_quo);
+                    let revealed = st.revealed.get(e).copied().unwrap_or(0.0);
+                    sx.x[e] = m.lambda[a] * (horizon * (advantage - cost) + status_quo + revealed);
                 }
             }
         }
@@ -158,7 +197,20 @@ impl Simulation<'_> {
                     // What cooperating costs the decider (pressure, upkeep), if it voted to.
                     sx.cost[e] = decision::select(vote, pressure);
                     decisions += 1;
-                    tally.vote(vote ^ in_force, ev.weight, ev.veto);
+                    if slot.objection > 0.0 {
+                        // A member against the change objects when it costs it more than the
+                        // objection threshold: the far end of the draws against it, so an
+                        // objection is always a vote against.
+                        let against_change = if in_force { sx.x[e] } else { -sx.x[e] };
+                        let p_object = decision::with_error(
+                            decision::logistic(against_change - m.lambda[ev.actor] * slot.objection),
+                            m.error[ev.actor],
+                        );
+                        let objects = if in_force { u < p_object } else { u >= 1.0 - p_object };
+                        tally.vote_or_object(vote ^ in_force, objects, ev.weight);
+                    } else {
+                        tally.vote(vote ^ in_force, ev.weight, ev.veto);
+                    }
                     present += ev.weight;
                     if O::DECISIONS {
                         let record = explain(sc, values, m, st, sx, (t, k, s, e), (u, vote));
@@ -166,7 +218,9 @@ impl Simulation<'_> {
                     }
                 }
                 // Nobody admitted to decide leaves the status quo as it is.
-                let change = present > 0.0 && tally.passes(slot.threshold * present);
+                let carried =
+                    if slot.objection > 0.0 { tally.agreed() } else { tally.passes(slot.threshold * present) };
+                let change = present > 0.0 && carried;
                 sx.act[s] = match overrides.0.get(s).copied().flatten() {
                     Some(forced) => {
                         // A state whose action is imposed pays what the imposed action costs
@@ -342,9 +396,14 @@ impl Simulation<'_> {
 /// What the decisions of a turn read besides each decider's payoffs, computed once: each
 /// arrangement's status quo, which members are admitted, the public goods' efficacies, and
 /// the patrons' leverage over their clients.
-fn turn_inputs(sc: &Scenario, m: &Compiled, st: &State, sx: &mut Scratch) {
+fn turn_inputs(sc: &Scenario, m: &Compiled, st: &mut State, sx: &mut Scratch) {
     for (k, issue) in m.issues.iter().enumerate() {
         let in_force = issue.arrangement.is_some() && st.mutual[k] & 1 == 1;
+        if !in_force && !st.revealed.is_empty() {
+            // What the start revealed was about the arrangement then in force, not a new one.
+            let (first, end) = m.issue_evals[k];
+            st.revealed[first..end].fill(0.0);
+        }
         sx.in_force[k] = in_force;
         sx.status_quo[k] = match issue.arrangement {
             Some((commitment, _)) if in_force => commitment,
@@ -404,7 +463,8 @@ fn explain(
         }
     };
     let (cost, upkeep) = (sx.pressure[e], ev.upkeep);
-    let status_quo = sx.status_quo[k];
+    let revealed = st.revealed.get(e).copied().unwrap_or(0.0);
+    let status_quo = sx.status_quo[k] + revealed;
     let utility = issue.horizon * (advantage - cost) + status_quo;
     DecisionRecord {
         turn: t,
@@ -421,6 +481,7 @@ fn explain(
         horizon: issue.horizon,
         upkeep,
         status_quo,
+        revealed,
         utility,
         rationality: m.lambda[a],
         p_intend: decision::choice_probability(m.lambda[a], utility),

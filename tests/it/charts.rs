@@ -206,7 +206,7 @@ fn charts_and_words_use_the_scenarios_labels_and_mark_its_events() {
     let at = |key: &str| labels.find(&format!("\"{key}\": ")).unwrap();
     assert!(at("usa") < at("allies") && at("allies") < at("russia") && at("russia") < at("china"));
     assert_eq!(manifest["labels"]["issues"]["nato_csto_info"], "NATO–CSTO information exchange");
-    assert_eq!(manifest["labels"]["events"][0]["at"], "2015-Q1");
+    assert_eq!(manifest["labels"]["events"][0]["at"], "2014-Q4");
     let condition = &manifest["outcome_conditions"]["china_leads_kazakhstan_economy"]["when"][0];
     assert_eq!(condition["minus"], "influence.economic.kazakhstan.russia");
     assert_eq!(condition["above"], 0.0);
@@ -218,7 +218,7 @@ fn charts_and_words_use_the_scenarios_labels_and_mark_its_events() {
     assert!(texts_of(&svg("state")).iter().any(|t| t.starts_with("Afghan threat level")));
     for name in ["cooperation", "state", "influence"] {
         let t = texts_of(&svg(name));
-        assert!(t.iter().any(|t| t == "1: ISAF ends; a smaller training mission follows (2015-Q1)"), "{name}");
+        assert!(t.iter().any(|t| t == "1: ISAF draws down; a smaller training mission follows (2014-Q4)"), "{name}");
         assert!(t.iter().any(|t| t == "2: The Manas lease ends (2014-Q3)"), "{name}");
         // Every panel carries the tags.
         assert!(t.iter().filter(|t| *t == "1").count() >= 3, "{name}");

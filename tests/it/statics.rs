@@ -192,3 +192,56 @@ fn a_veto_can_only_block() {
     let by_consensus = mean_of(&consensus, "coop.info.csto", unchanged);
     assert!(by_consensus < by_leader - 0.02, "leader {by_leader}, consensus {by_consensus}");
 }
+
+/// The tiny fixture with lines added to its `[model]` section.
+fn with_model(lines: &str) -> Scenario {
+    let text = std::fs::read_to_string(crate::fixture("tiny.toml")).unwrap();
+    let text = text.replace("[model]\n", &format!("[model]\n{lines}\n"));
+    Scenario::parse(&text, "tiny-model").unwrap()
+}
+
+#[test]
+fn the_start_reveals_what_keeping_an_arrangement_costs() {
+    // The pipeline is in force at the start. With an upkeep worth more than it, its parties
+    // leave it at once, unless the start is taken to reveal that they kept it: then it stands
+    // in the first turn as often as `keep_at_start` says, and erodes only afterwards (a lapse
+    // is final, since what the start revealed was about the arrangement then in force).
+    let costly = set("issues.pipeline.upkeep.kazakhstan", 1.0);
+    let first = |sc: &Scenario| mean_over(sc, "coop.pipeline", 1, &costly);
+    let plain = tiny();
+    let revealed = with_model("keep_at_start = 0.95");
+    assert!(first(&plain) < 0.2, "without a floor the costly pipeline stands in {:.3} of first turns", first(&plain));
+    let kept = first(&revealed);
+    assert!((0.88..=0.99).contains(&kept), "kept in {kept:.3} of first turns, for 0.95 from each side");
+    let later = mean_of(&revealed, "coop.pipeline", &costly);
+    assert!(later < kept - 0.1, "over 20 turns: {later:.3}, first turn: {kept:.3}");
+    // A higher floor keeps it more; an arrangement worth keeping anyway is unchanged.
+    let firmer = first(&with_model("keep_at_start = 0.99"));
+    assert!(firmer > kept + 0.02, "0.99: {firmer:.3}, 0.95: {kept:.3}");
+    assert_eq!(
+        mean_of(&with_model("keep_at_start = 0.6"), "coop.pipeline", unchanged),
+        mean_of(&plain, "coop.pipeline", unchanged)
+    );
+}
+
+#[test]
+fn under_consensus_only_an_objection_blocks() {
+    // The CSTO deciding by consensus: Russia is lukewarm about information exchange with NATO
+    // (it weighs its anti-Western interest), Kazakhstan is for it. With an objection threshold,
+    // Russia's mild reluctance no longer blocks; with a threshold of 0, every member against
+    // blocks, as with no threshold at all, to the bit.
+    let consensus = |lines: &str| {
+        let text = std::fs::read_to_string(crate::fixture("tiny.toml")).unwrap();
+        let text = text
+            .replace("rule = \"leader\"\nleader = \"russia\"", "rule = \"consensus\"")
+            .replace("[model]\n", &format!("[model]\n{lines}\n"));
+        Scenario::parse(&text, "tiny-consensus").unwrap()
+    };
+    let unanimity = mean_of(&consensus(""), "coop.info.csto", unchanged);
+    assert_eq!(mean_of(&consensus("objection = 0.0"), "coop.info.csto", unchanged), unanimity);
+    let lenient = mean_of(&consensus("objection = 0.3"), "coop.info.csto", unchanged);
+    assert!(lenient > unanimity + 0.05, "objection 0.3: {lenient:.3}, unanimity: {unanimity:.3}");
+    // A threshold beyond any member's stakes leaves only the proposal: someone must want it.
+    let anything = mean_of(&consensus("objection = 50.0"), "coop.info.csto", unchanged);
+    assert!(anything >= lenient && anything < 1.0, "objection 50: {anything:.3}");
+}

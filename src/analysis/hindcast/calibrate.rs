@@ -3,8 +3,10 @@
 //!
 //! The parameters are the scenario's uncertain ones (`ParamTable::uncertain`), their
 //! distributions the priors. A scrambled Sobol' sequence, drawn from the master seed's design
-//! stream, gives `points` points of the unit cube, each mapped through every prior's quantile
-//! function ([`crate::model::param::Distribution::quantile`]). Replication `r` of point `p`
+//! stream, gives `points` points of the unit cube (a Latin hypercube from the same stream when
+//! there are more parameters than the Sobol' directions cover, as in a baseline whose every
+//! judgement value has a range), each mapped through every prior's quantile function
+//! ([`crate::model::param::Distribution::quantile`]). Replication `r` of point `p`
 //! plays run `p · runs + r` of the master seed with the point's values in place of the sampled
 //! ones (as a sweep's points do), and forecasts every train fact; the point's score is the
 //! mean Brier score of those forecasts. The posterior keeps the best fraction `keep` of the
@@ -35,8 +37,6 @@ const DESIGN_STREAM: u64 = u64::MAX;
 pub enum CalibrationError {
     #[error("the scenario has no uncertain parameters to calibrate (give some a `dist`)")]
     NoParameters,
-    #[error("the scenario has {0} uncertain parameters; a Sobol design has at most {1}")]
-    TooManyParameters(usize, usize),
     #[error("the observation file has no train facts to calibrate on")]
     NoTrainFacts,
     #[error("a calibration needs at least one design point and one run per point")]
@@ -68,41 +68,52 @@ pub struct DesignPoint {
     pub log_score: f64,
 }
 
-/// The design: the calibrated parameters and the Sobol' points mapped through their priors.
+/// The design: the calibrated parameters and the points of the unit cube, mapped through their
+/// priors.
 #[derive(Debug, Clone)]
 pub struct Design {
     pub params: Vec<ParamId>,
     /// Parameter paths, in order.
     pub paths: Vec<String>,
-    sequence: SobolSequence,
+    points: Points,
+}
+
+/// The unit-cube points of a design.
+#[derive(Debug, Clone)]
+enum Points {
+    /// Up to the Sobol' sequence's dimensions: scrambled Sobol' points, any number of them.
+    Sobol(SobolSequence),
+    /// Beyond them: a Latin hypercube of a fixed number of points, `points × params`.
+    Latin { params: usize, unit: Vec<f64> },
 }
 
 impl Design {
-    /// The design over `sc`'s uncertain parameters for master seed `seed`.
-    pub fn new(sc: &Scenario, seed: u64) -> Result<Design, CalibrationError> {
+    /// The design of `points` points over `sc`'s uncertain parameters for master seed `seed`.
+    pub fn new(sc: &Scenario, seed: u64, points: usize) -> Result<Design, CalibrationError> {
         let params = sc.params.uncertain();
         if params.is_empty() {
             return Err(CalibrationError::NoParameters);
         }
-        let max = crate::analysis::sensitivity::sequence::MAX_DIMENSIONS;
-        if params.len() > max {
-            return Err(CalibrationError::TooManyParameters(params.len(), max));
-        }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(DESIGN_STREAM);
-        let sequence = SobolSequence::scrambled(params.len(), &mut rng).expect("dimensions checked");
+        let k = params.len();
+        let points = if k <= crate::analysis::sensitivity::sequence::MAX_DIMENSIONS {
+            Points::Sobol(SobolSequence::scrambled(k, &mut rng).expect("dimensions checked"))
+        } else {
+            Points::Latin { params: k, unit: crate::analysis::sweep::latin_hypercube(points, k, &mut rng) }
+        };
         let paths = params.iter().map(|id| sc.params.get(*id).path.clone()).collect();
-        Ok(Design { params, paths, sequence })
+        Ok(Design { params, paths, points })
     }
 
     /// The parameter values of point `index`: its unit coordinates through each prior's
     /// quantile function.
     pub fn point(&self, sc: &Scenario, index: usize) -> Vec<f64> {
-        self.params
-            .iter()
-            .enumerate()
-            .map(|(d, id)| sc.params.get(*id).dist.quantile(self.sequence.coordinate(index as u64, d)))
-            .collect()
+        let coordinate = |d: usize| match &self.points {
+            Points::Sobol(sequence) => sequence.coordinate(index as u64, d),
+            Points::Latin { params, unit } => unit[index * params + d],
+        };
+        self.params.iter().enumerate().map(|(d, id)| sc.params.get(*id).dist.quantile(coordinate(d))).collect()
     }
 }
 
@@ -118,7 +129,7 @@ pub fn check(sc: &Scenario, obs: &Observations, settings: Settings) -> Result<()
     if obs.in_split(Split::Train).next().is_none() {
         return Err(CalibrationError::NoTrainFacts);
     }
-    Design::new(sc, settings.seed).map(|_| ())
+    Design::new(sc, settings.seed, 1).map(|_| ())
 }
 
 /// Plays every design point on the current rayon pool and scores it on the train facts.
@@ -131,7 +142,7 @@ pub fn fit(
 ) -> Result<(Design, Vec<DesignPoint>), CalibrationError> {
     check(sc, obs, settings)?;
     let train: Vec<&super::Observation> = obs.in_split(Split::Train).collect();
-    let design = Design::new(sc, settings.seed)?;
+    let design = Design::new(sc, settings.seed, settings.points)?;
     // Built from the train facts alone: the test facts are never evaluated.
     let facts = Facts::new(sc, train.iter().copied());
     let observed: Vec<bool> = train.iter().map(|o| o.observed).collect();
@@ -241,7 +252,7 @@ mod tests {
     fn design_points_follow_the_priors() {
         let sc =
             Scenario::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.toml")).unwrap();
-        let design = Design::new(&sc, 3).unwrap();
+        let design = Design::new(&sc, 3, 64).unwrap();
         assert_eq!(design.paths.len(), sc.params.uncertain().len());
         let k = design.paths.iter().position(|p| p == "actors.kazakhstan.capability").unwrap();
         // Sobol' points stratify: 64 points put exactly 8 in each eighth of the prior's range.
@@ -252,7 +263,28 @@ mod tests {
             strata[((x - 0.04) / 0.02 * 8.0) as usize] += 1;
         }
         assert_eq!(strata, [8; 8]);
-        assert_eq!(design.point(&sc, 5), Design::new(&sc, 3).unwrap().point(&sc, 5), "a function of the seed");
-        assert_ne!(design.point(&sc, 5), Design::new(&sc, 4).unwrap().point(&sc, 5));
+        assert_eq!(design.point(&sc, 5), Design::new(&sc, 3, 64).unwrap().point(&sc, 5), "a function of the seed");
+        assert_ne!(design.point(&sc, 5), Design::new(&sc, 4, 64).unwrap().point(&sc, 5));
+    }
+
+    #[test]
+    fn beyond_the_sobol_dimensions_the_design_is_a_latin_hypercube() {
+        let sc = Scenario::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline_2014.toml"))
+            .unwrap();
+        let k = sc.params.uncertain().len();
+        assert!(k > crate::analysis::sensitivity::sequence::MAX_DIMENSIONS, "the baseline has {k} uncertain values");
+        let n = 40;
+        let design = Design::new(&sc, 3, n).unwrap();
+        let points: Vec<Vec<f64>> = (0..n).map(|i| design.point(&sc, i)).collect();
+        // Every parameter's prior is cut into n equal-probability strata; each holds one point.
+        for (d, id) in design.params.iter().enumerate() {
+            let dist = &sc.params.get(*id).dist;
+            let mut strata = vec![0; n];
+            for p in &points {
+                let below = (0..=n).filter(|j| dist.quantile(*j as f64 / n as f64) <= p[d]).count();
+                strata[below.clamp(1, n) - 1] += 1;
+            }
+            assert_eq!(strata, vec![1; n], "{}", design.paths[d]);
+        }
     }
 }

@@ -356,6 +356,12 @@ impl Validator {
         let influence = self.influence(f, &actors, &actor_ids);
         let horizon =
             self.param_or(&path(&["model", "horizon"]), f.model.horizon.as_ref(), None, 1.0, Domain::Range(0.0, 100.0));
+        let keep_at_start = self.opt_param(
+            &path(&["model", "keep_at_start"]),
+            f.model.keep_at_start.as_ref(),
+            Domain::Range(0.5, 0.999),
+        );
+        let objection = self.opt_param(&path(&["model", "objection"]), f.model.objection.as_ref(), Domain::NonNegative);
 
         // Issues, state and outcome names (metrics refer to all of them).
         let state_ids: Vec<String> = f.state.keys().cloned().collect();
@@ -442,6 +448,8 @@ impl Validator {
             outcomes,
             window,
             horizon,
+            keep_at_start,
+            objection,
             series,
             names: names_store,
             files: Vec::new(),
