@@ -9,11 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-outputs/try-play}
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
 cargo build --quiet
 bin=$PWD/target/debug/heartland
 session=heartland-try-$$
 rm -f "$out"/screen-*.txt "$out/game.json"
-tmux new-session -d -s "$session" -x 160 -y 50 -c "$PWD/$out" \
+tmux new-session -d -s "$session" -x 160 -y 50 -c "$out" \
     "$bin play baseline_2014 --as kazakhstan --save game.json --forecast-runs 100; echo '[heartland exited]'; sleep 30"
 trap 'tmux kill-session -t "$session" 2>/dev/null || true' EXIT
 n=0

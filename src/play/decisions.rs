@@ -86,6 +86,7 @@ pub struct Decision {
 /// votes, each for cooperation with its own probability, carry a change of the status quo
 /// or not (every combination of votes for up to 16 members; beyond, the expected share).
 pub(super) fn p_carried(records: &[DecisionRecord], rule: &crate::simulation::VoteRule, in_force: bool) -> f64 {
+    use crate::model::decision::{logistic, with_error};
     let voters: Vec<(f64, f64, bool)> = records
         .iter()
         .map(|r| {
@@ -95,6 +96,21 @@ pub(super) fn p_carried(records: &[DecisionRecord], rule: &crate::simulation::Vo
             (p, v.weight, v.veto)
         })
         .collect();
+    if rule.objection > 0.0 {
+        // As the engine: a member objects at the far end of its draws against the change, so
+        // objecting, voting for the change and neither are exclusive. The change is carried
+        // when nobody objects and someone is for it.
+        let (mut none_object, mut none_object_nor_for) = (1.0, 1.0);
+        for (r, &(p_for, _, _)) in records.iter().zip(&voters) {
+            let x = r.rationality * r.utility;
+            let against = if in_force { x } else { -x };
+            let p_object = with_error(logistic(against - r.rationality * rule.objection), r.error);
+            none_object *= 1.0 - p_object;
+            none_object_nor_for *= (1.0 - p_object - p_for).max(0.0);
+        }
+        let p_change = none_object - none_object_nor_for;
+        return if in_force { 1.0 - p_change } else { p_change };
+    }
     let present: f64 = voters.iter().map(|v| v.1).sum();
     let p_change = if voters.len() <= 16 {
         let mut total = 0.0;

@@ -113,6 +113,9 @@ pub fn describe(sc: &Scenario, r: &DecisionRecord, with_draw: bool) -> String {
         "none"
     };
     let _ = writeln!(s, "  status quo ({sq}): {}", signed(r.status_quo));
+    if r.revealed != 0.0 {
+        let _ = writeln!(s, "    of which revealed by the arrangement's holding at the start: {}", signed(r.revealed));
+    }
     let _ = writeln!(s, "  = utility advantage of {yes}: {}", signed(r.utility));
     let _ = writeln!(s, "  p(intend) = logistic(λ {} × {}) = {:.4}", r.rationality, signed(r.utility), r.p_intend);
     let _ = writeln!(

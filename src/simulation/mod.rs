@@ -225,7 +225,7 @@ impl<'s> Simulation<'s> {
             .iter()
             .map(|ev| Voter { actor: ActorId(ev.actor), weight: ev.weight, veto: ev.veto })
             .collect();
-        VoteRule { threshold: s.threshold, voters }
+        VoteRule { threshold: s.threshold, objection: s.objection, voters }
     }
 }
 
@@ -235,6 +235,10 @@ pub struct VoteRule {
     /// Share of the present voters' weight, in [0, 1], that must vote for a change of the
     /// status quo.
     pub threshold: f64,
+    /// Under a consensus rule with objections (`model.objection` > 0): the objection
+    /// threshold, in utility: a change is carried when someone votes for it and nobody
+    /// objects. 0 otherwise.
+    pub objection: f64,
     /// The deciders, in the order their records come.
     pub voters: Vec<Voter>,
 }
