@@ -117,7 +117,7 @@ pub fn describe(sc: &Scenario, r: &DecisionRecord, with_draw: bool) -> String {
         let _ = writeln!(s, "    of which revealed by the arrangement's holding at the start: {}", signed(r.revealed));
     }
     let _ = writeln!(s, "  = utility advantage of {yes}: {}", signed(r.utility));
-    let _ = writeln!(s, "  p(intend) = logistic(λ {} × {}) = {:.4}", r.rationality, signed(r.utility), r.p_intend);
+    let _ = writeln!(s, "  p(intend) = logistic(λ {:.3} × {}) = {:.4}", r.rationality, signed(r.utility), r.p_intend);
     let _ = writeln!(
         s,
         "  p({yes}) = ε + (1 − 2ε)·p(intend) = {:.4} + {:.4} × {:.4} = {:.4}",
