@@ -28,6 +28,7 @@ pub mod english;
 pub mod model;
 pub mod montecarlo;
 pub mod pipeline;
+pub mod play;
 #[cfg(feature = "charts")]
 pub mod report;
 pub mod results;

@@ -42,6 +42,13 @@ macro_rules! say {
 #[path = "cli/assess.rs"]
 mod assess;
 use assess::{CalibrateArgs, HindcastArgs, calibrate, hindcast};
+// `play` and `explain`: the terminal front end of the wargame layer.
+#[path = "cli/play.rs"]
+mod play;
+use play::PlayArgs;
+#[path = "cli/explain.rs"]
+mod explain;
+use explain::{ExplainArgs, explain_cmd};
 
 #[derive(Parser)]
 #[command(
@@ -132,6 +139,11 @@ enum Command {
     /// Fit a scenario's uncertain parameters on the train facts (ABC rejection over a Sobol
     /// design): design.csv, posterior.csv, calibrated.toml, comparison.csv, prior/, posterior/.
     Calibrate(CalibrateArgs),
+    /// Play a scenario as some of its actors, turn by turn, the model playing everyone else;
+    /// saved every turn, with a facilitator's injects, overrides, undo, forecasts.
+    Play(PlayArgs),
+    /// Explain the model's decisions in a run or a saved game: one decision's terms, or all as CSV.
+    Explain(ExplainArgs),
     /// Check a scenario file and print what it defines.
     Validate {
         /// The scenario: a file, or the name of a shipped scenario.
@@ -205,6 +217,8 @@ fn main() -> ExitCode {
         Some(Command::Params { scenario, csv }) => params(&scenario, csv),
         Some(Command::Hindcast(args)) => hindcast(args),
         Some(Command::Calibrate(args)) => calibrate(args),
+        Some(Command::Play(args)) => play::play(args),
+        Some(Command::Explain(args)) => explain_cmd(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@
 //! Charts and report only read the result files: nothing here feeds back into results.
 //! This module reads, draws and writes; the pages are in `html`, their words in `words`.
 
+pub mod aar;
 mod assessment;
 pub mod charts;
 mod html;

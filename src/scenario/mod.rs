@@ -256,4 +256,22 @@ impl Scenario {
     pub fn metric_path(&self, m: &Metric) -> String {
         m.path(&self.names())
     }
+
+    /// Checks an ad-hoc inject written in a scenario event's syntax (`label = "..."` and
+    /// `effects = [{ target = "state.NAME", add = 0.1 }]`) against this scenario, with the
+    /// same checks as a scenario event's effects; amounts must be plain numbers. `file` names
+    /// the text in messages (`inject`, or the file it came from).
+    pub fn check_inject(&self, text: &str, file: &str) -> Result<AdHocInject, ScenarioError> {
+        validate::adhoc_inject(self, text, file)
+            .map_err(|diagnostics| ScenarioError::Invalid { file: file.to_string(), diagnostics })
+    }
+}
+
+/// A checked ad-hoc inject: effects with their amounts ([`Scenario::check_inject`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdHocInject {
+    /// What the facilitator called it.
+    pub label: String,
+    /// What it changes, how, and by how much.
+    pub effects: Vec<(crate::model::events::Target, crate::model::events::Op, f64)>,
 }

@@ -31,6 +31,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::actor::ActorId;
 use crate::model::calendar::Period;
+use crate::model::events::{Op, Target};
 use crate::model::metric::Metric;
 use crate::model::param::{ParamId, Values};
 use crate::scenario::Scenario;
@@ -192,6 +193,65 @@ impl<'s> Simulation<'s> {
     pub fn metric(&self, m: &Metric) -> f64 {
         metric_value(self.scenario, &self.model, &self.state, m)
     }
+
+    /// Applies one effect now, between turns (a facilitator's inject), as an event's effect
+    /// would be applied: clamped to the target's domain, a parameter's change recompiled.
+    pub fn apply_effect(&mut self, target: Target, op: Op, amount: f64) {
+        if turn::apply_effect(self.scenario, &mut self.values, &mut self.state, target, op, amount) {
+            self.model.rebuild(self.scenario, &self.values);
+        }
+        self.org_trust_current = false;
+    }
+
+    /// Fires scenario event `event` now, between turns, whatever its trigger and conditions:
+    /// its effects with this run's amounts, recorded as fired in the coming turn (so a
+    /// one-off stochastic event does not fire again, nor a scheduled one at its date).
+    pub fn fire_event(&mut self, event: usize) {
+        let sc = self.scenario;
+        for effect in &sc.events[event].effects {
+            let amount = self.values.get(effect.amount);
+            self.apply_effect(effect.target, effect.op, amount);
+        }
+        let t = self.state.turn;
+        self.state.fired[event].get_or_insert(t);
+        self.state.last_fired[event] = Some(t);
+    }
+
+    /// How slot `slot` is decided: its deciders' vote weights and vetoes, and the share of
+    /// weight that carries a change (a state is the one-voter case: weight 1, veto, 0).
+    pub fn vote_rule(&self, slot: usize) -> VoteRule {
+        let s = &self.model.slots[slot];
+        let voters = self.model.evals[s.evals.clone()]
+            .iter()
+            .map(|ev| Voter { actor: ActorId(ev.actor), weight: ev.weight, veto: ev.veto })
+            .collect();
+        VoteRule { threshold: s.threshold, objection: s.objection, voters }
+    }
+}
+
+/// How a participant's decision is taken from its deciders' votes ([`Simulation::vote_rule`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoteRule {
+    /// Share of the present voters' weight, in [0, 1], that must vote for a change of the
+    /// status quo.
+    pub threshold: f64,
+    /// Under a consensus rule with objections (`model.objection` > 0): the objection
+    /// threshold, in utility: a change is carried when someone votes for it and nobody
+    /// objects. 0 otherwise.
+    pub objection: f64,
+    /// The deciders, in the order their records come.
+    pub voters: Vec<Voter>,
+}
+
+/// One decider of a participant's decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Voter {
+    /// The member voting (the participant itself for a state).
+    pub actor: ActorId,
+    /// Its vote's weight (1 for a state).
+    pub weight: f64,
+    /// Whether its vote against a change blocks it.
+    pub veto: bool,
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ impl Simulation<'_> {
         let mut recompile = false;
         for (e, ev) in sc.events.iter().enumerate() {
             let fire = match &ev.trigger {
-                Trigger::At(turn) => *turn == t && self.conditions_hold(&ev.when),
+                // A scheduled event a facilitator has already injected does not fire again.
+                Trigger::At(turn) => *turn == t && self.state.fired[e].is_none() && self.conditions_hold(&ev.when),
                 Trigger::Hazard { per_year, drivers, repeat } => {
                     let u: f64 = self.rng.random();
                     // The compiled rate holds until an effect changes a parameter this turn;
@@ -221,7 +222,17 @@ impl Simulation<'_> {
                     if slot.objection > 0.0 { tally.agreed() } else { tally.passes(slot.threshold * present) };
                 let change = present > 0.0 && carried;
                 sx.act[s] = match overrides.0.get(s).copied().flatten() {
-                    Some(forced) => forced,
+                    Some(forced) => {
+                        // A state whose action is imposed pays what the imposed action costs
+                        // (an arrangement's upkeep, pressure), not what its drawn vote would
+                        // have. An organization's members still pay for their own votes.
+                        for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
+                            if ev.actor == slot.actor && sx.member[e] != 0.0 {
+                                sx.cost[e] = decision::select(forced, sx.pressure[e]);
+                            }
+                        }
+                        forced
+                    }
                     None => in_force ^ change,
                 };
             }
@@ -483,7 +494,14 @@ fn explain(
 
 /// Applies an event effect; returns true when a parameter changed (the model needs
 /// recompiling).
-fn apply_effect(sc: &Scenario, values: &mut Values, st: &mut State, target: Target, op: Op, amount: f64) -> bool {
+pub(super) fn apply_effect(
+    sc: &Scenario,
+    values: &mut Values,
+    st: &mut State,
+    target: Target,
+    op: Op,
+    amount: f64,
+) -> bool {
     let n = sc.actor_count();
     match target {
         Target::Param(id) => {

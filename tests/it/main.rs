@@ -6,6 +6,7 @@ mod engine;
 mod errors;
 mod hindcast;
 mod pack;
+mod play;
 mod reliability;
 mod statics;
 mod sweep;

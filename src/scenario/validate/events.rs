@@ -225,3 +225,71 @@ impl Validator {
         resolved
     }
 }
+
+/// An ad-hoc inject as a facilitator writes it: the same `effects` as a scenario event's.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InjectFile {
+    label: Option<String>,
+    effects: Vec<EffectFile>,
+}
+
+/// Checks an ad-hoc inject (`label = "..."`, `effects = [...]`, in a scenario event's
+/// syntax) against a checked scenario, with the validator's own effect checks; amounts must
+/// be numbers. `file` names the text in messages.
+pub(in crate::scenario) fn adhoc(
+    sc: &crate::scenario::Scenario,
+    text: &str,
+    file: &str,
+) -> Result<crate::scenario::AdHocInject, Vec<Diagnostic>> {
+    use crate::scenario::diagnostic::{SourceMap, join, span_of};
+    use crate::scenario::inherit::{SourceFile, SourceFiles};
+    let files = SourceFiles { files: vec![SourceFile { name: file.to_string(), text: text.to_string(), base: 0 }] };
+    let doc = toml::de::DeTable::parse(text).map_err(|e| vec![super::toml_error(&e, &files, None)])?;
+    let parsed: InjectFile = serde::Deserialize::deserialize(toml::de::Deserializer::from(doc.clone()))
+        .map_err(|e| vec![super::toml_error(&e, &files, Some(doc.get_ref()))])?;
+    let mut v = Validator { params: sc.params.clone(), ..Validator::default() };
+    let names = sc.names();
+    let known = Known { names: &names, actors: &sc.actors, issues: &sc.issues };
+    let at = path(&["effects"]);
+    if parsed.effects.is_empty() {
+        v.error(
+            &at,
+            Diagnostic::new("", "an inject needs at least one effect")
+                .expected("effects = [{ target = \"state.NAME\", add = 0.1 }]"),
+        );
+    }
+    let mut effects = Vec::new();
+    for (i, ef) in parsed.effects.iter().enumerate() {
+        let at = with_index(&at, i);
+        let Some(effect) = v.effect(&at, ef, known) else { continue };
+        let key = match effect.op {
+            Op::Set => "set",
+            Op::Add => "add",
+            Op::Scale => "scale",
+        };
+        match v.params.get(effect.amount).dist {
+            crate::model::param::Distribution::Fixed { value } => effects.push((effect.target, effect.op, value)),
+            _ => v.error(
+                &with(&at, key),
+                Diagnostic::new("", "an inject's amount is a number, not a distribution").expected("add = 0.1"),
+            ),
+        }
+    }
+    if !v.diags.is_empty() {
+        return Err(v
+            .diags
+            .into_iter()
+            .map(|(p, on_key, mut d)| {
+                d.key = join(&p);
+                d.location = span_of(doc.get_ref(), &p, on_key).map(|s| {
+                    let mut loc = SourceMap::new(text).locate(s);
+                    loc.file = Some(file.to_string());
+                    loc
+                });
+                d
+            })
+            .collect());
+    }
+    Ok(crate::scenario::AdHocInject { label: parsed.label.unwrap_or_else(|| "ad-hoc inject".to_string()), effects })
+}

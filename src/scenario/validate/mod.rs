@@ -27,6 +27,7 @@ mod uncertainty;
 use serde::Deserialize;
 use toml::de::DeTable;
 
+pub(super) use events::adhoc as adhoc_inject;
 use outcomes::recorded_metrics;
 
 use super::diagnostic::{self, Diagnostic, Seg, did_you_mean, join};
