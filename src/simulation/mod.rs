@@ -25,6 +25,7 @@ mod observe;
 mod probes;
 mod state;
 mod turn;
+mod weights;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
