@@ -39,7 +39,7 @@ const BATCH: usize = 256;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct SweepFile {
+pub(crate) struct SweepFile {
     pub sweep: SweepMeta,
     /// `"PARAMETER PATH" = { low, high }` or `{ values = [...] }`.
     pub parameters: IndexMap<String, RangeFile>,
@@ -48,7 +48,7 @@ pub struct SweepFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct SweepMeta {
+pub(crate) struct SweepMeta {
     pub name: String,
     pub description: Option<String>,
     /// The scenario file, relative to the sweep file.
@@ -82,7 +82,7 @@ pub enum DesignKind {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RangeFile {
+pub(crate) struct RangeFile {
     pub low: Option<f64>,
     pub high: Option<f64>,
     pub values: Option<Vec<f64>>,
@@ -91,7 +91,7 @@ pub struct RangeFile {
 /// Scenario discovery: where in parameter space is an outcome likely?
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct DiscoveryFile {
+pub(crate) struct DiscoveryFile {
     /// The outcome ID whose probability per point PRIM explains.
     pub outcome: String,
     /// The least density (mean probability inside the box) a chosen box must have.
@@ -421,7 +421,7 @@ fn located(e: &toml::de::Error, map: &SourceMap<'_>) -> Diagnostic {
 
 /// `n` points of a Latin hypercube in `[0, 1]^k`, row-major: in each dimension every one of
 /// the `n` strata holds exactly one point, placed uniformly within it.
-pub fn latin_hypercube(n: usize, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+pub(crate) fn latin_hypercube(n: usize, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     use rand::RngExt;
     let mut unit = vec![0.0; n * k];
     let mut perm: Vec<usize> = (0..n).collect();
@@ -488,7 +488,7 @@ pub fn run<E>(
 /// parallel, in batches that reach `sink` in point order; `progress` is called with 1 per
 /// finished point. The runner of sweeps and of calibrations: whatever a point computes, its
 /// result depends on its index alone, never on which worker took it.
-pub fn run_points<R: Send, E>(
+pub(crate) fn run_points<R: Send, E>(
     points: usize,
     one: impl Fn(usize) -> R + Sync,
     mut sink: impl FnMut(Vec<R>) -> Result<(), E>,
@@ -514,7 +514,7 @@ pub fn run_points<R: Send, E>(
 /// Run `run` of a design point: every parameter sampled from the run's stream as usual, then
 /// those of `fixed` set to the point's values, so everything not swept varies as in a plain
 /// run, on the same random numbers.
-pub fn replication<'s>(
+pub(crate) fn replication<'s>(
     sc: &'s Scenario,
     seed: u64,
     run: u64,
@@ -573,7 +573,7 @@ pub struct SensitivityRow {
 }
 
 /// The outputs analysed, as (name, value per point).
-pub fn analysed_outputs(sweep: &Sweep, results: &[PointResult]) -> Vec<(String, Vec<f64>)> {
+pub(crate) fn analysed_outputs(sweep: &Sweep, results: &[PointResult]) -> Vec<(String, Vec<f64>)> {
     let reps = sweep.replications as f64;
     let mut out: Vec<(String, Vec<f64>)> = sweep
         .outcomes

@@ -118,7 +118,7 @@ pub struct Behaviour {
 
 impl Behaviour {
     /// The parameters in the order of [`BEHAVIOUR`].
-    pub fn from_ids(ids: [ParamId; BEHAVIOUR.len()]) -> Behaviour {
+    pub(crate) fn from_ids(ids: [ParamId; BEHAVIOUR.len()]) -> Behaviour {
         let [rationality, trust_gain, trust_loss, forgiveness, error, pressure] = ids;
         Behaviour { rationality, trust_gain, trust_loss, forgiveness, error, pressure }
     }

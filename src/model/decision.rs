@@ -12,7 +12,7 @@ use crate::model::actor::ActorId;
 /// `e / (1 + e)` below, with `e = exp(−|x|)`. One `exp` and one division either way, and
 /// no branch on the sign for the processor to mispredict.
 #[inline]
-pub fn logistic(x: f64) -> f64 {
+pub(crate) fn logistic(x: f64) -> f64 {
     let e = (-x.abs()).exp();
     let num = if x >= 0.0 { 1.0 } else { e };
     num / (1.0 + e)
@@ -21,21 +21,21 @@ pub fn logistic(x: f64) -> f64 {
 /// Probability of choosing to cooperate, from the utility advantage `du` of cooperating and
 /// the rationality `lambda`: `1 / (1 + exp(-λ·Δu))`.
 #[inline]
-pub fn choice_probability(lambda: f64, du: f64) -> f64 {
+pub(crate) fn choice_probability(lambda: f64, du: f64) -> f64 {
     logistic(lambda * du)
 }
 
 /// The probability the action comes out as cooperation once the error rate `eps` is applied:
 /// the intended action is flipped with probability `eps`.
 #[inline]
-pub fn with_error(p: f64, eps: f64) -> f64 {
+pub(crate) fn with_error(p: f64, eps: f64) -> f64 {
     eps + (1.0 - 2.0 * eps) * p
 }
 
 /// Expected utility advantage of cooperating in a 2×2 game, given the belief `q` that the
 /// partner cooperates: `q(R − T) + (1 − q)(S − P)`, scaled by salience.
 #[inline]
-pub fn dyadic_advantage(salience: f64, q: f64, r: f64, s: f64, t: f64, p: f64) -> f64 {
+pub(crate) fn dyadic_advantage(salience: f64, q: f64, r: f64, s: f64, t: f64, p: f64) -> f64 {
     salience * (q * (r - t) + (1.0 - q) * (s - p))
 }
 
@@ -44,7 +44,7 @@ pub fn dyadic_advantage(salience: f64, q: f64, r: f64, s: f64, t: f64, p: f64) -
 /// by the belief they contribute), and the decider's own contribution by `own`.
 /// Returns `salience × harm × (T̂² − (T̂ − own)₊²) + cost`, with `T̂ = (threat − others)₊`.
 #[inline]
-pub fn public_good_advantage(salience: f64, harm: f64, threat: f64, others: f64, own: f64, cost: f64) -> f64 {
+pub(crate) fn public_good_advantage(salience: f64, harm: f64, threat: f64, others: f64, own: f64, cost: f64) -> f64 {
     let expected = (threat - others).max(0.0);
     let after = (expected - own).max(0.0);
     salience * harm * (expected * expected - after * after) + cost
@@ -55,7 +55,7 @@ pub fn public_good_advantage(salience: f64, harm: f64, threat: f64, others: f64,
 /// arithmetic. A multiplication by 1 or 0, because the compiler turns a select of floats,
 /// even a masked one, back into a branch on x86-64 without AVX.
 #[inline]
-pub fn select(b: bool, x: f64) -> f64 {
+pub(crate) fn select(b: bool, x: f64) -> f64 {
     debug_assert!(x.is_finite() && x.is_sign_positive(), "select({b}, {x})");
     x * f64::from(u8::from(b))
 }
@@ -64,14 +64,14 @@ pub fn select(b: bool, x: f64) -> f64 {
 /// and the share of weight voting for it must reach the threshold. A state is the one-member
 /// case (weight 1, veto, threshold 0).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     share: f64,
     blocked: bool,
 }
 
 impl Tally {
     #[inline]
-    pub fn vote(&mut self, cooperate: bool, weight: f64, veto: bool) {
+    pub(crate) fn vote(&mut self, cooperate: bool, weight: f64, veto: bool) {
         // Without branches: votes are random, so a branch on them is mispredicted often.
         // Adding 0.0 to the share (never −0.0: it starts at +0.0) leaves it unchanged.
         self.share += select(cooperate, weight);
@@ -80,7 +80,7 @@ impl Tally {
 
     /// Whether the votes so far carry the decision at `threshold` (a share in [0, 1]).
     #[inline]
-    pub fn passes(&self, threshold: f64) -> bool {
+    pub(crate) fn passes(&self, threshold: f64) -> bool {
         // The tolerance keeps weights that sum to the threshold in floating point from failing.
         !self.blocked & (self.share + 1e-12 >= threshold)
     }

@@ -49,7 +49,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub fn apply(self, current: f64, amount: f64) -> f64 {
+    pub(crate) fn apply(self, current: f64, amount: f64) -> f64 {
         match self {
             Op::Set => amount,
             Op::Add => current + amount,

@@ -19,10 +19,6 @@ use crate::model::actor::ActorId;
 use crate::model::metric::Metric;
 use crate::model::param::ParamId;
 
-/// Index of an issue in its scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct IssueId(pub usize);
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Issue {
     pub id: String,

@@ -41,7 +41,7 @@ pub enum Metric {
 }
 
 /// The names a metric path may refer to, in scenario order.
-pub struct Names<'a> {
+pub(crate) struct Names<'a> {
     pub actors: &'a [String],
     pub state: &'a [String],
     pub issues: &'a [String],
@@ -57,7 +57,7 @@ pub struct Names<'a> {
 
 /// Why a path is not a metric: a message, what was expected, and the closest valid name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MetricError {
+pub(crate) struct MetricError {
     pub message: String,
     pub expected: String,
     pub suggestion: Option<String>,
@@ -67,7 +67,7 @@ const KINDS: [&str; 7] = ["state", "trust", "influence", "coop", "coop_rate", "o
 
 impl Metric {
     /// Resolves a path such as `trust.russia.china`.
-    pub fn parse(path: &str, names: &Names<'_>) -> Result<Metric, MetricError> {
+    pub(crate) fn parse(path: &str, names: &Names<'_>) -> Result<Metric, MetricError> {
         let parts: Vec<&str> = path.split('.').collect();
         let kind = parts[0];
         let err = |message: String, expected: &str, wrong: &str, pool: &[&str]| MetricError {
@@ -167,7 +167,7 @@ impl Metric {
     }
 
     /// The path of the metric, split as `(variable, subject)` for `series.csv`.
-    pub fn split_path(&self, names: &Names<'_>) -> (&'static str, String) {
+    pub(crate) fn split_path(&self, names: &Names<'_>) -> (&'static str, String) {
         let actor = |a: ActorId| names.actors[a.0].as_str();
         match *self {
             Metric::State(i) => ("state", names.state[i].clone()),
@@ -188,7 +188,7 @@ impl Metric {
     }
 
     /// The full dotted path.
-    pub fn path(&self, names: &Names<'_>) -> String {
+    pub(crate) fn path(&self, names: &Names<'_>) -> String {
         let (v, s) = self.split_path(names);
         format!("{v}.{s}")
     }

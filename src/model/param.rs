@@ -23,7 +23,7 @@ pub const MAX_MAGNITUDE: f64 = 1e6;
 
 /// A number as messages show it: as written for everyday magnitudes, in exponent form beyond
 /// them (`1e308`, not 309 digits).
-pub fn show(x: f64) -> String {
+pub(crate) fn show(x: f64) -> String {
     if x == 0.0 || !x.is_finite() || (1e-6..1e16).contains(&x.abs()) { x.to_string() } else { format!("{x:e}") }
 }
 
@@ -333,7 +333,7 @@ pub struct Joint {
 }
 
 impl ParamTable {
-    pub fn push(&mut self, param: Param) -> ParamId {
+    pub(crate) fn push(&mut self, param: Param) -> ParamId {
         self.params.push(param);
         ParamId(self.params.len() as u32 - 1)
     }
@@ -381,7 +381,7 @@ impl ParamTable {
 
     /// Draws `joint`'s parameters jointly from its rows (validated: known ids, rows of the
     /// right length inside each parameter's domain).
-    pub fn set_joint(&mut self, joint: Joint) {
+    pub(crate) fn set_joint(&mut self, joint: Joint) {
         self.joint = Some(joint);
     }
 

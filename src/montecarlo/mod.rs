@@ -7,7 +7,7 @@
 //! `runs.csv`) batch by batch, so memory stays flat in the number of runs.
 
 pub mod aggregate;
-pub mod collect;
+mod collect;
 
 use std::sync::Mutex;
 
@@ -60,7 +60,7 @@ pub struct Summary {
 
 /// The metrics whose final values `runs.csv` reports: state variables, influence shares and
 /// each issue's cooperation rate.
-pub fn final_metrics(sc: &Scenario) -> Vec<Metric> {
+pub(crate) fn final_metrics(sc: &Scenario) -> Vec<Metric> {
     sc.series
         .iter()
         .copied()
@@ -74,15 +74,6 @@ pub fn metric_range(sc: &Scenario, m: &Metric) -> (f64, f64) {
         Metric::State(v) => (sc.state[v].min, sc.state[v].max),
         _ => (0.0, 1.0),
     }
-}
-
-/// Plays one run to the end, writing its series (`turn × series`, row-major) into `series`.
-pub fn run_one(sc: &Scenario, seed: u64, run: u64, series: &mut Vec<f64>) -> RunRecord {
-    let standard = Standard::new(sc);
-    let mut agg = standard.aggregate();
-    let mut sim = Simulation::new(sc, seed, run);
-    play(&standard, &mut sim, series);
-    standard.finish(&sim, run, series, &mut agg)
 }
 
 /// Plays a simulation at the start of its run up to the collector's horizon, feeding it:

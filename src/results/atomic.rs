@@ -29,25 +29,25 @@ pub enum OutputError {
 
 /// A file being written under a temporary name; [`AtomicFile::commit`] renames it into place,
 /// dropping it uncommitted deletes it.
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     tmp: PathBuf,
     dest: PathBuf,
     file: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
-    pub fn create(dest: &Path) -> Result<AtomicFile, OutputError> {
+    pub(crate) fn create(dest: &Path) -> Result<AtomicFile, OutputError> {
         let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
         let file = File::create(&tmp).map_err(|source| OutputError::Io { path: tmp.clone(), source })?;
         Ok(AtomicFile { tmp, dest: dest.to_path_buf(), file: Some(BufWriter::new(file)) })
     }
 
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    pub(crate) fn writer(&mut self) -> &mut BufWriter<File> {
         self.file.as_mut().expect("present until commit")
     }
 
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    pub(crate) fn commit(mut self) -> Result<(), OutputError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| OutputError::Io { path, source }
@@ -103,7 +103,7 @@ pub(crate) fn write_json(value: &impl serde::Serialize, path: &Path) -> Result<(
 
 /// Shortest decimal form after rounding to 9 places (hides binary noise such as
 /// `0.35000000000000003`; far below Monte Carlo error).
-pub fn num(x: f64) -> String {
+pub(super) fn num(x: f64) -> String {
     if !x.is_finite() {
         return x.to_string();
     }
@@ -118,7 +118,7 @@ pub(crate) fn date(sc: &Scenario, turn: Option<usize>) -> String {
 
 /// Deletes temporary files that an interrupted run (killed before it could rename them)
 /// left in `dir`: hidden files named `.<file>.<pid>.tmp`. Returns how many it removed.
-pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, OutputError> {
+pub(crate) fn remove_stale_temporaries(dir: &Path) -> Result<usize, OutputError> {
     let io = |source| OutputError::Io { path: dir.to_path_buf(), source };
     let mut removed = 0;
     for entry in std::fs::read_dir(dir).map_err(io)? {

@@ -239,12 +239,6 @@ pub fn is_calibration(dir: &Path) -> bool {
     serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("calibration").is_some_and(|s| s.is_object()))
 }
 
-/// Hex SHA-256 of a file's bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// `manifest.json`, the fields the report shows. Missing fields read as empty or zero.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
@@ -332,6 +326,7 @@ pub fn is_sweep(dir: &Path) -> bool {
 mod tests {
     use super::*;
     use crate::scenario::SourceDigest;
+    use crate::scenario::sha256_hex;
 
     fn scenario() -> ManifestScenario {
         ManifestScenario {

@@ -5,9 +5,9 @@
 //! the calendar, so the engine never re-checks.
 
 pub mod diagnostic;
-pub mod file;
-pub mod inherit;
-pub mod keys;
+pub(crate) mod file;
+pub(crate) mod inherit;
+pub(crate) mod keys;
 pub mod shipped;
 pub mod sources;
 mod validate;
@@ -24,6 +24,7 @@ use crate::model::metric::{Metric, Names};
 use crate::model::outcome::Outcome;
 use crate::model::param::{ParamId, ParamTable};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
+pub use inherit::Reader;
 
 /// A checked scenario.
 #[derive(Debug, Clone, Serialize)]
@@ -161,7 +162,7 @@ impl Scenario {
     }
 
     /// As [`Scenario::parse`], finding extended files with `resolve`.
-    pub fn parse_resolving(
+    pub(crate) fn parse_resolving(
         text: &str,
         file: &str,
         resolve: &mut inherit::Resolver<'_>,
@@ -226,7 +227,7 @@ impl Scenario {
     }
 
     /// The names metric paths refer to.
-    pub fn names(&self) -> Names<'_> {
+    pub(crate) fn names(&self) -> Names<'_> {
         let n = &self.names;
         Names {
             actors: &n.actors,

@@ -86,7 +86,7 @@ pub fn by_display_name(name: &str) -> Option<&'static Shipped> {
 }
 
 /// The shipped scenario of the file name at the end of `path` (`../baseline_2014.toml`).
-pub fn at(path: &Path) -> Option<&'static Shipped> {
+pub(crate) fn at(path: &Path) -> Option<&'static Shipped> {
     path.file_name().and_then(|n| n.to_str()).filter(|n| n.ends_with(".toml")).and_then(scenario)
 }
 
@@ -95,7 +95,7 @@ fn found(s: &Shipped) -> Found {
 }
 
 /// Resolves `extends` in a shipped file: the shipped scenario of that file name.
-pub fn read_shipped(_from: &str, path: &Path) -> io::Result<Found> {
+pub(crate) fn read_shipped(_from: &str, path: &Path) -> io::Result<Found> {
     at(path).map(found).ok_or_else(|| {
         io::Error::new(io::ErrorKind::NotFound, format!("no shipped scenario is named {}", path.display()))
     })
@@ -103,7 +103,7 @@ pub fn read_shipped(_from: &str, path: &Path) -> io::Result<Found> {
 
 /// Resolves `extends` in a file on disk: the file at `path`, else the shipped scenario of that
 /// file name. A shipped file's own `extends` look among the shipped files only.
-pub fn read_disk_or_shipped(from: &str, path: &Path) -> io::Result<Found> {
+pub(crate) fn read_disk_or_shipped(from: &str, path: &Path) -> io::Result<Found> {
     if by_display_name(from).is_some() {
         return read_shipped(from, path);
     }

@@ -95,7 +95,7 @@ fn short(x: f64) -> String {
 }
 
 /// A distribution as a reader writes it.
-pub fn describe(d: &Distribution) -> String {
+pub(crate) fn describe(d: &Distribution) -> String {
     match d {
         Distribution::Fixed { value } => format!("{value}"),
         Distribution::Uniform { low, high } => format!("uniform({}, {})", short(*low), short(*high)),

@@ -70,7 +70,7 @@ pub struct DesignPoint {
 
 /// The design: the calibrated parameters and the Sobol' points mapped through their priors.
 #[derive(Debug, Clone)]
-pub struct Design {
+pub(crate) struct Design {
     pub params: Vec<ParamId>,
     /// Parameter paths, in order.
     pub paths: Vec<String>,
@@ -123,7 +123,7 @@ pub fn check(sc: &Scenario, obs: &Observations, settings: Settings) -> Result<()
 
 /// Plays every design point on the current rayon pool and scores it on the train facts.
 /// `progress` is called with 1 per finished point. Points come back in order.
-pub fn fit(
+pub(crate) fn fit(
     sc: &Scenario,
     obs: &Observations,
     settings: Settings,
@@ -166,7 +166,7 @@ pub fn fit(
 
 /// ABC rejection: the indices of the best `keep` share of `points` by train Brier score (at
 /// least one; ties broken by point index), best first.
-pub fn keep_best(points: &[DesignPoint], keep: f64) -> Vec<usize> {
+pub(crate) fn keep_best(points: &[DesignPoint], keep: f64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| points[a].brier.total_cmp(&points[b].brier).then(points[a].point.cmp(&points[b].point)));
     let n = ((keep * points.len() as f64).round() as usize).clamp(1, points.len().max(1));
@@ -178,7 +178,7 @@ pub fn keep_best(points: &[DesignPoint], keep: f64) -> Vec<usize> {
 /// read it) and draws `paths` jointly from the kept points' values. `observations` names the
 /// observation file in comments and the description (its name, not its folder, so that the
 /// text depends on the fit alone).
-pub fn calibrated_toml(
+pub(crate) fn calibrated_toml(
     sc: &Scenario,
     extends: &str,
     observations: &str,

@@ -11,9 +11,9 @@
 //! scenario's uncertain parameters on the train facts alone.
 
 pub mod calibrate;
-pub mod collect;
+mod collect;
 pub mod observations;
-pub mod quantity;
+mod quantity;
 pub mod score;
 pub mod summary;
 

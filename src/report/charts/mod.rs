@@ -40,12 +40,13 @@ use style::{MUTED, SUBTITLE_SIZE, TITLE_SIZE, WIDTH, font};
 use sweep::{build_sweep, draw_scatter, draw_sensitivity, draw_trajectory, sensitivity_legend};
 use time::draw_panel;
 
-pub use names::Names;
-pub use style::{actor_colour, humanize, palette, percent, points, register_font};
+pub(crate) use names::Names;
+pub(crate) use style::{humanize, register_font};
+pub use style::{percent, points};
 
 /// A chart drawn both ways.
 #[derive(Debug, Clone)]
-pub struct Drawn {
+pub(crate) struct Drawn {
     /// File stem, e.g. `cooperation` for `cooperation.png` and `cooperation.svg`.
     pub name: &'static str,
     pub title: String,
@@ -193,25 +194,25 @@ struct Chart<'a> {
 }
 
 /// Draws every chart the tables allow.
-pub fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
+pub(crate) fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     build(r).iter().map(|c| render(c, &r.series.dates)).collect()
 }
 
 /// Draws every chart a sweep's tables allow.
-pub fn draw_sweep(r: &SweepResults) -> Result<Vec<Drawn>, ChartError> {
+pub(crate) fn draw_sweep(r: &SweepResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     build_sweep(r).iter().map(|c| render(c, &[])).collect()
 }
 
 /// Draws the charts of a hindcast.
-pub fn draw_hindcast(r: &HindcastResults) -> Result<Vec<Drawn>, ChartError> {
+pub(crate) fn draw_hindcast(r: &HindcastResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     hindcast::build(&r.tables, None, "model").iter().map(|c| render(c, &[])).collect()
 }
 
 /// Draws the charts of a calibration: the calibrated scenario's hindcast, the prior's beside.
-pub fn draw_calibration(r: &CalibrationResults) -> Result<Vec<Drawn>, ChartError> {
+pub(crate) fn draw_calibration(r: &CalibrationResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     hindcast::build(&r.posterior, Some(&r.prior), "posterior").iter().map(|c| render(c, &[])).collect()
 }
@@ -396,7 +397,7 @@ mod tests {
 
     /// A small made-up result set with every kind of series.
     fn results() -> Results {
-        use crate::results::write::OutcomeRow;
+        use crate::results::OutcomeRow;
         use crate::results::{Reached, RunInfo, Series};
         let dates: Vec<Date> =
             (0..12).map(|t| Date { year: 2014 + t / 4, month: 1 + 3 * (t as u32 % 4), day: 1 }).collect();
