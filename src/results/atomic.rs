@@ -13,15 +13,21 @@ use crate::scenario::Scenario;
 /// Why a result file could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// The file could not be created, written or renamed into place.
     #[error("cannot write {}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
+    /// A CSV record could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Csv {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: csv::Error,
     },

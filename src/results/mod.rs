@@ -18,7 +18,7 @@
 //!
 //! Each file has one module here that declares its columns once and holds both its writer and
 //! its reader, with a round-trip test. Every file is written under a temporary name in its
-//! final directory and renamed into place once complete ([`atomic`]), so an interrupted run
+//! final directory and renamed into place once complete (`atomic.rs`), so an interrupted run
 //! leaves the previous file or none, never half of one. Tables are tidy (one observation per
 //! row) and read by pandas, polars and R without options: a header row, comma-separated,
 //! numbers in their shortest form after rounding to 9 places, ISO dates, empty cells for
