@@ -91,6 +91,7 @@ impl Tally {
 pub struct DecisionRecord {
     /// 0-based turn.
     pub turn: usize,
+    /// The issue's index in the scenario.
     pub issue: usize,
     /// The participant the decision is for (an organization when a member votes).
     pub participant: ActorId,
@@ -101,6 +102,7 @@ pub struct DecisionRecord {
     /// Belief that the partner cooperates (trust), or for a public good the threat reduction
     /// expected from the others.
     pub belief: f64,
+    /// The issue's salience this turn (a multiplier of its payoffs, >= 0).
     pub salience: f64,
     /// Utility advantage of cooperating from the issue's payoffs (before pressure).
     pub advantage: f64,
@@ -121,14 +123,17 @@ pub struct DecisionRecord {
     /// `horizon·(advantage − Σ pressure − upkeep) + status_quo`: the utility advantage of
     /// cooperating (staying in or joining an arrangement).
     pub utility: f64,
+    /// The decider's logit sharpness λ (>= 0).
     pub rationality: f64,
     /// Logit probability of intending to cooperate.
     pub p_intend: f64,
+    /// The decider's error probability, in [0, 0.5].
     pub error: f64,
     /// Probability the action is cooperation, after errors.
     pub p_cooperate: f64,
     /// The uniform draw compared with `p_cooperate`.
     pub draw: f64,
+    /// The action taken (`draw < p_cooperate`): true for cooperation.
     pub cooperated: bool,
 }
 

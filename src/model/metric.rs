@@ -20,23 +20,39 @@ use serde::Serialize;
 
 use crate::model::actor::ActorId;
 
+/// A quantity of a run's state, resolved from its path (see the table above) to indices of
+/// the scenario. [`crate::scenario::Scenario::metric`] resolves a path and
+/// [`crate::scenario::Scenario::metric_path`] writes one back;
+/// [`crate::simulation::Simulation::metric`] reads the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Metric {
+    /// `state.NAME`: a state variable, by index.
     State(usize),
+    /// `trust.A.B`: A's trust in B, in [0, 1].
     Trust(ActorId, ActorId),
-    /// Indices of the scenario's influence domain, client and patron.
+    /// `influence.DOMAIN.CLIENT.PATRON`: the patron's share of influence, in [0, 1].
     Influence {
+        /// Index of the influence domain.
         domain: usize,
+        /// Index among the influence clients.
         client: usize,
+        /// Index among the influence patrons.
         patron: usize,
     },
+    /// `coop.ISSUE`: this turn, 1 if both sides cooperated (dyadic) or the share of
+    /// participants contributing (public good).
     Coop(usize),
-    /// Issue and participant slot.
+    /// `coop.ISSUE.ACTOR`: this turn, 1 if the participant cooperated; issue and participant
+    /// slot.
     CoopActor(usize, usize),
+    /// `coop_rate.ISSUE`: `coop.ISSUE` averaged over the cooperation window.
     CoopRate(usize),
+    /// `coop_rate.ISSUE.ACTOR`: `coop.ISSUE.ACTOR` averaged over the window; issue and
+    /// participant slot.
     CoopRateActor(usize, usize),
+    /// `outcome.ID`: 1 once the outcome has been reached, else 0.
     Outcome(usize),
-    /// 1 in a turn in which the event fired.
+    /// `event.ID`: 1 in a turn in which the event fired, else 0.
     Event(usize),
 }
 

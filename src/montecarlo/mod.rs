@@ -25,15 +25,18 @@ const BATCH: u64 = 1024;
 /// Which runs to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
+    /// The master seed.
     pub seed: u64,
     /// Index of the first run (runs `first_run .. first_run + runs`).
     pub first_run: u64,
+    /// Number of runs.
     pub runs: u64,
 }
 
 /// What one run leaves for `runs.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
+    /// The run's index.
     pub run: u64,
     /// The sampled value of each uncertain parameter (`ParamTable::uncertain` order).
     pub sampled: Vec<f64>,
@@ -41,20 +44,27 @@ pub struct RunRecord {
     pub reached: Vec<Option<usize>>,
     /// Per event: the turn it first fired.
     pub fired: Vec<Option<usize>>,
-    /// Final value of each of [`final_metrics`].
+    /// Final value of each recorded state variable, influence share and issue cooperation
+    /// rate, in the scenario's series order (the `final.*` columns of `runs.csv`).
     pub finals: Vec<f64>,
     /// Accumulated utility per actor.
     pub utility: Vec<f64>,
+    /// Actor-decisions taken in the run (a member's vote counts as one).
     pub decisions: u64,
 }
 
 /// Aggregates over all runs.
 #[derive(Debug, Clone)]
 pub struct Summary {
+    /// Runs played.
     pub runs: u64,
+    /// Turns in each run (the scenario's calendar).
     pub turns_per_run: usize,
+    /// Actor-decisions over all runs.
     pub decisions: u64,
+    /// Per recorded series (the scenario's `series`) and turn: mean and quantiles across runs.
     pub series: SeriesAgg,
+    /// Per outcome: how many runs first reached it at each turn.
     pub outcomes: OutcomeAgg,
 }
 

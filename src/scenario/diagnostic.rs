@@ -3,7 +3,7 @@
 //!
 //! Validation reports every problem it finds, not only the first, each as a [`Diagnostic`].
 //! The key path is what the author sees in the file (`actors.russia.behaviour.error`); the
-//! line and column are looked up from the TOML document's spans ([`span_of`], [`SourceMap`]).
+//! line and column are looked up from the TOML document's spans (`span_of`, `SourceMap`).
 //! [`ScenarioError`] renders them all, rustc-style, with the offending line underlined.
 
 use std::fmt;
@@ -31,11 +31,14 @@ pub struct Location {
 pub struct Diagnostic {
     /// Dotted key path, e.g. `issues.transit.sides[1]`; empty for the whole file.
     pub key: String,
+    /// What is wrong, in one line.
     pub message: String,
     /// What a valid value looks like.
     pub expected: Option<String>,
     /// How to fix it, e.g. "did you mean `russia`?".
     pub help: Option<String>,
+    /// Where in the file; `None` when no span is known (a missing key, a problem of the whole
+    /// file).
     pub location: Option<Location>,
 }
 
@@ -63,14 +66,23 @@ impl Diagnostic {
 /// A scenario that could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
+    /// The file could not be read: exit code 1 in the binary.
     #[error("cannot read {}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
+    /// The file was read but is not a valid scenario: bad input, exit code 2 in the binary.
     #[error("{}", render(file, diagnostics))]
-    Invalid { file: String, diagnostics: Vec<Diagnostic> },
+    Invalid {
+        /// The file as named in messages (the one given, not a file it extends).
+        file: String,
+        /// Every problem found, in the order of the format's sections.
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 impl ScenarioError {

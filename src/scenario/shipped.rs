@@ -7,10 +7,9 @@
 //! `NAME (shipped)`; its bytes, and so its SHA-256, are those of the file in the checkout.
 //!
 //! Where `extends` (and a sweep's `scenario`) look:
-//! - in a shipped file, among the shipped files, by file name ([`read_shipped`]);
+//! - in a shipped file, among the shipped files, by file name;
 //! - in a file on disk, on disk first (relative to the file), then among the shipped files by
-//!   file name ([`read_disk_or_shipped`]), so a variant written anywhere can extend
-//!   `baseline_2014.toml`.
+//!   file name, so a variant written anywhere can extend `baseline_2014.toml`.
 
 use std::io;
 use std::path::Path;

@@ -21,6 +21,7 @@ pub struct Entry {
     /// The value or distribution, as written (`0.25`, `uniform(0.04, 0.06)`); empty for a
     /// structural element.
     pub value: String,
+    /// The value's source, its own or inherited; `None` when it has none.
     pub source: Option<String>,
     /// When the source is inherited: the path of the table it comes from.
     pub inherited_from: Option<String>,
@@ -33,6 +34,7 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Whether the entry has a source that is not blank.
     pub fn is_sourced(&self) -> bool {
         self.source.as_deref().is_some_and(|s| !s.trim().is_empty())
     }

@@ -99,6 +99,7 @@ impl<'s> Simulation<'s> {
         self.org_trust_current = true;
     }
 
+    /// A run resumed from a snapshot, to play on exactly as the run it was taken from would have.
     pub fn resume(scenario: &'s Scenario, snapshot: Snapshot) -> Simulation<'s> {
         let model = Compiled::new(scenario, &snapshot.values);
         let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
@@ -113,14 +114,17 @@ impl<'s> Simulation<'s> {
         }
     }
 
+    /// The run frozen as it stands (between turns), to resume later or elsewhere.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot { values: self.values.clone(), state: self.state.clone(), rng: self.rng.clone() }
     }
 
+    /// The scenario being run.
     pub fn scenario(&self) -> &'s Scenario {
         self.scenario
     }
 
+    /// The state after the last completed turn.
     pub fn state(&self) -> &State {
         &self.state
     }
@@ -132,6 +136,7 @@ impl<'s> Simulation<'s> {
         &mut self.state
     }
 
+    /// The run's parameter values (sampled, given, or changed since).
     pub fn values(&self) -> &Values {
         &self.values
     }
@@ -143,6 +148,7 @@ impl<'s> Simulation<'s> {
         self.org_trust_current = false;
     }
 
+    /// Whether every turn of the calendar has been played.
     pub fn is_done(&self) -> bool {
         self.state.turn >= self.scenario.calendar.turns()
     }
@@ -158,6 +164,8 @@ impl<'s> Simulation<'s> {
         Some(self.model.slot_start[issue] + local)
     }
 
+    /// Number of participant slots (every participant of every issue): the length of an
+    /// [`Overrides`] that can impose any of them.
     pub fn slot_count(&self) -> usize {
         self.model.slots.len()
     }
@@ -169,6 +177,7 @@ impl<'s> Simulation<'s> {
         }
     }
 
+    /// Plays one turn, with no imposed actions and no observer. Does nothing once done.
     pub fn step(&mut self) {
         self.step_with(&Overrides::default(), &mut Quiet);
     }
