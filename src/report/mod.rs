@@ -42,12 +42,16 @@ const CHART_NAMES: [&str; 12] = [
     "worst_facts",
 ];
 
+/// Why an output directory's charts and report could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
+    /// A result file is missing or unreadable (a missing or malformed one is bad input).
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// A chart could not be drawn.
     #[error(transparent)]
     Draw(#[from] ChartError),
+    /// A chart or the report could not be written.
     #[error(transparent)]
     Write(#[from] OutputError),
 }
@@ -55,6 +59,7 @@ pub enum PublishError {
 /// What [`publish`] wrote.
 #[derive(Debug, Clone)]
 pub struct Published {
+    /// `DIR/report.html`.
     pub report: PathBuf,
     /// Every chart file, PNG and SVG.
     pub charts: Vec<PathBuf>,

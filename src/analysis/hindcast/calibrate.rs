@@ -33,14 +33,19 @@ const DESIGN_STREAM: u64 = u64::MAX;
 /// Why a calibration cannot start.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CalibrationError {
+    /// The scenario has no uncertain parameter.
     #[error("the scenario has no uncertain parameters to calibrate (give some a `dist`)")]
     NoParameters,
+    /// More uncertain parameters than the Sobol' sequence has dimensions: (parameters, maximum).
     #[error("the scenario has {0} uncertain parameters; a Sobol design has at most {1}")]
     TooManyParameters(usize, usize),
+    /// The observation file has no train fact.
     #[error("the observation file has no train facts to calibrate on")]
     NoTrainFacts,
+    /// No design point, or no run per point.
     #[error("a calibration needs at least one design point and one run per point")]
     Empty,
+    /// `keep` outside (0, 1].
     #[error("`keep` must lie in (0, 1], got {0}")]
     Keep(f64),
 }
@@ -52,6 +57,7 @@ pub struct Settings {
     pub points: usize,
     /// Runs per point.
     pub runs: u64,
+    /// The master seed (of the design's scrambling and of every run).
     pub seed: u64,
     /// Share of the points kept as the posterior, in (0, 1].
     pub keep: f64,
@@ -60,11 +66,14 @@ pub struct Settings {
 /// One design point and its fit to the train facts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DesignPoint {
+    /// Its index in the design.
     pub point: usize,
-    /// Each calibrated parameter's value, in [`Design::params`] order.
+    /// Each calibrated parameter's value, in the order of the scenario's uncertain parameters
+    /// ([`crate::model::param::ParamTable::uncertain`]).
     pub values: Vec<f64>,
     /// Mean Brier and log scores of the point's forecasts of the train facts.
     pub brier: f64,
+    /// Mean log score of the point's forecasts of the train facts.
     pub log_score: f64,
 }
 
@@ -107,7 +116,7 @@ impl Design {
 }
 
 /// Whether a calibration of `sc` on `obs` with `settings` can run (its parameters, its train
-/// facts, its settings): what [`fit`] checks first, for callers that check before writing.
+/// facts, its settings): what the fit checks first, for callers that check before writing.
 pub fn check(sc: &Scenario, obs: &Observations, settings: Settings) -> Result<(), CalibrationError> {
     if settings.points == 0 || settings.runs == 0 {
         return Err(CalibrationError::Empty);

@@ -3,16 +3,20 @@
 //! Every chart is drawn twice from the same description, as PNG and as SVG. Text uses DejaVu
 //! Sans, embedded in the binary, so charts render the same on a machine without fonts. Colours
 //! come from the Okabe–Ito palette, which stays distinguishable with the common forms of
-//! colour blindness; each actor keeps one colour in every chart ([`actor_colour`]), and
+//! colour blindness; each actor keeps one colour in every chart (`actor_colour`), and
 //! quantities that belong to no actor are drawn in black and grey.
 //!
 //! Nothing here knows the baseline's names: the charts are built from whatever metric paths
 //! the tables contain, and a kind of chart with no data is left out.
 //!
-//! The chart descriptions (`Chart` and its bodies) live here with the two entry points
-//! ([`draw_all`], [`draw_sweep`], [`draw_hindcast`], [`draw_calibration`]) and `render`; the
-//! families that build and draw them sit in `time`, `outcomes`, `heat`, `sweep` and `hindcast`, on the shared `style`, `axes`, `legend` and
-//! `raster`.
+//! The chart descriptions (`Chart` and its bodies) live here with the entry points
+//! (`draw_all`, `draw_sweep`, `draw_hindcast`, `draw_calibration`) and `render`; the families
+//! that build and draw them sit in `time`, `outcomes`, `heat`, `sweep` and `hindcast`, on the
+//! shared `style`, `axes`, `legend` and `raster`.
+//!
+//! Drawing is internal: [`crate::report::publish`] is the way to charts and a report. What
+//! is public here is [`ChartError`] (a [`crate::report::PublishError`]) and the two number
+//! formats every chart, page and terminal table shares, [`percent`] and [`points`].
 
 mod axes;
 mod heat;
@@ -56,10 +60,13 @@ pub(crate) struct Drawn {
     pub svg: String,
 }
 
+/// A chart that could not be drawn.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot draw the chart `{chart}`: {message}")]
 pub struct ChartError {
+    /// The chart's file stem, e.g. `cooperation`.
     pub chart: String,
+    /// What went wrong, from the drawing backend.
     pub message: String,
 }
 
