@@ -17,7 +17,7 @@ pub fn thousands(n: u64) -> String {
 
 /// The plural of an English noun (or of the last word of a phrase): `run` → `runs`, `box` →
 /// `boxes`, `analysis` → `analyses`, `boundary` → `boundaries`.
-pub fn plural_of(noun: &str) -> String {
+pub(crate) fn plural_of(noun: &str) -> String {
     if let Some(stem) = noun.strip_suffix("sis") {
         return format!("{stem}ses");
     }
@@ -33,7 +33,7 @@ pub fn plural_of(noun: &str) -> String {
 }
 
 /// The noun as `n` of it reads: `run` for 1, `runs` otherwise.
-pub fn noun(n: u64, noun: &str) -> String {
+pub(crate) fn noun(n: u64, noun: &str) -> String {
     if n == 1 { noun.to_string() } else { plural_of(noun) }
 }
 
@@ -44,7 +44,7 @@ pub fn count(n: u64, singular: &str) -> String {
 
 /// `a` or `an`, as the word after it is spoken (by its first letter, with the common
 /// exceptions: `a unit`, `a one-off`, `an hour`).
-pub fn article(word: &str) -> &'static str {
+pub(crate) fn article(word: &str) -> &'static str {
     let w = word.trim_start().to_ascii_lowercase();
     let consonant_sound = ["uni", "use", "usu", "ukr", "one", "eu", "ura"];
     let vowel_sound = ["hour", "honest", "honour", "heir"];
@@ -58,7 +58,7 @@ pub fn article(word: &str) -> &'static str {
 }
 
 /// The word with its article: `an issue`, `a state variable`.
-pub fn a(word: &str) -> String {
+pub(crate) fn a(word: &str) -> String {
     format!("{} {word}", article(word))
 }
 

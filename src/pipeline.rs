@@ -212,7 +212,9 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
 /// Two scenarios compared on common random numbers, optionally into a folder.
 #[derive(Debug, Clone, Copy)]
 pub struct CompareJob<'a> {
+    /// The base scenario.
     pub base: &'a Scenario,
+    /// The scenario compared with it.
     pub variant: &'a Scenario,
     /// The runs, each played by both scenarios.
     pub plan: Plan,
@@ -350,6 +352,7 @@ pub struct HindcastJob<'a> {
 /// What a finished hindcast leaves besides its files.
 #[derive(Debug, Clone)]
 pub struct HindcastDone {
+    /// The forecasts and scores, as written to the tables.
     pub assessment: Assessment,
     /// Turns each run played (up to the last turn any fact needs).
     pub turns_per_run: usize,
@@ -433,8 +436,11 @@ pub struct CalibrateJob<'a> {
     pub extends: Extends<'a>,
     /// Hex SHA-256 of the scenario file's bytes.
     pub sha256: &'a str,
+    /// The checked observation file (train facts fit, test facts score).
     pub observations: &'a Observations,
+    /// Hex SHA-256 of the observation file's bytes.
     pub observations_sha256: &'a str,
+    /// Design points, runs per point, seed and the share kept.
     pub settings: calibrate::Settings,
     /// Runs of the prior's and the posterior's hindcasts.
     pub hindcast_runs: u64,
@@ -461,10 +467,13 @@ pub struct CalibrateDone {
     pub parameters: Vec<String>,
     /// The kept points, best first.
     pub kept: Vec<DesignPoint>,
+    /// Design points run.
     pub points: usize,
-    /// The hindcasts of the scenario as given and of the calibrated one.
+    /// The hindcast of the scenario as given.
     pub prior: Assessment,
+    /// The calibrated scenario's hindcast.
     pub posterior: Assessment,
+    /// Threads of the pool the runs used.
     pub threads: usize,
     /// Seconds from the first run to the manifest.
     pub wall_seconds: f64,

@@ -18,7 +18,9 @@ use crate::simulation::Simulation;
 /// One outcome in both scenarios.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutcomeDiff {
+    /// The outcome's id.
     pub outcome: String,
+    /// The outcome's display name (the variant's, else the base's).
     pub label: String,
     /// Probability under the base; `None` when the base does not define the outcome.
     pub base: Option<f64>,

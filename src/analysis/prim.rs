@@ -45,20 +45,56 @@ use serde::Serialize;
 /// Why PRIM cannot run on the given data or options.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PrimError {
+    /// No parameter or no point.
     #[error("PRIM needs at least one parameter and one point")]
     Empty,
+    /// The values are not a whole number of points.
     #[error("{} do not make whole points of {}", crate::english::count(*.values as u64, "parameter value"), crate::english::count(*.dims as u64, "parameter"))]
-    Shape { values: usize, dims: usize },
+    Shape {
+        /// Values given.
+        values: usize,
+        /// Parameters per point.
+        dims: usize,
+    },
+    /// Not one outcome per point.
     #[error("{} but {}", crate::english::count(*.points as u64, "point"), crate::english::count(*.outcomes as u64, "outcome"))]
-    OutcomeCount { points: usize, outcomes: usize },
+    OutcomeCount {
+        /// Points given.
+        points: usize,
+        /// Outcomes given.
+        outcomes: usize,
+    },
+    /// A parameter value is NaN or infinite.
     #[error("point {point}, parameter {dim} is {value}: parameter values must be finite")]
-    NonFiniteValue { point: usize, dim: usize, value: f64 },
+    NonFiniteValue {
+        /// The point's index.
+        point: usize,
+        /// The parameter's index.
+        dim: usize,
+        /// The value.
+        value: f64,
+    },
+    /// An outcome outside [0, 1].
     #[error("outcome {point} is {value}: outcomes must lie in [0, 1]")]
-    Outcome { point: usize, value: f64 },
+    Outcome {
+        /// The point's index.
+        point: usize,
+        /// The outcome given.
+        value: f64,
+    },
+    /// Every outcome is 0.
     #[error("no point is a case of interest: there is nothing to find")]
     NoCases,
+    /// An option outside its range.
     #[error("{name} must lie in {range}, got {value}")]
-    Option { name: &'static str, range: &'static str, value: f64 },
+    Option {
+        /// The option's name.
+        name: &'static str,
+        /// Its range, in words.
+        range: &'static str,
+        /// The value given.
+        value: f64,
+    },
 }
 
 /// What peeling and pasting maximise when they choose among candidate boxes.
@@ -98,18 +134,22 @@ impl PrimOptions {
         Ok(PrimOptions { peel_alpha, paste_alpha, min_mass, objective })
     }
 
+    /// Share of the box's points each peel removes, in (0, 0.5).
     pub fn peel_alpha(&self) -> f64 {
         self.peel_alpha
     }
 
+    /// Share of the slab beyond a bound each paste adds, in (0, 0.5).
     pub fn paste_alpha(&self) -> f64 {
         self.paste_alpha
     }
 
+    /// Smallest share of all points a box may keep, in (0, 1].
     pub fn min_mass(&self) -> f64 {
         self.min_mass
     }
 
+    /// What peeling and pasting maximise.
     pub fn objective(&self) -> Objective {
         self.objective
     }
@@ -182,6 +222,7 @@ impl PrimData {
         self.n
     }
 
+    /// Whether there are no points.
     pub fn is_empty(&self) -> bool {
         self.n == 0
     }
@@ -250,6 +291,7 @@ impl PrimBox {
 /// The boxes PRIM peeled, from the full box to the last one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trajectory {
+    /// The boxes in peeling order: the full box first (coverage 1).
     pub boxes: Vec<PrimBox>,
 }
 

@@ -103,13 +103,7 @@ pub(crate) fn explain_cmd(args: ExplainArgs) -> Result<(), Failure> {
 
 fn write_table(text: &str, out: Option<&Path>) -> Result<(), Failure> {
     match out {
-        Some(path) => {
-            let mut f = heartland::results::atomic::AtomicFile::create(path).map_err(|e| Failure::Io(e.to_string()))?;
-            f.writer()
-                .write_all(text.as_bytes())
-                .map_err(|e| Failure::Io(format!("cannot write {}: {e}", path.display())))?;
-            f.commit().map_err(|e| Failure::Io(e.to_string()))
-        }
+        Some(path) => heartland::results::write_text(text, path).map_err(|e| Failure::Io(e.to_string())),
         None => {
             let mut o = std::io::stdout();
             match o.write_all(text.as_bytes()) {

@@ -12,10 +12,13 @@ use crate::model::param::{Domain, ParamId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ActorId(pub usize);
 
+/// Whether an actor decides for itself or through its members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ActorKind {
+    /// A state: it has interests, trust and capability of its own.
     State,
+    /// An organization (NATO, the CSTO, the SCO): its members vote under its decision rule.
     Organization,
 }
 
@@ -26,14 +29,18 @@ pub struct Actor {
     pub id: String,
     /// Display name, e.g. `Russia`.
     pub name: String,
+    /// State or organization.
     pub kind: ActorKind,
     /// Relative power (> 0). `None` for an organization that sums its members'.
     pub capability: Option<ParamId>,
     /// Weight on each interest dimension (>= 0), indexed like `Scenario::dimensions`; `None`
     /// where the file gives no weight (0). Organizations have none: they aggregate members.
     pub interests: Vec<Option<ParamId>>,
+    /// Its behaviour parameters (an organization's are unused: its members decide).
     pub behaviour: Behaviour,
+    /// Members and decision rule, for an organization; `None` for a state.
     pub organization: Option<Organization>,
+    /// The source the file gives for the actor as a whole (inherited by its values without one).
     pub source: Option<String>,
 }
 
@@ -118,7 +125,7 @@ pub struct Behaviour {
 
 impl Behaviour {
     /// The parameters in the order of [`BEHAVIOUR`].
-    pub fn from_ids(ids: [ParamId; BEHAVIOUR.len()]) -> Behaviour {
+    pub(crate) fn from_ids(ids: [ParamId; BEHAVIOUR.len()]) -> Behaviour {
         let [rationality, trust_gain, trust_loss, forgiveness, error, pressure] = ids;
         Behaviour { rationality, trust_gain, trust_loss, forgiveness, error, pressure }
     }
@@ -127,18 +134,24 @@ impl Behaviour {
 /// Members and rule of an organization.
 #[derive(Debug, Clone, Serialize)]
 pub struct Organization {
+    /// The member states, in file order.
     pub members: Vec<ActorId>,
+    /// How the members' votes become the organization's decision.
     pub rule: DecisionRule,
     /// Per member: the membership arrangement (an issue index) that admits it, if its
     /// membership can change; a gated member votes only while that arrangement is in force.
     pub gates: Vec<Option<usize>>,
 }
 
+/// The kind of an organization's decision rule, as the file names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleKind {
+    /// Every member holds a veto.
     Consensus,
+    /// A weighted vote with a threshold, and vetoes for the members given one.
     Weighted,
+    /// The leader alone holds a veto; the threshold is 0.
     Leader,
 }
 
@@ -147,6 +160,7 @@ pub enum RuleKind {
 /// holds a veto and the threshold is 0.
 #[derive(Debug, Clone, Serialize)]
 pub struct DecisionRule {
+    /// The kind of rule, as written in the file.
     pub kind: RuleKind,
     /// Vote weight per member (same order as `members`); `None` weighs by capability.
     pub weights: Option<Vec<ParamId>>,

@@ -12,8 +12,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Step {
+    /// One month per turn.
     Month,
+    /// Three months per turn (the shipped scenarios' step).
     Quarter,
+    /// Twelve months per turn.
     Year,
 }
 
@@ -44,6 +47,7 @@ impl Period {
         Period(year * 12 + month0)
     }
 
+    /// The calendar year.
     pub fn year(self) -> u32 {
         self.0 / 12
     }
@@ -58,6 +62,7 @@ impl Period {
         i64::from(self.0) - i64::from(earlier.0)
     }
 
+    /// The period `months` months later.
     pub fn plus_months(self, months: u32) -> Period {
         Period(self.0 + months)
     }
@@ -111,8 +116,11 @@ impl fmt::Display for Period {
 /// The turns of a scenario: from `start` to `end` inclusive, one `step` apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Calendar {
+    /// The first turn's period.
     pub start: Period,
+    /// The last turn's period (inclusive).
     pub end: Period,
+    /// The length of a turn.
     pub step: Step,
 }
 

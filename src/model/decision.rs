@@ -21,7 +21,7 @@ pub fn logistic(x: f64) -> f64 {
 /// Probability of choosing to cooperate, from the utility advantage `du` of cooperating and
 /// the rationality `lambda`: `1 / (1 + exp(-λ·Δu))`.
 #[inline]
-pub fn choice_probability(lambda: f64, du: f64) -> f64 {
+pub(crate) fn choice_probability(lambda: f64, du: f64) -> f64 {
     logistic(lambda * du)
 }
 
@@ -35,7 +35,7 @@ pub fn with_error(p: f64, eps: f64) -> f64 {
 /// Expected utility advantage of cooperating in a 2×2 game, given the belief `q` that the
 /// partner cooperates: `q(R − T) + (1 − q)(S − P)`, scaled by salience.
 #[inline]
-pub fn dyadic_advantage(salience: f64, q: f64, r: f64, s: f64, t: f64, p: f64) -> f64 {
+pub(crate) fn dyadic_advantage(salience: f64, q: f64, r: f64, s: f64, t: f64, p: f64) -> f64 {
     salience * (q * (r - t) + (1.0 - q) * (s - p))
 }
 
@@ -44,7 +44,7 @@ pub fn dyadic_advantage(salience: f64, q: f64, r: f64, s: f64, t: f64, p: f64) -
 /// by the belief they contribute), and the decider's own contribution by `own`.
 /// Returns `salience × harm × (T̂² − (T̂ − own)₊²) + cost`, with `T̂ = (threat − others)₊`.
 #[inline]
-pub fn public_good_advantage(salience: f64, harm: f64, threat: f64, others: f64, own: f64, cost: f64) -> f64 {
+pub(crate) fn public_good_advantage(salience: f64, harm: f64, threat: f64, others: f64, own: f64, cost: f64) -> f64 {
     let expected = (threat - others).max(0.0);
     let after = (expected - own).max(0.0);
     salience * harm * (expected * expected - after * after) + cost
@@ -55,7 +55,7 @@ pub fn public_good_advantage(salience: f64, harm: f64, threat: f64, others: f64,
 /// arithmetic. A multiplication by 1 or 0, because the compiler turns a select of floats,
 /// even a masked one, back into a branch on x86-64 without AVX.
 #[inline]
-pub fn select(b: bool, x: f64) -> f64 {
+pub(crate) fn select(b: bool, x: f64) -> f64 {
     debug_assert!(x.is_finite() && x.is_sign_positive(), "select({b}, {x})");
     x * f64::from(u8::from(b))
 }
@@ -64,14 +64,14 @@ pub fn select(b: bool, x: f64) -> f64 {
 /// and the share of weight voting for it must reach the threshold. A state is the one-member
 /// case (weight 1, veto, threshold 0).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     share: f64,
     blocked: bool,
 }
 
 impl Tally {
     #[inline]
-    pub fn vote(&mut self, cooperate: bool, weight: f64, veto: bool) {
+    pub(crate) fn vote(&mut self, cooperate: bool, weight: f64, veto: bool) {
         // Without branches: votes are random, so a branch on them is mispredicted often.
         // Adding 0.0 to the share (never −0.0: it starts at +0.0) leaves it unchanged.
         self.share += select(cooperate, weight);
@@ -94,7 +94,7 @@ impl Tally {
 
     /// Whether the votes so far carry the decision at `threshold` (a share in [0, 1]).
     #[inline]
-    pub fn passes(&self, threshold: f64) -> bool {
+    pub(crate) fn passes(&self, threshold: f64) -> bool {
         // The tolerance keeps weights that sum to the threshold in floating point from failing.
         !self.blocked & (self.share + 1e-12 >= threshold)
     }
@@ -105,6 +105,7 @@ impl Tally {
 pub struct DecisionRecord {
     /// 0-based turn.
     pub turn: usize,
+    /// The issue's index in the scenario.
     pub issue: usize,
     /// The participant the decision is for (an organization when a member votes).
     pub participant: ActorId,
@@ -115,6 +116,7 @@ pub struct DecisionRecord {
     /// Belief that the partner cooperates (trust), or for a public good the threat reduction
     /// expected from the others.
     pub belief: f64,
+    /// The issue's salience this turn (a multiplier of its payoffs, >= 0).
     pub salience: f64,
     /// Utility advantage of cooperating from the issue's payoffs (before pressure).
     pub advantage: f64,
@@ -140,14 +142,17 @@ pub struct DecisionRecord {
     /// `horizon·(advantage − Σ pressure − upkeep) + status_quo`: the utility advantage of
     /// cooperating (staying in or joining an arrangement).
     pub utility: f64,
+    /// The decider's logit sharpness λ (>= 0).
     pub rationality: f64,
     /// Logit probability of intending to cooperate.
     pub p_intend: f64,
+    /// The decider's error probability, in [0, 0.5].
     pub error: f64,
     /// Probability the action is cooperation, after errors.
     pub p_cooperate: f64,
     /// The uniform draw compared with `p_cooperate`.
     pub draw: f64,
+    /// The action taken (`draw < p_cooperate`): true for cooperation.
     pub cooperated: bool,
 }
 

@@ -19,18 +19,18 @@ use crate::model::actor::ActorId;
 use crate::model::metric::Metric;
 use crate::model::param::ParamId;
 
-/// Index of an issue in its scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub struct IssueId(pub usize);
-
+/// A checked issue: an arena where its participants cooperate or defect each turn.
 #[derive(Debug, Clone, Serialize)]
 pub struct Issue {
+    /// The key in the file.
     pub id: String,
+    /// Display name.
     pub label: String,
     /// Whether the issue is on the table at the start (events may change it).
     pub active: bool,
     /// The deciding actors: the two sides of a dyad, or a public good's participants.
     pub participants: Vec<ActorId>,
+    /// A dyadic game (possibly an arrangement) or a public good.
     pub kind: IssueKind,
     /// Multiplier on the issue's stakes: `base + Σ coefficient × metric`, floored at 0 (base 1
     /// when absent). It scales a dyad's payoffs and a public good's harm term; it does not scale
@@ -48,17 +48,21 @@ pub struct Issue {
     /// by default for dyadic issues and arrangements, 0 for public goods (a contribution to a
     /// shared threat is no dealing with any one partner).
     pub relevance: ParamId,
+    /// The source the file gives for the issue (inherited by its values without one).
     pub source: Option<String>,
 }
 
+/// The game an issue's participants play.
 #[derive(Debug, Clone, Serialize)]
 pub enum IssueKind {
     /// Payoffs per side, indexed like `participants`.
     Dyadic {
+        /// Per side, its payoffs on each interest dimension it has a stake in.
         payoffs: [Vec<DimPayoff>; 2],
         /// `Some` for an arrangement: mutual cooperation is a state that persists.
         arrangement: Option<Arrangement>,
     },
+    /// A threat every participant suffers and any participant may pay to lower.
     PublicGood(PublicGood),
 }
 
@@ -86,6 +90,7 @@ pub struct Arrangement {
 /// A membership arrangement between a state and an organization.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Membership {
+    /// The organization.
     pub organization: ActorId,
     /// The member's position in the organization's member list.
     pub index: usize,
@@ -94,13 +99,19 @@ pub struct Membership {
 /// One side's payoff on one dimension; `None` entries are 0.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct DimPayoff {
+    /// The interest dimension (index into the scenario's dimensions).
     pub dimension: usize,
+    /// Utility per year when both sides cooperate.
     pub reward: Option<ParamId>,
+    /// Utility per year when this side cooperates alone.
     pub sucker: Option<ParamId>,
+    /// Utility per year when this side defects on a cooperator.
     pub temptation: Option<ParamId>,
+    /// Utility per year when both sides defect.
     pub punishment: Option<ParamId>,
 }
 
+/// A public good: a threat its participants may pay to lower.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicGood {
     /// The state variable (a threat in [0, max]) contributions lower.
@@ -123,6 +134,9 @@ pub struct PublicGood {
 /// `base + Σ coefficient × metric`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Linear {
+    /// The constant term; `None` where the file gives none (1 for a salience, 0 for a state
+    /// variable's target).
     pub base: Option<ParamId>,
+    /// `(metric, coefficient)` pairs.
     pub terms: Vec<(Metric, ParamId)>,
 }

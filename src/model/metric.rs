@@ -20,28 +20,44 @@ use serde::Serialize;
 
 use crate::model::actor::ActorId;
 
+/// A quantity of a run's state, resolved from its path (see the table above) to indices of
+/// the scenario. [`crate::scenario::Scenario::metric`] resolves a path and
+/// [`crate::scenario::Scenario::metric_path`] writes one back;
+/// [`crate::simulation::Simulation::metric`] reads the value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Metric {
+    /// `state.NAME`: a state variable, by index.
     State(usize),
+    /// `trust.A.B`: A's trust in B, in [0, 1].
     Trust(ActorId, ActorId),
-    /// Indices of the scenario's influence domain, client and patron.
+    /// `influence.DOMAIN.CLIENT.PATRON`: the patron's share of influence, in [0, 1].
     Influence {
+        /// Index of the influence domain.
         domain: usize,
+        /// Index among the influence clients.
         client: usize,
+        /// Index among the influence patrons.
         patron: usize,
     },
+    /// `coop.ISSUE`: this turn, 1 if both sides cooperated (dyadic) or the share of
+    /// participants contributing (public good).
     Coop(usize),
-    /// Issue and participant slot.
+    /// `coop.ISSUE.ACTOR`: this turn, 1 if the participant cooperated; issue and participant
+    /// slot.
     CoopActor(usize, usize),
+    /// `coop_rate.ISSUE`: `coop.ISSUE` averaged over the cooperation window.
     CoopRate(usize),
+    /// `coop_rate.ISSUE.ACTOR`: `coop.ISSUE.ACTOR` averaged over the window; issue and
+    /// participant slot.
     CoopRateActor(usize, usize),
+    /// `outcome.ID`: 1 once the outcome has been reached, else 0.
     Outcome(usize),
-    /// 1 in a turn in which the event fired.
+    /// `event.ID`: 1 in a turn in which the event fired, else 0.
     Event(usize),
 }
 
 /// The names a metric path may refer to, in scenario order.
-pub struct Names<'a> {
+pub(crate) struct Names<'a> {
     pub actors: &'a [String],
     pub state: &'a [String],
     pub issues: &'a [String],
@@ -57,7 +73,7 @@ pub struct Names<'a> {
 
 /// Why a path is not a metric: a message, what was expected, and the closest valid name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MetricError {
+pub(crate) struct MetricError {
     pub message: String,
     pub expected: String,
     pub suggestion: Option<String>,
@@ -67,7 +83,7 @@ const KINDS: [&str; 7] = ["state", "trust", "influence", "coop", "coop_rate", "o
 
 impl Metric {
     /// Resolves a path such as `trust.russia.china`.
-    pub fn parse(path: &str, names: &Names<'_>) -> Result<Metric, MetricError> {
+    pub(crate) fn parse(path: &str, names: &Names<'_>) -> Result<Metric, MetricError> {
         let parts: Vec<&str> = path.split('.').collect();
         let kind = parts[0];
         let err = |message: String, expected: &str, wrong: &str, pool: &[&str]| MetricError {
@@ -167,7 +183,7 @@ impl Metric {
     }
 
     /// The path of the metric, split as `(variable, subject)` for `series.csv`.
-    pub fn split_path(&self, names: &Names<'_>) -> (&'static str, String) {
+    pub(crate) fn split_path(&self, names: &Names<'_>) -> (&'static str, String) {
         let actor = |a: ActorId| names.actors[a.0].as_str();
         match *self {
             Metric::State(i) => ("state", names.state[i].clone()),
@@ -188,7 +204,7 @@ impl Metric {
     }
 
     /// The full dotted path.
-    pub fn path(&self, names: &Names<'_>) -> String {
+    pub(crate) fn path(&self, names: &Names<'_>) -> String {
         let (v, s) = self.split_path(names);
         format!("{v}.{s}")
     }

@@ -10,5 +10,5 @@ pub mod issue;
 pub mod metric;
 pub mod outcome;
 pub mod param;
-pub mod quantile;
-pub mod trust;
+mod quantile;
+pub(crate) mod trust;

@@ -6,14 +6,19 @@ use serde::Serialize;
 
 use crate::model::metric::Metric;
 
+/// A checked outcome: conditions over the state that, once they hold long enough, mark it reached
+/// for the rest of the run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
+    /// The key in the file.
     pub id: String,
+    /// Display name.
     pub label: String,
     /// All must hold ...
     pub when: Vec<Condition>,
     /// ... for this many consecutive turns (>= 1).
     pub for_turns: u32,
+    /// The source the file gives for the outcome.
     pub source: Option<String>,
 }
 
@@ -22,10 +27,13 @@ pub struct Outcome {
 /// Russia's.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Condition {
+    /// The metric compared.
     pub metric: Metric,
     /// The metric compared with, if the condition is a comparison.
     pub other: Option<Metric>,
+    /// True for `>`, false for `<`.
     pub above: bool,
+    /// The threshold, in the metric's units.
     pub threshold: f64,
 }
 

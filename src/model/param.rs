@@ -23,7 +23,7 @@ pub const MAX_MAGNITUDE: f64 = 1e6;
 
 /// A number as messages show it: as written for everyday magnitudes, in exponent form beyond
 /// them (`1e308`, not 309 digits).
-pub fn show(x: f64) -> String {
+pub(crate) fn show(x: f64) -> String {
     if x == 0.0 || !x.is_finite() || (1e-6..1e16).contains(&x.abs()) { x.to_string() } else { format!("{x:e}") }
 }
 
@@ -41,8 +41,10 @@ pub enum Domain {
 }
 
 impl Domain {
+    /// `[0, 1]`: shares, probabilities, trust, per-year fractions.
     pub const UNIT: Domain = Domain::Range(0.0, 1.0);
 
+    /// Whether `x` is finite and lies in the domain.
     pub fn contains(self, x: f64) -> bool {
         let (lo, hi) = self.bounds();
         x.is_finite() && x >= lo && x <= hi && (self != Domain::Positive || x > 0.0)
@@ -79,41 +81,61 @@ impl Domain {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "dist", rename_all = "lowercase")]
 pub enum Distribution {
+    /// Always `value`.
     Fixed {
+        /// The value.
         value: f64,
     },
+    /// Uniform on `[low, high)`.
     Uniform {
+        /// Lower bound.
         low: f64,
+        /// Upper bound (> `low`).
         high: f64,
     },
     /// Normal, resampled to stay inside `[low, high]`; after 64 misses (a distribution almost
     /// entirely outside its bounds) the mean, clamped to the bounds, stands in.
     Normal {
+        /// Mean of the untruncated normal.
         mean: f64,
+        /// Standard deviation of the untruncated normal (> 0).
         sd: f64,
+        /// Lower truncation bound.
         low: f64,
+        /// Upper truncation bound (> `low`).
         high: f64,
     },
+    /// Triangular on `[low, high]` with its peak at `mode`.
     Triangular {
+        /// Lower bound.
         low: f64,
+        /// The most likely value, in `[low, high]`.
         mode: f64,
+        /// Upper bound (> `low`).
         high: f64,
     },
     /// Beta(alpha, beta) scaled to `[low, high]`.
     Beta {
+        /// First shape parameter (> 0).
         alpha: f64,
+        /// Second shape parameter (> 0).
         beta: f64,
+        /// The value a draw of 0 maps to.
         low: f64,
+        /// The value a draw of 1 maps to (> `low`).
         high: f64,
     },
     /// One of `values`, with probabilities proportional to `weights`.
     Choice {
+        /// The values, at least one.
         values: Vec<f64>,
+        /// Their weights (>= 0, not all 0), one per value.
         weights: Vec<f64>,
     },
 }
 
 impl Distribution {
+    /// Uniform on `[low, high)`; needs finite `low < high`.
     pub fn new_uniform(low: f64, high: f64) -> Result<Self, String> {
         finite(&[low, high])?;
         if low >= high {
@@ -122,6 +144,8 @@ impl Distribution {
         Ok(Distribution::Uniform { low, high })
     }
 
+    /// Normal(mean, sd) truncated to `[low, high]`; needs finite `sd > 0` and `low <= mean <= high`
+    /// with `low < high`.
     pub fn new_normal(mean: f64, sd: f64, low: f64, high: f64) -> Result<Self, String> {
         finite(&[mean, sd])?;
         if sd <= 0.0 {
@@ -138,6 +162,8 @@ impl Distribution {
         Ok(Distribution::Normal { mean, sd, low, high })
     }
 
+    /// Triangular on `[low, high]` peaking at `mode`; needs finite `low <= mode <= high` with
+    /// `low < high`.
     pub fn new_triangular(low: f64, mode: f64, high: f64) -> Result<Self, String> {
         finite(&[low, mode, high])?;
         if !(low < high && (low..=high).contains(&mode)) {
@@ -151,6 +177,7 @@ impl Distribution {
         Ok(Distribution::Triangular { low, mode, high })
     }
 
+    /// Beta(alpha, beta) scaled to `[low, high]`; needs finite `alpha, beta > 0` and `low < high`.
     pub fn new_beta(alpha: f64, beta: f64, low: f64, high: f64) -> Result<Self, String> {
         finite(&[alpha, beta, low, high])?;
         if alpha <= 0.0 || beta <= 0.0 {
@@ -162,6 +189,8 @@ impl Distribution {
         Ok(Distribution::Beta { alpha, beta, low, high })
     }
 
+    /// One of `values` with probabilities proportional to `weights` (equal when `None`); needs at
+    /// least one finite value, and as many weights, each >= 0 with a positive sum.
     pub fn new_choice(values: Vec<f64>, weights: Option<Vec<f64>>) -> Result<Self, String> {
         if values.is_empty() {
             return Err("choice needs at least one value".into());
@@ -178,6 +207,7 @@ impl Distribution {
         Ok(Distribution::Choice { values, weights })
     }
 
+    /// Whether the distribution is a single value (it then consumes no randomness).
     pub fn is_fixed(&self) -> bool {
         matches!(self, Distribution::Fixed { .. })
     }
@@ -298,7 +328,9 @@ fn finite(xs: &[f64]) -> Result<(), String> {
 pub struct Param {
     /// Dotted key path in the scenario file, e.g. `actors.russia.behaviour.pressure`.
     pub path: String,
+    /// The values it may take (validated, and the clamp of events' effects on it).
     pub domain: Domain,
+    /// Its value or distribution.
     pub dist: Distribution,
     /// Where the value comes from (a seed document passage, a public fact, or a modelling
     /// assumption with its reason); `None` when the file gives none, or the value is a
@@ -327,29 +359,34 @@ pub struct ParamTable {
 /// parameters to it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Joint {
+    /// The parameters drawn jointly, in the order of each row.
     pub ids: Vec<ParamId>,
     /// One value per parameter of `ids` in each row; at least one row.
     pub rows: Vec<Vec<f64>>,
 }
 
 impl ParamTable {
-    pub fn push(&mut self, param: Param) -> ParamId {
+    pub(crate) fn push(&mut self, param: Param) -> ParamId {
         self.params.push(param);
         ParamId(self.params.len() as u32 - 1)
     }
 
+    /// The parameter registered under `id`.
     pub fn get(&self, id: ParamId) -> &Param {
         &self.params[id.0 as usize]
     }
 
+    /// Number of parameters.
     pub fn len(&self) -> usize {
         self.params.len()
     }
 
+    /// Whether the table has no parameter.
     pub fn is_empty(&self) -> bool {
         self.params.is_empty()
     }
 
+    /// Every parameter with its id, in table order.
     pub fn iter(&self) -> impl Iterator<Item = (ParamId, &Param)> {
         self.params.iter().enumerate().map(|(i, p)| (ParamId(i as u32), p))
     }
@@ -381,7 +418,7 @@ impl ParamTable {
 
     /// Draws `joint`'s parameters jointly from its rows (validated: known ids, rows of the
     /// right length inside each parameter's domain).
-    pub fn set_joint(&mut self, joint: Joint) {
+    pub(crate) fn set_joint(&mut self, joint: Joint) {
         self.joint = Some(joint);
     }
 
@@ -411,11 +448,14 @@ impl ParamTable {
 pub struct Values(pub Vec<f64>);
 
 impl Values {
+    /// The value of parameter `id` in this run.
     #[inline]
     pub fn get(&self, id: ParamId) -> f64 {
         self.0[id.0 as usize]
     }
 
+    /// Sets the value of parameter `id` (the simulation must rebuild what depends on it:
+    /// [`crate::simulation::Simulation::set_value`] does).
     pub fn set(&mut self, id: ParamId, value: f64) {
         self.0[id.0 as usize] = value;
     }

@@ -8,14 +8,14 @@
 use std::f64::consts::{FRAC_1_SQRT_2, PI};
 
 /// The standard normal CDF, Φ(x), from `erfc` so that the lower tail keeps its precision.
-pub fn normal_cdf(x: f64) -> f64 {
+pub(super) fn normal_cdf(x: f64) -> f64 {
     0.5 * libm::erfc(-x * FRAC_1_SQRT_2)
 }
 
 /// Φ⁻¹(p) for p in [0, 1] (±∞ at the ends): Acklam's rational approximation (relative error
 /// below 1.2·10⁻⁹), polished by one Halley step on `erfc`, which brings it to a few units in
 /// the last place.
-pub fn normal_quantile(p: f64) -> f64 {
+pub(super) fn normal_quantile(p: f64) -> f64 {
     if p <= 0.0 {
         return f64::NEG_INFINITY;
     }
@@ -66,7 +66,7 @@ pub fn normal_quantile(p: f64) -> f64 {
 /// The quantile of the standard normal truncated to `[a, b]` (a < b), at `u` in [0, 1].
 /// When the interval lies above the mean it works on the upper tail, Q(x) = Φ(−x), so that
 /// an interval such as [5, 6] does not lose every digit to Φ(5) ≈ 1.
-pub fn truncated_normal(a: f64, b: f64, u: f64) -> f64 {
+pub(super) fn truncated_normal(a: f64, b: f64, u: f64) -> f64 {
     if a >= 0.0 {
         let (qa, qb) = (normal_cdf(-a), normal_cdf(-b));
         -normal_quantile(qa - u * (qa - qb))
@@ -120,7 +120,7 @@ fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
 }
 
 /// The regularized incomplete beta function I_x(a, b): the Beta(a, b) CDF at x.
-pub fn beta_cdf(a: f64, b: f64, x: f64) -> f64 {
+pub(super) fn beta_cdf(a: f64, b: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
@@ -141,7 +141,7 @@ pub fn beta_cdf(a: f64, b: f64, x: f64) -> f64 {
 /// bracket it bisects instead, geometrically while the bracket spans orders of magnitude, so
 /// it converges for any a, b > 0, U- and J-shaped densities and quantiles near 10⁻³⁰⁰
 /// included.
-pub fn beta(a: f64, b: f64, u: f64) -> f64 {
+pub(super) fn beta(a: f64, b: f64, u: f64) -> f64 {
     if u <= 0.0 {
         return 0.0;
     }

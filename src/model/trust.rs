@@ -11,14 +11,14 @@
 
 /// One learning step; returns the new trust.
 #[inline]
-pub fn learn(tau: f64, cooperated_share: f64, gain: f64, loss: f64) -> f64 {
+pub(crate) fn learn(tau: f64, cooperated_share: f64, gain: f64, loss: f64) -> f64 {
     let x = cooperated_share;
     (tau + gain * x * (1.0 - tau) - loss * (1.0 - x) * tau).clamp(0.0, 1.0)
 }
 
 /// Drift back toward the baseline `tau0`.
 #[inline]
-pub fn forgive(tau: f64, tau0: f64, forgiveness: f64) -> f64 {
+pub(crate) fn forgive(tau: f64, tau0: f64, forgiveness: f64) -> f64 {
     tau + forgiveness * (tau0 - tau)
 }
 

@@ -26,10 +26,12 @@ impl FixedSum {
         self.0 += i128::from((x * FIXED_SCALE) as i64);
     }
 
+    /// Adds another sum (exact: the order of merging does not matter).
     pub fn merge(&mut self, other: FixedSum) {
         self.0 += other.0;
     }
 
+    /// The sum divided by `n`; NaN for `n = 0`.
     pub fn mean(self, n: u64) -> f64 {
         if n == 0 { f64::NAN } else { self.0 as f64 / FIXED_SCALE / n as f64 }
     }
@@ -74,14 +76,17 @@ impl SeriesAgg {
         }
     }
 
+    /// Number of series.
     pub fn series(&self) -> usize {
         self.ranges.len()
     }
 
+    /// Number of turns.
     pub fn turns(&self) -> usize {
         self.turns
     }
 
+    /// Runs added so far (merged ones included).
     pub fn runs(&self) -> u64 {
         self.runs
     }
@@ -105,6 +110,7 @@ impl SeriesAgg {
         self.counts[c * BINS + b] += 1;
     }
 
+    /// Adds another worker's aggregate of the same series and turns (exact, in any order).
     pub fn merge(&mut self, other: &SeriesAgg) {
         assert_eq!((self.ranges.len(), self.turns), (other.ranges.len(), other.turns), "merging unlike aggregates");
         self.counts.iter_mut().zip(&other.counts).for_each(|(a, b)| *a += b);
@@ -112,6 +118,7 @@ impl SeriesAgg {
         self.runs += other.runs;
     }
 
+    /// The mean of series `series` at turn `turn` across runs (exact to 2⁻³² per value).
     pub fn mean(&self, series: usize, turn: usize) -> f64 {
         self.sums[series * self.turns + turn].mean(self.runs)
     }
@@ -220,10 +227,12 @@ pub struct OutcomeAgg {
 }
 
 impl OutcomeAgg {
+    /// An empty aggregate of `outcomes` outcomes over `turns` turns.
     pub fn new(outcomes: usize, turns: usize) -> OutcomeAgg {
         OutcomeAgg { turns, first: vec![0; outcomes * turns], runs: 0 }
     }
 
+    /// Adds one run: per outcome, the turn it was first reached, if it was.
     pub fn add_run(&mut self, reached: &[Option<usize>]) {
         for (o, r) in reached.iter().enumerate() {
             if let Some(t) = r {
@@ -233,15 +242,18 @@ impl OutcomeAgg {
         self.runs += 1;
     }
 
+    /// Adds another worker's aggregate (exact, in any order).
     pub fn merge(&mut self, other: &OutcomeAgg) {
         self.first.iter_mut().zip(&other.first).for_each(|(a, b)| *a += b);
         self.runs += other.runs;
     }
 
+    /// Runs added so far.
     pub fn runs(&self) -> u64 {
         self.runs
     }
 
+    /// Runs that reached outcome `o`.
     pub fn reached(&self, o: usize) -> u64 {
         self.first[o * self.turns..(o + 1) * self.turns].iter().sum()
     }

@@ -7,7 +7,7 @@
 //! `runs.csv`) batch by batch, so memory stays flat in the number of runs.
 
 pub mod aggregate;
-pub mod collect;
+mod collect;
 
 use std::sync::Mutex;
 
@@ -25,15 +25,18 @@ const BATCH: u64 = 1024;
 /// Which runs to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
+    /// The master seed.
     pub seed: u64,
     /// Index of the first run (runs `first_run .. first_run + runs`).
     pub first_run: u64,
+    /// Number of runs.
     pub runs: u64,
 }
 
 /// What one run leaves for `runs.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
+    /// The run's index.
     pub run: u64,
     /// The sampled value of each uncertain parameter (`ParamTable::uncertain` order).
     pub sampled: Vec<f64>,
@@ -41,26 +44,33 @@ pub struct RunRecord {
     pub reached: Vec<Option<usize>>,
     /// Per event: the turn it first fired.
     pub fired: Vec<Option<usize>>,
-    /// Final value of each of [`final_metrics`].
+    /// Final value of each recorded state variable, influence share and issue cooperation
+    /// rate, in the scenario's series order (the `final.*` columns of `runs.csv`).
     pub finals: Vec<f64>,
     /// Accumulated utility per actor.
     pub utility: Vec<f64>,
+    /// Actor-decisions taken in the run (a member's vote counts as one).
     pub decisions: u64,
 }
 
 /// Aggregates over all runs.
 #[derive(Debug, Clone)]
 pub struct Summary {
+    /// Runs played.
     pub runs: u64,
+    /// Turns in each run (the scenario's calendar).
     pub turns_per_run: usize,
+    /// Actor-decisions over all runs.
     pub decisions: u64,
+    /// Per recorded series (the scenario's `series`) and turn: mean and quantiles across runs.
     pub series: SeriesAgg,
+    /// Per outcome: how many runs first reached it at each turn.
     pub outcomes: OutcomeAgg,
 }
 
 /// The metrics whose final values `runs.csv` reports: state variables, influence shares and
 /// each issue's cooperation rate.
-pub fn final_metrics(sc: &Scenario) -> Vec<Metric> {
+pub(crate) fn final_metrics(sc: &Scenario) -> Vec<Metric> {
     sc.series
         .iter()
         .copied()
@@ -74,15 +84,6 @@ pub fn metric_range(sc: &Scenario, m: &Metric) -> (f64, f64) {
         Metric::State(v) => (sc.state[v].min, sc.state[v].max),
         _ => (0.0, 1.0),
     }
-}
-
-/// Plays one run to the end, writing its series (`turn × series`, row-major) into `series`.
-pub fn run_one(sc: &Scenario, seed: u64, run: u64, series: &mut Vec<f64>) -> RunRecord {
-    let standard = Standard::new(sc);
-    let mut agg = standard.aggregate();
-    let mut sim = Simulation::new(sc, seed, run);
-    play(&standard, &mut sim, series);
-    standard.finish(&sim, run, series, &mut agg)
 }
 
 /// Plays a simulation at the start of its run up to the collector's horizon, feeding it:

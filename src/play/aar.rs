@@ -328,10 +328,10 @@ pub fn model_played_log(log: &[Entry]) -> Vec<Entry> {
 }
 
 /// Writes the report's data as JSON, atomically.
-pub fn write_json(aar: &Aar, path: &std::path::Path) -> Result<(), crate::results::atomic::OutputError> {
+pub fn write_json(aar: &Aar, path: &std::path::Path) -> Result<(), crate::results::OutputError> {
     use std::io::Write as _;
     let mut f = crate::results::atomic::AtomicFile::create(path)?;
-    let io = |source: std::io::Error| crate::results::atomic::OutputError::Io { path: path.to_path_buf(), source };
+    let io = |source: std::io::Error| crate::results::OutputError::Io { path: path.to_path_buf(), source };
     serde_json::to_writer_pretty(f.writer(), aar).map_err(|e| io(e.into()))?;
     f.writer().write_all(b"\n").map_err(io)?;
     f.commit()

@@ -60,13 +60,13 @@ impl DecisionKind {
 /// One decision a team takes in the coming turn, with the model's recommendation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Decision {
-    /// Index of the team in [`Game::teams`].
+    /// Index of the team in [`Game::teams`](super::Game::teams).
     pub team: usize,
     /// The issue (index in the scenario).
     pub issue: usize,
     /// The participant deciding (one of the team's actors).
     pub participant: ActorId,
-    /// The participant's slot, for [`Overrides`].
+    /// The participant's slot, for [`Overrides`](crate::simulation::Overrides).
     pub slot: usize,
     /// What cooperating means here.
     pub kind: DecisionKind,

@@ -134,7 +134,7 @@ const NOTE: &str = "Brier score: (forecast − outcome)², 0 best. Log score: �
     uncertainty + WBV − WBC = Brier (Stephenson, Coelho and Jolliffe 2008), on 11 bins of width 0.1.";
 
 /// The report page of a hindcast.
-pub fn hindcast_html(r: &HindcastResults, charts: &[Drawn]) -> String {
+pub(crate) fn hindcast_html(r: &HindcastResults, charts: &[Drawn]) -> String {
     let (info, e) = (&r.info, escape);
     let name = if info.scenario.name.is_empty() {
         "heartland hindcast".to_string()
@@ -194,7 +194,7 @@ pub fn hindcast_html(r: &HindcastResults, charts: &[Drawn]) -> String {
 }
 
 /// The report page of a calibration.
-pub fn calibration_html(r: &CalibrationResults, charts: &[Drawn]) -> String {
+pub(crate) fn calibration_html(r: &CalibrationResults, charts: &[Drawn]) -> String {
     let (info, e) = (&r.info, escape);
     let c = &info.calibration;
     let name =

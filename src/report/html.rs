@@ -9,7 +9,7 @@ use crate::english::{count, thousands};
 use crate::results::{Results, SweepResults};
 
 /// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -115,7 +115,7 @@ fn comparison_section(h: &mut String, r: &Results) {
 }
 
 /// What the comparison with the base says, in a few sentences (plain text).
-pub fn comparison_words(r: &Results) -> Vec<String> {
+pub(super) fn comparison_words(r: &Results) -> Vec<String> {
     let Some(info) = &r.info.comparison else { return Vec::new() };
     let base = if info.base_name.is_empty() { info.base_file.as_str() } else { info.base_name.as_str() };
     let mut out = vec![format!(
@@ -155,7 +155,7 @@ pub fn comparison_words(r: &Results) -> Vec<String> {
 }
 
 /// The report page.
-pub fn html(r: &Results, charts: &[Drawn]) -> String {
+pub(crate) fn html(r: &Results, charts: &[Drawn]) -> String {
     let info = &r.info;
     let sc = &info.scenario;
     let name = if sc.name.is_empty() { "heartland results" } else { sc.name.as_str() };
@@ -262,7 +262,7 @@ pub fn html(r: &Results, charts: &[Drawn]) -> String {
 }
 
 /// The report page of a sweep.
-pub fn sweep_html(r: &SweepResults, charts: &[Drawn]) -> String {
+pub(crate) fn sweep_html(r: &SweepResults, charts: &[Drawn]) -> String {
     let info = &r.info;
     let sc = &info.scenario;
     let name = if info.sweep.is_empty() { "heartland sweep" } else { info.sweep.as_str() };

@@ -19,13 +19,12 @@ mod words;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::results::write::{AtomicFile, OutputError};
+use crate::results::{AtomicFile, OutputError};
 use crate::results::{CalibrationResults, HindcastResults, ReadError, Results, SweepResults};
 use charts::{ChartError, Drawn};
 
-pub use assessment::{calibration_html, hindcast_html};
-pub use html::{escape, html, sweep_html};
-pub use words::{likelihood, summary, sweep_summary};
+pub(crate) use assessment::{calibration_html, hindcast_html};
+pub(crate) use html::{html, sweep_html};
 
 /// Every chart file name [`charts::draw_all`] and [`charts::draw_sweep`] may write, so stale
 /// ones can be removed.
@@ -44,12 +43,16 @@ const CHART_NAMES: [&str; 12] = [
     "worst_facts",
 ];
 
+/// Why an output directory's charts and report could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
+    /// A result file is missing or unreadable (a missing or malformed one is bad input).
     #[error(transparent)]
     Read(#[from] ReadError),
+    /// A chart could not be drawn.
     #[error(transparent)]
     Draw(#[from] ChartError),
+    /// A chart or the report could not be written.
     #[error(transparent)]
     Write(#[from] OutputError),
 }
@@ -57,6 +60,7 @@ pub enum PublishError {
 /// What [`publish`] wrote.
 #[derive(Debug, Clone)]
 pub struct Published {
+    /// `DIR/report.html`.
     pub report: PathBuf,
     /// Every chart file, PNG and SVG.
     pub charts: Vec<PathBuf>,
@@ -76,7 +80,7 @@ pub fn publish(dir: &Path) -> Result<Published, PublishError> {
         let drawn = charts::draw_hindcast(&results)?;
         return write_all(dir, &drawn, &hindcast_html(&results, &drawn));
     }
-    if crate::results::read::is_sweep(dir) {
+    if crate::results::is_sweep(dir) {
         let results = SweepResults::load(dir)?;
         let drawn = charts::draw_sweep(&results)?;
         return write_all(dir, &drawn, &sweep_html(&results, &drawn));
@@ -91,7 +95,7 @@ fn write_all(dir: &Path, drawn: &[Drawn], page: &str) -> Result<Published, Publi
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|source| OutputError::Io { path: chart_dir.clone(), source })?;
     // A run killed while writing charts leaves hidden temporaries here: clear them.
-    crate::results::write::remove_stale_temporaries(&chart_dir)?;
+    crate::results::remove_stale_temporaries(&chart_dir)?;
     let mut files = Vec::new();
     for d in drawn {
         let png = chart_dir.join(format!("{}.png", d.name));

@@ -7,7 +7,7 @@ use crate::english::{count, thousands};
 use crate::results::{Band, Date, Results, SweepResults};
 
 /// A likelihood in words, on the IPCC's calibrated scale.
-pub fn likelihood(p: f64) -> &'static str {
+pub(crate) fn likelihood(p: f64) -> &'static str {
     match p {
         p if p >= 0.99 => "virtually certain",
         p if p >= 0.9 => "very likely",
@@ -106,7 +106,7 @@ fn direction(a: f64, b: f64, scale: f64) -> &'static str {
 /// means across runs of the series. Where an outcome is defined on a series the words
 /// describe, they give the outcome's probability with its definition, since a mean across
 /// runs crossing a line does not mean most runs cross it.
-pub fn summary(r: &Results) -> Vec<String> {
+pub(crate) fn summary(r: &Results) -> Vec<String> {
     let mut out = Vec::new();
     let proper: Vec<String> = r
         .series
@@ -327,7 +327,7 @@ pub fn summary(r: &Results) -> Vec<String> {
 }
 
 /// The summary of a sweep in words: plain text, not yet escaped.
-pub fn sweep_summary(r: &SweepResults) -> Vec<String> {
+pub(crate) fn sweep_summary(r: &SweepResults) -> Vec<String> {
     let mut out = Vec::new();
     let info = &r.info;
     let names = Names::new(&info.labels, Vec::new());
@@ -426,8 +426,8 @@ mod tests {
     /// share above 45%, which 15 of 4,000 runs reach. From the means alone the words used to
     /// say China was "overtaking Russia" while the table gave the outcome 0.4%.
     fn kazakhstan(with_rules: bool) -> Results {
+        use crate::results::OutcomeRow;
         use crate::results::labels::{Bound, OutcomeRule};
-        use crate::results::write::OutcomeRow;
         use crate::results::{Reached, RunInfo, Series};
         let dates: Vec<Date> =
             (0..8).map(|t| Date { year: 2014 + t / 4, month: 1 + 3 * (t as u32 % 4), day: 1 }).collect();

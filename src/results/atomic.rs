@@ -13,15 +13,21 @@ use crate::scenario::Scenario;
 /// Why a result file could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// The file could not be created, written or renamed into place.
     #[error("cannot write {}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
+    /// A CSV record could not be written.
     #[error("cannot write {}: {source}", path.display())]
     Csv {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: csv::Error,
     },
@@ -29,25 +35,25 @@ pub enum OutputError {
 
 /// A file being written under a temporary name; [`AtomicFile::commit`] renames it into place,
 /// dropping it uncommitted deletes it.
-pub struct AtomicFile {
+pub(crate) struct AtomicFile {
     tmp: PathBuf,
     dest: PathBuf,
     file: Option<BufWriter<File>>,
 }
 
 impl AtomicFile {
-    pub fn create(dest: &Path) -> Result<AtomicFile, OutputError> {
+    pub(crate) fn create(dest: &Path) -> Result<AtomicFile, OutputError> {
         let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
         let file = File::create(&tmp).map_err(|source| OutputError::Io { path: tmp.clone(), source })?;
         Ok(AtomicFile { tmp, dest: dest.to_path_buf(), file: Some(BufWriter::new(file)) })
     }
 
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
+    pub(crate) fn writer(&mut self) -> &mut BufWriter<File> {
         self.file.as_mut().expect("present until commit")
     }
 
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    pub(crate) fn commit(mut self) -> Result<(), OutputError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| OutputError::Io { path, source }
@@ -101,9 +107,16 @@ pub(crate) fn write_json(value: &impl serde::Serialize, path: &Path) -> Result<(
     f.commit()
 }
 
+/// Writes `text` to `path` atomically: the whole text or, after a failure, the file as it was.
+pub fn write_text(text: &str, path: &Path) -> Result<(), OutputError> {
+    let mut f = AtomicFile::create(path)?;
+    f.writer().write_all(text.as_bytes()).map_err(|e| OutputError::Io { path: path.to_path_buf(), source: e })?;
+    f.commit()
+}
+
 /// Shortest decimal form after rounding to 9 places (hides binary noise such as
 /// `0.35000000000000003`; far below Monte Carlo error).
-pub fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     if !x.is_finite() {
         return x.to_string();
     }
@@ -118,7 +131,7 @@ pub(crate) fn date(sc: &Scenario, turn: Option<usize>) -> String {
 
 /// Deletes temporary files that an interrupted run (killed before it could rename them)
 /// left in `dir`: hidden files named `.<file>.<pid>.tmp`. Returns how many it removed.
-pub fn remove_stale_temporaries(dir: &Path) -> Result<usize, OutputError> {
+pub(crate) fn remove_stale_temporaries(dir: &Path) -> Result<usize, OutputError> {
     let io = |source| OutputError::Io { path: dir.to_path_buf(), source };
     let mut removed = 0;
     for entry in std::fs::read_dir(dir).map_err(io)? {

@@ -27,6 +27,7 @@ pub struct ComparisonInfo {
     pub base_name: String,
     /// Paired runs of each scenario.
     pub runs: u64,
+    /// The master seed of both scenarios' runs.
     pub seed: u64,
 }
 

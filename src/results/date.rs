@@ -5,8 +5,11 @@ use std::fmt;
 /// A calendar date as written in the result files (`YYYY-MM-DD`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// The year, e.g. 2016.
     pub year: i32,
+    /// The month, 1–12.
     pub month: u32,
+    /// The day of the month, 1–31.
     pub day: u32,
 }
 

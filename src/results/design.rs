@@ -55,6 +55,7 @@ pub fn write_posterior(paths: &[String], kept: &[&DesignPoint], path: &Path) -> 
 pub struct DesignTable {
     /// The calibrated parameters' paths.
     pub paths: Vec<String>,
+    /// The design points in design order, each with its values and train scores.
     pub points: Vec<DesignPoint>,
     /// Per point: whether it is in the posterior.
     pub kept: Vec<bool>,

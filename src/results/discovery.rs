@@ -52,9 +52,13 @@ pub fn write_discovery(
 /// One box of the PRIM peeling trajectory in `discovery.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrimBox {
+    /// Whether this is the box selected at the sweep's minimum density.
     pub chosen: bool,
+    /// Share of all cases of interest inside the box, in [0, 1].
     pub coverage: f64,
+    /// Share of the box's points that are cases of interest, in [0, 1].
     pub density: f64,
+    /// Share of all points inside the box, in [0, 1].
     pub mass: f64,
     /// Per swept parameter: the box's bounds.
     pub bounds: Vec<(f64, f64)>,

@@ -11,11 +11,20 @@ use super::date::Date;
 pub enum ReadError {
     /// The file is missing or its content is not what heartland writes: bad input.
     #[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
-    Invalid { path: PathBuf, line: Option<u64>, message: String },
+    Invalid {
+        /// The file (or directory).
+        path: PathBuf,
+        /// The line, counting the header as line 1, when the problem is on one.
+        line: Option<u64>,
+        /// What is wrong, in words.
+        message: String,
+    },
     /// The file exists but could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },

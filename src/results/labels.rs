@@ -33,7 +33,9 @@ pub struct Labels {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScheduledEvent {
+    /// The event's id.
     pub id: String,
+    /// The event's display name.
     pub label: String,
     /// The first day of its turn, `YYYY-MM-DD`.
     pub date: String,
@@ -45,7 +47,9 @@ pub struct ScheduledEvent {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OutcomeRule {
+    /// Every bound that must hold.
     pub when: Vec<Bound>,
+    /// Consecutive turns the bounds must hold for (at least 1).
     pub for_turns: u32,
 }
 
@@ -59,8 +63,10 @@ pub struct Bound {
     /// The metric subtracted from it, when the condition compares two.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minus: Option<String>,
+    /// The threshold the quantity must exceed, if the condition is `>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub above: Option<f64>,
+    /// The threshold the quantity must stay under, if the condition is `<`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub below: Option<f64>,
 }

@@ -34,17 +34,29 @@ use super::error::{ReadError, invalid};
 /// `manifest.json`: what was run, how, and how much work it was.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
+    /// Always `heartland`.
     pub tool: &'static str,
+    /// The crate version that wrote the file (`CARGO_PKG_VERSION`).
     pub version: &'static str,
+    /// The scenario run: its names, files and digests.
     pub scenario: ManifestScenario,
+    /// The master seed.
     pub seed: u64,
+    /// Index of the first run (0 unless the runs are a shard of a larger plan).
     pub first_run: u64,
+    /// Number of runs.
     pub runs: u64,
+    /// Worker threads used (results do not depend on it).
     pub threads: usize,
+    /// Wall time of the Monte Carlo and the writing of the tables, in seconds (to the millisecond).
     pub wall_seconds: f64,
+    /// Turns in each run: the scenario's calendar.
     pub turns_per_run: usize,
+    /// `runs × turns_per_run`.
     pub turns_simulated: u64,
+    /// Actor-decisions simulated over all runs (a member's vote counts as one).
     pub actor_decisions: u64,
+    /// The tables written, by file name.
     pub files: Vec<&'static str>,
     /// The scenario's own names for the ids in the tables, and its scheduled events.
     pub labels: super::labels::Labels,
@@ -57,18 +69,24 @@ pub struct Manifest {
     pub comparison: Option<super::comparison::ComparisonInfo>,
 }
 
+/// The scenario a manifest describes.
 #[derive(Debug, Clone, Serialize)]
 pub struct ManifestScenario {
     /// Every file the scenario was read from (the base of any `extends` chain first).
     pub sources: Vec<crate::scenario::SourceDigest>,
+    /// The scenario's name.
     pub name: String,
+    /// The scenario's description.
     pub description: String,
     /// The question the scenario answers, if it states one.
     pub question: Option<String>,
+    /// The file as given on the command line, or `NAME (shipped)` for a shipped scenario.
     pub file: String,
+    /// Hex SHA-256 of that file's bytes.
     pub sha256: String,
 }
 
+/// Writes a run's `manifest.json` atomically.
 pub fn write_manifest(manifest: &Manifest, path: &Path) -> Result<(), OutputError> {
     write_json(manifest, path)
 }
@@ -76,25 +94,41 @@ pub fn write_manifest(manifest: &Manifest, path: &Path) -> Result<(), OutputErro
 /// `manifest.json` of a sweep.
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepManifest {
+    /// Always `heartland`.
     pub tool: &'static str,
+    /// The crate version that wrote the file.
     pub version: &'static str,
+    /// The sweep's name.
     pub sweep: String,
+    /// The sweep file as given, or `NAME (shipped)`.
     pub sweep_file: String,
+    /// Hex SHA-256 of the sweep file's bytes.
     pub sweep_sha256: String,
+    /// The scenario the sweep varies.
     pub scenario: ManifestScenario,
+    /// The design (`grid`, `latin`, `sobol` or `morris`).
     pub design: String,
+    /// The swept parameters' paths, in `points.csv` order.
     pub parameters: Vec<String>,
+    /// Design points.
     pub points: usize,
+    /// Runs per point.
     pub replications: u64,
+    /// `points × replications`.
     pub runs: u64,
+    /// The master seed.
     pub seed: u64,
+    /// Worker threads used (results do not depend on it).
     pub threads: usize,
+    /// Wall time, in seconds.
     pub wall_seconds: f64,
+    /// The tables written, by file name.
     pub files: Vec<&'static str>,
     /// The scenario's own names for the ids in the tables.
     pub labels: super::labels::Labels,
 }
 
+/// Writes a sweep's `manifest.json` atomically.
 pub fn write_sweep_manifest(manifest: &SweepManifest, path: &Path) -> Result<(), OutputError> {
     write_json(manifest, path)
 }
@@ -102,21 +136,31 @@ pub fn write_sweep_manifest(manifest: &SweepManifest, path: &Path) -> Result<(),
 /// `manifest.json` of a hindcast.
 #[derive(Debug, Clone, Serialize)]
 pub struct HindcastManifest {
+    /// Always `heartland`.
     pub tool: &'static str,
+    /// The crate version that wrote the file.
     pub version: &'static str,
+    /// The scenario scored.
     pub scenario: ManifestScenario,
+    /// The observation file scored against.
     pub observations: ManifestObservations,
+    /// The master seed.
     pub seed: u64,
+    /// Number of runs.
     pub runs: u64,
+    /// Worker threads used (results do not depend on it).
     pub threads: usize,
+    /// Wall time, in seconds.
     pub wall_seconds: f64,
     /// Turns each run played: up to the last turn any fact needs.
     pub turns_per_run: usize,
+    /// Actor-decisions simulated over all runs.
     pub actor_decisions: u64,
     /// The interval forecasts are clipped to for the log score, `[0.01, 0.99]`.
     pub log_clip: [f64; 2],
     /// How forecasts are binned for the reliability diagram and the decomposition.
     pub bins: &'static str,
+    /// The tables written, by file name.
     pub files: Vec<&'static str>,
 }
 
@@ -124,15 +168,21 @@ pub struct HindcastManifest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ManifestObservations {
+    /// The observation file as given.
     pub file: String,
+    /// Hex SHA-256 of its bytes.
     pub sha256: String,
     /// Facts in the file, and how many of them are train, test and forcing facts.
     pub facts: usize,
+    /// Facts of the train split.
     pub train: usize,
+    /// Facts of the test split.
     pub test: usize,
+    /// Facts about a forcing event (listed, never scored).
     pub forcing: usize,
 }
 
+/// Writes a hindcast's `manifest.json` atomically.
 pub fn write_hindcast_manifest(manifest: &HindcastManifest, path: &Path) -> Result<(), OutputError> {
     write_json(manifest, path)
 }
@@ -141,15 +191,25 @@ pub fn write_hindcast_manifest(manifest: &HindcastManifest, path: &Path) -> Resu
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 pub struct HindcastInfo {
+    /// The crate version that wrote the file.
     pub version: String,
+    /// The scenario scored.
     pub scenario: ScenarioInfo,
+    /// The observation file scored against.
     pub observations: ManifestObservations,
+    /// The master seed.
     pub seed: u64,
+    /// Number of runs.
     pub runs: u64,
+    /// Worker threads used.
     pub threads: u64,
+    /// Wall time, in seconds.
     pub wall_seconds: f64,
+    /// Turns each run played.
     pub turns_per_run: u64,
+    /// The interval forecasts are clipped to for the log score.
     pub log_clip: [f64; 2],
+    /// How forecasts are binned, in words.
     pub bins: String,
 }
 
@@ -172,18 +232,29 @@ pub fn is_hindcast(dir: &Path) -> bool {
 /// `manifest.json` of a calibration.
 #[derive(Debug, Clone, Serialize)]
 pub struct CalibrationManifest {
+    /// Always `heartland`.
     pub tool: &'static str,
+    /// The crate version that wrote the file.
     pub version: &'static str,
+    /// The scenario calibrated.
     pub scenario: ManifestScenario,
+    /// The observation file fitted on (train facts) and scored against (test facts).
     pub observations: ManifestObservations,
+    /// How the calibration was done.
     pub calibration: ManifestCalibration,
+    /// The master seed.
     pub seed: u64,
     /// Runs of each of the prior's and the posterior's hindcasts.
     pub hindcast_runs: u64,
+    /// Worker threads used (results do not depend on it).
     pub threads: usize,
+    /// Wall time, in seconds.
     pub wall_seconds: f64,
+    /// The interval forecasts are clipped to for the log score, `[0.01, 0.99]`.
     pub log_clip: [f64; 2],
+    /// How forecasts are binned, in words.
     pub bins: &'static str,
+    /// The files written, by name.
     pub files: Vec<&'static str>,
 }
 
@@ -193,18 +264,24 @@ pub struct CalibrationManifest {
 pub struct ManifestCalibration {
     /// The design and the method, in words.
     pub design: String,
+    /// The acceptance method, in words (ABC rejection: the best share of the points by mean
+    /// Brier score on the train facts).
     pub method: String,
     /// The calibrated parameters' paths.
     pub parameters: Vec<String>,
+    /// Design points.
     pub points: usize,
+    /// Runs of each point.
     pub runs_per_point: u64,
     /// points × runs per point.
     pub runs: u64,
     /// Share of the points kept, and how many that is.
     pub keep: f64,
+    /// Points kept in the posterior.
     pub kept: usize,
 }
 
+/// Writes a calibration's `manifest.json` atomically.
 pub fn write_calibration_manifest(manifest: &CalibrationManifest, path: &Path) -> Result<(), OutputError> {
     write_json(manifest, path)
 }
@@ -213,13 +290,21 @@ pub fn write_calibration_manifest(manifest: &CalibrationManifest, path: &Path) -
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 pub struct CalibrationInfo {
+    /// The crate version that wrote the file.
     pub version: String,
+    /// The scenario calibrated.
     pub scenario: ScenarioInfo,
+    /// The observation file.
     pub observations: ManifestObservations,
+    /// How the calibration was done.
     pub calibration: ManifestCalibration,
+    /// The master seed.
     pub seed: u64,
+    /// Runs of each of the prior's and the posterior's hindcasts.
     pub hindcast_runs: u64,
+    /// Worker threads used.
     pub threads: u64,
+    /// Wall time, in seconds.
     pub wall_seconds: f64,
 }
 
@@ -239,43 +324,55 @@ pub fn is_calibration(dir: &Path) -> bool {
     serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("calibration").is_some_and(|s| s.is_object()))
 }
 
-/// Hex SHA-256 of a file's bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// `manifest.json`, the fields the report shows. Missing fields read as empty or zero.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 pub struct RunInfo {
+    /// Always `heartland` (empty if the manifest does not say).
     pub tool: String,
+    /// The crate version that wrote the file.
     pub version: String,
+    /// The scenario run.
     pub scenario: ScenarioInfo,
+    /// The master seed.
     pub seed: u64,
+    /// Index of the first run.
     pub first_run: u64,
+    /// Number of runs.
     pub runs: u64,
+    /// Worker threads used.
     pub threads: u64,
+    /// Wall time, in seconds.
     pub wall_seconds: f64,
+    /// Turns in each run.
     pub turns_per_run: u64,
+    /// Actor-decisions simulated over all runs.
     pub actor_decisions: u64,
     /// The files the run wrote.
     pub files: Vec<String>,
     /// Empty in a manifest written before labels were recorded.
     pub labels: super::labels::Labels,
+    /// What each outcome requires, by id, in file order (empty in an older manifest).
     pub outcome_conditions: indexmap::IndexMap<String, super::labels::OutcomeRule>,
     /// 0 when the manifest does not say.
     pub cooperation_window: u32,
+    /// The base a variant was compared with, if it was.
     pub comparison: Option<super::comparison::ComparisonInfo>,
 }
 
+/// The scenario a manifest names, as the report shows it.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 pub struct ScenarioInfo {
+    /// The scenario's name.
     pub name: String,
+    /// The scenario's description.
     pub description: String,
+    /// The question it answers, if it states one.
     pub question: Option<String>,
+    /// The file as given, or `NAME (shipped)`.
     pub file: String,
+    /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
 }
 
@@ -283,19 +380,29 @@ pub struct ScenarioInfo {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(default)]
 pub struct SweepInfo {
+    /// The crate version that wrote the file.
     pub version: String,
     /// The sweep's name.
     pub sweep: String,
+    /// The sweep file as given, or `NAME (shipped)`.
     pub sweep_file: String,
+    /// The scenario the sweep varies.
     pub scenario: ScenarioInfo,
+    /// The design (`grid`, `latin`, `sobol` or `morris`).
     pub design: String,
     /// The swept parameters' paths, in `points.csv` order.
     pub parameters: Vec<String>,
+    /// Design points.
     pub points: u64,
+    /// Runs per point.
     pub replications: u64,
+    /// `points × replications`.
     pub runs: u64,
+    /// The master seed.
     pub seed: u64,
+    /// Worker threads used.
     pub threads: u64,
+    /// Wall time, in seconds.
     pub wall_seconds: f64,
     /// Empty in a manifest written before labels were recorded.
     pub labels: super::labels::Labels,
@@ -332,6 +439,7 @@ pub fn is_sweep(dir: &Path) -> bool {
 mod tests {
     use super::*;
     use crate::scenario::SourceDigest;
+    use crate::scenario::sha256_hex;
 
     fn scenario() -> ManifestScenario {
         ManifestScenario {

@@ -18,7 +18,7 @@
 //!
 //! Each file has one module here that declares its columns once and holds both its writer and
 //! its reader, with a round-trip test. Every file is written under a temporary name in its
-//! final directory and renamed into place once complete ([`atomic`]), so an interrupted run
+//! final directory and renamed into place once complete (`atomic.rs`), so an interrupted run
 //! leaves the previous file or none, never half of one. Tables are tidy (one observation per
 //! row) and read by pandas, polars and R without options: a header row, comma-separated,
 //! numbers in their shortest form after rounding to 9 places, ISO dates, empty cells for
@@ -30,12 +30,12 @@
 //! code path, and a chart shows exactly what the CSV files say. Readers name the file and line
 //! of anything they cannot read ([`ReadError`]).
 
-pub mod atomic;
+pub(crate) mod atomic;
 pub mod comparison;
-pub mod date;
+mod date;
 pub mod design;
 pub mod discovery;
-pub mod error;
+mod error;
 pub mod hindcast;
 pub mod labels;
 pub mod manifest;
@@ -47,12 +47,13 @@ pub mod runs;
 pub mod scores;
 pub mod sensitivity;
 pub mod series;
-pub mod set;
+mod set;
 
 #[cfg(test)]
 mod fixtures;
 
-pub use atomic::{AtomicFile, OutputError, num, remove_stale_temporaries};
+pub(crate) use atomic::{AtomicFile, remove_stale_temporaries};
+pub use atomic::{OutputError, write_text};
 pub use date::Date;
 pub use design::{DesignTable, read_design, write_design, write_posterior};
 pub use discovery::{PrimBox, read_discovery, write_discovery};
@@ -62,7 +63,7 @@ pub use manifest::{
     CalibrationInfo, CalibrationManifest, HindcastInfo, HindcastManifest, Manifest, ManifestCalibration,
     ManifestObservations, ManifestScenario, RunInfo, ScenarioInfo, SweepInfo, SweepManifest, is_calibration,
     is_hindcast, is_sweep, read_calibration_manifest, read_hindcast_manifest, read_manifest, read_sweep_manifest,
-    sha256_hex, write_calibration_manifest, write_hindcast_manifest, write_manifest, write_sweep_manifest,
+    write_calibration_manifest, write_hindcast_manifest, write_manifest, write_sweep_manifest,
 };
 pub use outcomes::{OutcomeRow, outcome_rows, read_outcomes, write_outcomes};
 pub use points::{Point, PointsTable, PointsWriter, read_points};
@@ -73,23 +74,3 @@ pub use scores::{read_scores, write_scores};
 pub use sensitivity::{Sensitivity, read_sensitivity, write_sensitivity};
 pub use series::{Band, Series, read_series, write_series};
 pub use set::{CalibrationResults, HindcastResults, HindcastTables, Results, SweepResults};
-
-/// The reading side under its path before the split into one module per file
-/// (`crate::results::read::X`); the same items as `crate::results::X`.
-pub mod read {
-    pub use super::{
-        Band, Date, Point, PointsTable, PrimBox, Reached, ReadError, Results, RunInfo, ScenarioInfo, Sensitivity,
-        Series, SweepInfo, SweepResults, is_sweep, read_discovery, read_manifest, read_outcomes, read_points,
-        read_reached, read_sensitivity, read_series,
-    };
-}
-
-/// The writing side under its path before the split into one module per file
-/// (`crate::results::write::X`); the same items as `crate::results::X`.
-pub mod write {
-    pub use super::{
-        AtomicFile, Manifest, ManifestScenario, OutcomeRow, OutputError, PointsWriter, RunsWriter, SweepManifest,
-        SweepRunsWriter, num, outcome_rows, remove_stale_temporaries, runs_header, sha256_hex, write_discovery,
-        write_manifest, write_outcomes, write_sensitivity, write_series, write_sweep_manifest,
-    };
-}

@@ -23,17 +23,25 @@ pub const COLUMNS: [&str; 8] =
 /// One row of `outcomes.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutcomeRow {
+    /// The outcome's id.
     pub outcome: String,
+    /// The outcome's display name.
     pub label: String,
+    /// Runs played.
     pub runs: u64,
+    /// Runs in which the outcome was reached.
     pub reached: u64,
+    /// `reached / runs`, in [0, 1].
     pub probability: f64,
+    /// Lower bound of the 95% Wilson interval of the probability.
     pub ci_low: f64,
+    /// Upper bound of the 95% Wilson interval of the probability.
     pub ci_high: f64,
     /// ISO date; empty when never reached.
     pub median_first_date: String,
 }
 
+/// The rows of `outcomes.csv` from a Monte Carlo's summary, in the scenario's outcome order.
 pub fn outcome_rows(sc: &Scenario, summary: &Summary) -> Vec<OutcomeRow> {
     let agg = &summary.outcomes;
     sc.outcomes

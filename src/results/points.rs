@@ -40,6 +40,7 @@ pub struct PointsWriter<'s> {
 }
 
 impl<'s> PointsWriter<'s> {
+    /// Creates `points.csv` under a temporary name and writes its header.
     pub fn create(sweep: &'s Sweep, path: &Path) -> Result<PointsWriter<'s>, OutputError> {
         let mut csv = create_csv(path)?;
         let mut header = vec![POINT.to_string()];
@@ -53,6 +54,7 @@ impl<'s> PointsWriter<'s> {
         Ok(PointsWriter { sweep, path: path.to_path_buf(), csv })
     }
 
+    /// Writes one row per point, in the order given (design order).
     pub fn write(&mut self, points: &[PointResult]) -> Result<(), OutputError> {
         let n = self.sweep.replications;
         for p in points {
@@ -68,6 +70,7 @@ impl<'s> PointsWriter<'s> {
         Ok(())
     }
 
+    /// Flushes the file and renames it into place.
     pub fn finish(self) -> Result<(), OutputError> {
         commit_csv(self.csv, &self.path)
     }

@@ -33,6 +33,7 @@ pub const COLUMNS: [&str; 11] = [
 pub struct PriorPosteriorRow {
     /// `prior` or `posterior`.
     pub scenario: String,
+    /// The forecaster's scores on the split.
     pub scores: ScoreRow,
 }
 

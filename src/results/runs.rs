@@ -25,8 +25,9 @@ use crate::scenario::Scenario;
 
 /// The run's index column.
 pub const RUN: &str = "run";
-/// A sweep's design point and replication columns.
+/// A sweep's design-point column.
 pub const POINT: &str = "point";
+/// A sweep's replication column (the run's index within its point).
 pub const REPLICATION: &str = "replication";
 /// The actor-decisions column.
 pub const DECISIONS: &str = "decisions";
@@ -73,12 +74,14 @@ pub struct RunsWriter<'s> {
 }
 
 impl<'s> RunsWriter<'s> {
+    /// Creates `runs.csv` under a temporary name and writes its header.
     pub fn create(sc: &'s Scenario, path: &Path) -> Result<RunsWriter<'s>, OutputError> {
         let mut csv = create_csv(path)?;
         csv.write_record(runs_header(sc)).map_err(csv_err(path))?;
         Ok(RunsWriter { sc, path: path.to_path_buf(), csv })
     }
 
+    /// Writes one row per record, in the order given (run order).
     pub fn write(&mut self, records: &[RunRecord]) -> Result<(), OutputError> {
         for r in records {
             let mut row: Vec<String> = Vec::with_capacity(1 + r.sampled.len() + r.reached.len() + r.finals.len());
@@ -94,6 +97,7 @@ impl<'s> RunsWriter<'s> {
         Ok(())
     }
 
+    /// Flushes the file and renames it into place.
     pub fn finish(self) -> Result<(), OutputError> {
         commit_csv(self.csv, &self.path)
     }
@@ -107,6 +111,7 @@ pub struct SweepRunsWriter<'s> {
 }
 
 impl<'s> SweepRunsWriter<'s> {
+    /// Creates a sweep's `runs.csv` under a temporary name and writes its header.
     pub fn create(sweep: &'s Sweep, path: &Path) -> Result<SweepRunsWriter<'s>, OutputError> {
         let mut csv = create_csv(path)?;
         let mut header: Vec<String> = [POINT, REPLICATION, RUN].iter().map(|s| s.to_string()).collect();
@@ -117,6 +122,7 @@ impl<'s> SweepRunsWriter<'s> {
         Ok(SweepRunsWriter { sweep, path: path.to_path_buf(), csv })
     }
 
+    /// Writes one row per replication of each point, in the order given.
     pub fn write(&mut self, points: &[PointResult]) -> Result<(), OutputError> {
         for p in points {
             for r in &p.runs {
@@ -130,6 +136,7 @@ impl<'s> SweepRunsWriter<'s> {
         Ok(())
     }
 
+    /// Flushes the file and renames it into place.
     pub fn finish(self) -> Result<(), OutputError> {
         commit_csv(self.csv, &self.path)
     }

@@ -41,11 +41,15 @@ pub fn write_sensitivity(rows: &[SensitivityRow], path: &Path) -> Result<(), Out
 pub struct Sensitivity {
     /// `outcome.ID` or `output.PATH`.
     pub output: String,
+    /// The swept parameter's path.
     pub parameter: String,
     /// `S1`, `ST`, `mu_star`…
     pub statistic: String,
+    /// The statistic's estimate.
     pub value: f64,
+    /// Lower bound of its bootstrap interval, when the analysis gives one.
     pub low: Option<f64>,
+    /// Upper bound of its bootstrap interval, when the analysis gives one.
     pub high: Option<f64>,
 }
 

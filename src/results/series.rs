@@ -47,9 +47,13 @@ pub fn write_series(sc: &Scenario, summary: &Summary, path: &Path) -> Result<(),
 /// One recorded quantity over time: its statistics across runs at each date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Band {
+    /// Mean across runs at each date (exact).
     pub mean: Vec<f64>,
+    /// 5th percentile across runs at each date (to 0.1% of the metric's range).
     pub p05: Vec<f64>,
+    /// Median across runs at each date.
     pub p50: Vec<f64>,
+    /// 95th percentile across runs at each date.
     pub p95: Vec<f64>,
 }
 
@@ -69,6 +73,7 @@ pub struct Series {
 }
 
 impl Series {
+    /// The band of a metric path such as `trust.russia.china`.
     pub fn get(&self, path: &str) -> Option<&Band> {
         self.paths.get(path)
     }

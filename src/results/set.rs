@@ -14,9 +14,13 @@ use super::series::{Series, read_series};
 /// Everything the charts and the report need from an output directory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
+    /// `manifest.json`.
     pub info: RunInfo,
+    /// `series.csv`.
     pub series: Series,
+    /// `outcomes.csv`.
     pub outcomes: Vec<OutcomeRow>,
+    /// From `runs.csv`: how many runs first reached each outcome at each date.
     pub reached: Reached,
     /// `comparison.csv` of a variant's run, when the manifest lists one; else empty.
     pub comparison: Vec<crate::analysis::compare::OutcomeDiff>,
@@ -43,10 +47,13 @@ impl Results {
 /// Everything the charts and the report need from a sweep's output directory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepResults {
+    /// `manifest.json`.
     pub info: SweepInfo,
-    /// Outcome ids and output paths, in `points.csv` order.
+    /// Outcome ids, in `points.csv` order.
     pub outcomes: Vec<String>,
+    /// Output paths (`output.PATH` columns), in `points.csv` order.
     pub outputs: Vec<String>,
+    /// `points.csv`, one point per row.
     pub points: Vec<Point>,
     /// Empty when the sweep wrote no `sensitivity.csv`.
     pub sensitivity: Vec<Sensitivity>,
@@ -147,8 +154,11 @@ mod tests {
 /// The tables of one hindcast: `hindcast.csv`, `scores.csv`, `reliability.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HindcastTables {
+    /// `hindcast.csv`, one row per fact.
     pub facts: Vec<crate::analysis::hindcast::FactRow>,
+    /// `scores.csv`, per split and forecaster.
     pub scores: Vec<crate::analysis::hindcast::ScoreRow>,
+    /// `reliability.csv`, per split and bin.
     pub reliability: Vec<crate::analysis::hindcast::BinRow>,
 }
 
@@ -166,7 +176,9 @@ impl HindcastTables {
 /// Everything the charts and the report need from a hindcast's output directory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HindcastResults {
+    /// `manifest.json`.
     pub info: super::manifest::HindcastInfo,
+    /// `hindcast.csv`, `scores.csv` and `reliability.csv`.
     pub tables: HindcastTables,
 }
 
@@ -184,12 +196,16 @@ impl HindcastResults {
 /// Everything the charts and the report need from a calibration's output directory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalibrationResults {
+    /// `manifest.json`.
     pub info: super::manifest::CalibrationInfo,
+    /// `comparison.csv`: the prior's and the posterior's scores side by side.
     pub comparison: Vec<super::prior_posterior::PriorPosteriorRow>,
+    /// `design.csv`.
     pub design: super::design::DesignTable,
     /// The hindcasts of the scenario as given (`prior/`) and of the calibrated one
     /// (`posterior/`).
     pub prior: HindcastTables,
+    /// The posterior's hindcast tables (`posterior/`).
     pub posterior: HindcastTables,
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Validation reports every problem it finds, not only the first, each as a [`Diagnostic`].
 //! The key path is what the author sees in the file (`actors.russia.behaviour.error`); the
-//! line and column are looked up from the TOML document's spans ([`span_of`], [`SourceMap`]).
+//! line and column are looked up from the TOML document's spans (`span_of`, `SourceMap`).
 //! [`ScenarioError`] renders them all, rustc-style, with the offending line underlined.
 
 use std::fmt;
@@ -31,30 +31,33 @@ pub struct Location {
 pub struct Diagnostic {
     /// Dotted key path, e.g. `issues.transit.sides[1]`; empty for the whole file.
     pub key: String,
+    /// What is wrong, in one line.
     pub message: String,
     /// What a valid value looks like.
     pub expected: Option<String>,
     /// How to fix it, e.g. "did you mean `russia`?".
     pub help: Option<String>,
+    /// Where in the file; `None` when no span is known (a missing key, a problem of the whole
+    /// file).
     pub location: Option<Location>,
 }
 
 impl Diagnostic {
-    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn new(key: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic { key: key.into(), message: message.into(), expected: None, help: None, location: None }
     }
 
-    pub fn expected(mut self, expected: impl Into<String>) -> Diagnostic {
+    pub(crate) fn expected(mut self, expected: impl Into<String>) -> Diagnostic {
         self.expected = Some(expected.into());
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
-    pub fn help_opt(mut self, help: Option<String>) -> Diagnostic {
+    pub(crate) fn help_opt(mut self, help: Option<String>) -> Diagnostic {
         self.help = help;
         self
     }
@@ -63,14 +66,23 @@ impl Diagnostic {
 /// A scenario that could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
+    /// The file could not be read: exit code 1 in the binary.
     #[error("cannot read {}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
+    /// The file was read but is not a valid scenario: bad input, exit code 2 in the binary.
     #[error("{}", render(file, diagnostics))]
-    Invalid { file: String, diagnostics: Vec<Diagnostic> },
+    Invalid {
+        /// The file as named in messages (the one given, not a file it extends).
+        file: String,
+        /// Every problem found, in the order of the format's sections.
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 impl ScenarioError {
@@ -130,16 +142,16 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Turns byte spans into line and column.
-pub struct SourceMap<'a> {
+pub(crate) struct SourceMap<'a> {
     text: &'a str,
 }
 
 impl<'a> SourceMap<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         SourceMap { text }
     }
 
-    pub fn locate(&self, span: std::ops::Range<usize>) -> Location {
+    pub(crate) fn locate(&self, span: std::ops::Range<usize>) -> Location {
         let start = floor_char_boundary(self.text, span.start.min(self.text.len()));
         let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
@@ -161,13 +173,13 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 /// One step of a key path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// Joins segments the way an author reads them: `a.b[2].c`.
-pub fn join(path: &[Seg]) -> String {
+pub(crate) fn join(path: &[Seg]) -> String {
     let mut out = String::new();
     for seg in path {
         match seg {
@@ -190,7 +202,7 @@ pub fn join(path: &[Seg]) -> String {
 /// The span of the value at `path` in the document, or of the deepest part of the path that
 /// exists (so a missing key points at the table that lacks it). With `key_span`, the span of
 /// the last key itself rather than its value (for names used as keys).
-pub fn span_of(doc: &DeTable<'_>, path: &[Seg], key_span: bool) -> Option<std::ops::Range<usize>> {
+pub(crate) fn span_of(doc: &DeTable<'_>, path: &[Seg], key_span: bool) -> Option<std::ops::Range<usize>> {
     let mut best = None;
     let mut table = Some(doc);
     let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
@@ -259,7 +271,7 @@ pub(crate) fn path_at(doc: &DeTable<'_>, span: &std::ops::Range<usize>) -> Vec<S
 }
 
 /// The closest name to `wrong` among `candidates`, if close enough to be a likely typo.
-pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_l = wrong.to_lowercase();
     candidates
         .into_iter()

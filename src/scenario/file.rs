@@ -19,7 +19,7 @@ use crate::model::calendar::Step;
 /// The whole file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct ScenarioFile {
+pub(crate) struct ScenarioFile {
     pub scenario: MetaFile,
     /// The interest dimensions actors weigh, e.g. `["security", "narcotics", ...]`.
     pub dimensions: Vec<String>,
@@ -58,7 +58,7 @@ pub struct ScenarioFile {
 /// A class of judgement values and the range the sources defend for them.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct UncertaintyFile {
+pub(crate) struct UncertaintyFile {
     /// Half-width as a fraction of the value.
     pub relative: Option<f64>,
     /// Half-width in the value's units.
@@ -70,7 +70,7 @@ pub struct UncertaintyFile {
 /// `[posterior]`: parameters drawn jointly, one row of `samples` per run, chosen uniformly.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct PosteriorFile {
+pub(crate) struct PosteriorFile {
     /// Parameter paths, e.g. `actors.kazakhstan.capability`.
     pub parameters: Vec<String>,
     /// One row per sample, one value per parameter.
@@ -80,7 +80,7 @@ pub struct PosteriorFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct MetaFile {
+pub(crate) struct MetaFile {
     pub name: String,
     pub description: String,
     /// The question the scenario answers, in one sentence.
@@ -105,7 +105,7 @@ pub struct MetaFile {
 /// Settings of the model's mechanisms that are not attached to one actor or issue.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct ModelFile {
+pub(crate) struct ModelFile {
     /// Turns over which `coop_rate` metrics average (1–64).
     pub cooperation_window: Option<u32>,
     /// Per-year fraction of the gap between a client's ties to its patrons and their target
@@ -128,21 +128,21 @@ pub struct ModelFile {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct DefaultsFile {
+pub(crate) struct DefaultsFile {
     #[serde(default)]
     pub behaviour: BehaviourFile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ActorKindFile {
+pub(crate) enum ActorKindFile {
     State,
     Organization,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum RuleFile {
+pub(crate) enum RuleFile {
     /// Every member can block.
     Consensus,
     /// Cooperate when the weighted share of members for it reaches `threshold`, and no
@@ -154,7 +154,7 @@ pub enum RuleFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct ActorFile {
+pub(crate) struct ActorFile {
     pub name: Option<String>,
     pub kind: ActorKindFile,
     pub capability: Option<ParamFile>,
@@ -177,13 +177,13 @@ pub struct ActorFile {
 /// [`BEHAVIOUR`] (the keys are read from that table, not listed here), unknown keys rejected
 /// with the same message as every other table.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct BehaviourFile {
+pub(crate) struct BehaviourFile {
     values: [Option<ParamFile>; BEHAVIOUR.len()],
 }
 
 impl BehaviourFile {
     /// The value given for row `i` of [`BEHAVIOUR`].
-    pub fn get(&self, i: usize) -> Option<&ParamFile> {
+    pub(crate) fn get(&self, i: usize) -> Option<&ParamFile> {
         self.values[i].as_ref()
     }
 }
@@ -261,7 +261,7 @@ impl Serialize for BehaviourFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct StateVarFile {
+pub(crate) struct StateVarFile {
     pub label: Option<String>,
     pub initial: ParamFile,
     pub min: f64,
@@ -277,7 +277,7 @@ pub struct StateVarFile {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum IssueKindFile {
+pub(crate) enum IssueKindFile {
     Dyadic,
     /// A dyadic issue whose mutual cooperation is a state that persists.
     Arrangement,
@@ -286,7 +286,7 @@ pub enum IssueKindFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct IssueFile {
+pub(crate) struct IssueFile {
     pub label: Option<String>,
     pub kind: IssueKindFile,
     #[serde(default = "yes")]
@@ -346,7 +346,7 @@ fn yes() -> bool {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct PayoffFile {
+pub(crate) struct PayoffFile {
     pub reward: Option<ParamFile>,
     pub sucker: Option<ParamFile>,
     pub temptation: Option<ParamFile>,
@@ -356,7 +356,7 @@ pub struct PayoffFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct SalienceFile {
+pub(crate) struct SalienceFile {
     pub base: Option<ParamFile>,
     #[serde(default)]
     pub drivers: IndexMap<String, ParamFile>,
@@ -364,7 +364,7 @@ pub struct SalienceFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct EventFile {
+pub(crate) struct EventFile {
     pub label: Option<String>,
     /// Scheduled: the date it fires.
     pub at: Option<String>,
@@ -387,7 +387,7 @@ pub struct EventFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConditionFile {
+pub(crate) struct ConditionFile {
     pub metric: String,
     pub above: Option<ThresholdFile>,
     pub below: Option<ThresholdFile>,
@@ -396,14 +396,14 @@ pub struct ConditionFile {
 /// What a metric is compared with: a number, or another metric's path.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
-pub enum ThresholdFile {
+pub(crate) enum ThresholdFile {
     Number(f64),
     Metric(String),
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct EffectFile {
+pub(crate) struct EffectFile {
     pub target: String,
     pub set: Option<ParamFile>,
     pub add: Option<ParamFile>,
@@ -412,7 +412,7 @@ pub struct EffectFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct OutcomeFile {
+pub(crate) struct OutcomeFile {
     pub label: Option<String>,
     pub when: Vec<ConditionFile>,
     /// Consecutive turns the conditions must hold.
@@ -424,7 +424,7 @@ pub struct OutcomeFile {
 /// A numeric parameter as written: a bare number, or a table with `value` or `dist` and an
 /// optional `source`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ParamFile {
+pub(crate) struct ParamFile {
     pub value: Option<f64>,
     pub dist: Option<String>,
     pub low: Option<f64>,
@@ -440,7 +440,7 @@ pub struct ParamFile {
 }
 
 impl ParamFile {
-    pub fn fixed(value: f64) -> ParamFile {
+    pub(crate) fn fixed(value: f64) -> ParamFile {
         ParamFile { value: Some(value), ..ParamFile::default() }
     }
 }

@@ -19,11 +19,11 @@ const MAX_DEPTH: usize = 16;
 
 /// Largest scenario file accepted, in bytes: far above any real scenario, small enough that a
 /// stray binary or log file is refused before it is parsed.
-pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// One file of a scenario, at its place in the virtual address space.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// As given (relative to the working directory, or resolved from the extending file).
     pub name: String,
     pub text: String,
@@ -33,12 +33,12 @@ pub struct SourceFile {
 
 /// All files of a scenario; turns merged spans into locations.
 #[derive(Debug, Clone, Default)]
-pub struct SourceFiles {
+pub(crate) struct SourceFiles {
     pub files: Vec<SourceFile>,
 }
 
 impl SourceFiles {
-    pub fn locate(&self, span: std::ops::Range<usize>) -> Option<Location> {
+    pub(crate) fn locate(&self, span: std::ops::Range<usize>) -> Option<Location> {
         let file = self.files.iter().rev().find(|f| f.base <= span.start)?;
         let local = span.start - file.base..span.end.saturating_sub(file.base);
         let mut loc = SourceMap::new(&file.text).locate(local);
@@ -53,7 +53,7 @@ pub type Reader<'a> = dyn FnMut(&Path) -> std::io::Result<String> + 'a;
 
 /// A file found for an `extends`: its text, and the name messages and manifests give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
+pub(crate) struct Found {
     /// The path as resolved, or another name when the file is not on disk (a shipped
     /// scenario is `NAME (shipped)`).
     pub name: String,
@@ -63,18 +63,18 @@ pub struct Found {
 /// How `extends` is resolved when a file found may go by another name than its path: from
 /// the name of the extending file (as [`Found::name`] gave it) and the path it names, taken
 /// relative to it, to the file found.
-pub type Resolver<'a> = dyn FnMut(&str, &Path) -> std::io::Result<Found> + 'a;
+pub(crate) type Resolver<'a> = dyn FnMut(&str, &Path) -> std::io::Result<Found> + 'a;
 
 impl SourceFiles {
     /// Reads `text` (the file `name`) and every file it extends, base first.
-    pub fn read(text: &str, name: &str, read: &mut Reader<'_>) -> Result<SourceFiles, Vec<Diagnostic>> {
+    pub(crate) fn read(text: &str, name: &str, read: &mut Reader<'_>) -> Result<SourceFiles, Vec<Diagnostic>> {
         SourceFiles::resolve(text, name, &mut |_: &str, p: &Path| {
             read(p).map(|text| Found { name: p.display().to_string(), text })
         })
     }
 
     /// As [`SourceFiles::read`], finding extended files with `resolve`.
-    pub fn resolve(text: &str, name: &str, resolve: &mut Resolver<'_>) -> Result<SourceFiles, Vec<Diagnostic>> {
+    pub(crate) fn resolve(text: &str, name: &str, resolve: &mut Resolver<'_>) -> Result<SourceFiles, Vec<Diagnostic>> {
         let mut chain: Vec<(String, String)> = vec![(name.to_string(), text.to_string())];
         let mut seen: Vec<PathBuf> = vec![canonical(Path::new(name))];
         loop {
@@ -127,7 +127,7 @@ impl SourceFiles {
 
     /// The merged document: each file's tree shifted to its base and laid over the one it
     /// extends, after that file's `remove` entries are applied.
-    pub fn merged(&self) -> Result<DeTable<'_>, Vec<Diagnostic>> {
+    pub(crate) fn merged(&self) -> Result<DeTable<'_>, Vec<Diagnostic>> {
         let mut merged: Option<DeTable<'_>> = None;
         for f in &self.files {
             let doc = shift_table(parse(&f.text, &f.name)?, f.base);

@@ -20,7 +20,7 @@ use super::file::ScenarioFile;
 
 /// The keys of the format.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct FormatKeys {
+pub(crate) struct FormatKeys {
     /// Every key of every table, each once, in the order first met (file structs in
     /// declaration order, depth first).
     pub all: Vec<&'static str>,
@@ -31,7 +31,7 @@ pub struct FormatKeys {
 
 impl FormatKeys {
     /// The keys of [`ScenarioFile`], worked out once.
-    pub fn get() -> &'static FormatKeys {
+    pub(crate) fn get() -> &'static FormatKeys {
         static KEYS: OnceLock<FormatKeys> = OnceLock::new();
         KEYS.get_or_init(|| {
             let found = RefCell::new(FormatKeys::default());

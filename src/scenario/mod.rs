@@ -5,9 +5,9 @@
 //! the calendar, so the engine never re-checks.
 
 pub mod diagnostic;
-pub mod file;
-pub mod inherit;
-pub mod keys;
+pub(crate) mod file;
+pub(crate) mod inherit;
+pub(crate) mod keys;
 pub mod shipped;
 pub mod sources;
 mod validate;
@@ -24,29 +24,44 @@ use crate::model::metric::{Metric, Names};
 use crate::model::outcome::Outcome;
 use crate::model::param::{ParamId, ParamTable};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
+pub use inherit::Reader;
 
 /// A checked scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scenario {
+    /// The scenario's name (`[scenario] name`).
     pub name: String,
+    /// What it describes, in a few sentences.
     pub description: String,
+    /// The question it answers, in one sentence, if it states one (a variant does).
     pub question: Option<String>,
+    /// The source the file gives for the scenario as a whole.
     pub source: Option<String>,
+    /// Its turns: start, end and step.
     pub calendar: Calendar,
     /// Default number of Monte Carlo runs.
     pub runs: u64,
     /// Default master seed.
     pub seed: u64,
+    /// The interest dimensions (e.g. `security`, `economy`), in file order; interests and payoffs
+    /// are indexed like them.
     pub dimensions: Vec<String>,
+    /// States and organizations, in file order ([`ActorId`] is an index into it).
     pub actors: Vec<Actor>,
+    /// Every number of the scenario, by path, with its domain, distribution and source.
     pub params: ParamTable,
     /// Initial trust, `n × n` row-major (`trust[a * n + b]` is a's trust in b); `None` on the
     /// diagonal, where trust is 1.
     pub trust: Vec<Option<ParamId>>,
+    /// The state variables, in file order.
     pub state: Vec<StateVar>,
+    /// Patrons' shares of influence over client states, by domain.
     pub influence: Influence,
+    /// The issues, in file order.
     pub issues: Vec<Issue>,
+    /// Scheduled and stochastic events, in file order.
     pub events: Vec<Event>,
+    /// The outcomes whose probabilities a Monte Carlo estimates, in file order.
     pub outcomes: Vec<Outcome>,
     /// Turns averaged by `coop_rate` metrics (1–64).
     pub window: u32,
@@ -68,6 +83,7 @@ pub struct Scenario {
 /// A file a scenario was read from.
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceDigest {
+    /// The file's name as resolved (`NAME (shipped)` for a shipped file).
     pub name: String,
     /// Hex SHA-256 of its bytes.
     pub sha256: String,
@@ -77,13 +93,21 @@ pub struct SourceDigest {
 /// `[min, max]`; issues and events move it too.
 #[derive(Debug, Clone, Serialize)]
 pub struct StateVar {
+    /// The key in the file (`state.ID` in metric paths).
     pub id: String,
+    /// Display name.
     pub label: String,
+    /// Value at the start of a run.
     pub initial: ParamId,
+    /// Lower bound of its range.
     pub min: f64,
+    /// Upper bound of its range.
     pub max: f64,
+    /// The level it relaxes toward: `base + Σ coefficient × metric`.
     pub target: Linear,
+    /// Per-year fraction of the gap to the target closed, in [0, 1]; `None` when it does not relax.
     pub rate: Option<ParamId>,
+    /// The source the file gives for the variable.
     pub source: Option<String>,
 }
 
@@ -154,8 +178,7 @@ impl Scenario {
     }
 
     /// Validates scenario text; `file` names it in messages, and files it `extends` are read
-    /// relative to it, or else are the shipped scenarios of those names
-    /// ([`shipped::read_disk_or_shipped`]).
+    /// relative to it, or else are the shipped scenarios of those names (see [`shipped`]).
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         Scenario::parse_resolving(text, file, &mut shipped::read_disk_or_shipped)
     }
@@ -167,7 +190,7 @@ impl Scenario {
     }
 
     /// As [`Scenario::parse`], finding extended files with `resolve`.
-    pub fn parse_resolving(
+    pub(crate) fn parse_resolving(
         text: &str,
         file: &str,
         resolve: &mut inherit::Resolver<'_>,
@@ -215,24 +238,28 @@ impl Scenario {
         self.files.get(1).map(|f| f.name.as_str())
     }
 
+    /// Number of actors (states and organizations).
     pub fn actor_count(&self) -> usize {
         self.actors.len()
     }
 
+    /// The actor whose key is `id`.
     pub fn actor(&self, id: &str) -> Option<ActorId> {
         self.actors.iter().position(|a| a.id == id).map(ActorId)
     }
 
+    /// The index of the issue whose key is `id`.
     pub fn issue(&self, id: &str) -> Option<usize> {
         self.issues.iter().position(|i| i.id == id)
     }
 
+    /// Whether actor `a` is an organization.
     pub fn is_organization(&self, a: ActorId) -> bool {
         self.actors[a.0].kind == ActorKind::Organization
     }
 
     /// The names metric paths refer to.
-    pub fn names(&self) -> Names<'_> {
+    pub(crate) fn names(&self) -> Names<'_> {
         let n = &self.names;
         Names {
             actors: &n.actors,

@@ -7,10 +7,9 @@
 //! `NAME (shipped)`; its bytes, and so its SHA-256, are those of the file in the checkout.
 //!
 //! Where `extends` (and a sweep's `scenario`) look:
-//! - in a shipped file, among the shipped files, by file name ([`read_shipped`]);
+//! - in a shipped file, among the shipped files, by file name;
 //! - in a file on disk, on disk first (relative to the file), then among the shipped files by
-//!   file name ([`read_disk_or_shipped`]), so a variant written anywhere can extend
-//!   `baseline_2014.toml`.
+//!   file name, so a variant written anywhere can extend `baseline_2014.toml`.
 
 use std::io;
 use std::path::Path;
@@ -86,7 +85,7 @@ pub fn by_display_name(name: &str) -> Option<&'static Shipped> {
 }
 
 /// The shipped scenario of the file name at the end of `path` (`../baseline_2014.toml`).
-pub fn at(path: &Path) -> Option<&'static Shipped> {
+pub(crate) fn at(path: &Path) -> Option<&'static Shipped> {
     path.file_name().and_then(|n| n.to_str()).filter(|n| n.ends_with(".toml")).and_then(scenario)
 }
 
@@ -95,7 +94,7 @@ fn found(s: &Shipped) -> Found {
 }
 
 /// Resolves `extends` in a shipped file: the shipped scenario of that file name.
-pub fn read_shipped(_from: &str, path: &Path) -> io::Result<Found> {
+pub(crate) fn read_shipped(_from: &str, path: &Path) -> io::Result<Found> {
     at(path).map(found).ok_or_else(|| {
         io::Error::new(io::ErrorKind::NotFound, format!("no shipped scenario is named {}", path.display()))
     })
@@ -103,7 +102,7 @@ pub fn read_shipped(_from: &str, path: &Path) -> io::Result<Found> {
 
 /// Resolves `extends` in a file on disk: the file at `path`, else the shipped scenario of that
 /// file name. A shipped file's own `extends` look among the shipped files only.
-pub fn read_disk_or_shipped(from: &str, path: &Path) -> io::Result<Found> {
+pub(crate) fn read_disk_or_shipped(from: &str, path: &Path) -> io::Result<Found> {
     if by_display_name(from).is_some() {
         return read_shipped(from, path);
     }

@@ -22,6 +22,7 @@ pub struct Entry {
     /// The value or distribution, as written (`0.25`, `uniform(0.04, 0.06)`); empty for a
     /// structural element.
     pub value: String,
+    /// The value's source, its own or inherited; `None` when it has none.
     pub source: Option<String>,
     /// When the source is inherited: the path of the table it comes from.
     pub inherited_from: Option<String>,
@@ -34,6 +35,7 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// Whether the entry has a source that is not blank.
     pub fn is_sourced(&self) -> bool {
         self.source.as_deref().is_some_and(|s| !s.trim().is_empty())
     }
@@ -124,7 +126,7 @@ fn scheduled(text: &str, i: usize) -> bool {
 
 /// The first date in `text` after `cutoff`, as written: a year (four digits, 1900–2099, not
 /// part of a longer number) later than the cutoff's, or the cutoff's year after a later month
-/// (`April 2014`, `1 April 2014`); a date announced as a schedule ([`SCHEDULE`]) does not count.
+/// (`April 2014`, `1 April 2014`); a date announced as a schedule (after `to`, `until`, `ends`…) does not count.
 pub fn cites_after(text: &str, cutoff: Period) -> Option<String> {
     let bytes = text.as_bytes();
     let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
@@ -163,7 +165,7 @@ fn short(x: f64) -> String {
 }
 
 /// A distribution as a reader writes it.
-pub fn describe(d: &Distribution) -> String {
+pub(crate) fn describe(d: &Distribution) -> String {
     match d {
         Distribution::Fixed { value } => format!("{value}"),
         Distribution::Uniform { low, high } => format!("uniform({}, {})", short(*low), short(*high)),

@@ -2,6 +2,7 @@
 
 use super::State;
 use super::influence::InfluenceC;
+use super::weights::{capability, vote_weights};
 use crate::model::actor::{ActorId, ActorKind, RuleKind};
 use crate::model::events::Trigger;
 use crate::model::issue::IssueKind;
@@ -45,27 +46,6 @@ pub(super) fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Met
         Metric::Event(e) => f64::from(u8::from(st.turn > 0 && st.last_fired[e] == Some(st.turn - 1))),
     }
 }
-/// Normalised vote weights of an organization's members, into `out`: as given, else by
-/// capability.
-pub(super) fn vote_weights(
-    sc: &Scenario,
-    values: &Values,
-    org: &crate::model::actor::Organization,
-    out: &mut Vec<f64>,
-) {
-    out.clear();
-    match &org.rule.weights {
-        Some(ws) => out.extend(ws.iter().map(|id| values.get(*id))),
-        None => out.extend(org.members.iter().map(|m| capability(sc, values, m.0))),
-    }
-    let total: f64 = out.iter().sum();
-    if total > 0.0 {
-        out.iter_mut().for_each(|w| *w /= total);
-    } else {
-        let even = 1.0 / out.len() as f64;
-        out.iter_mut().for_each(|w| *w = even);
-    }
-}
 
 /// Per-turn rates from per-year ones ([`crate::model::calendar::Calendar::per_turn`], a `powf`),
 /// remembered in the order [`Compiled::rebuild`] asks for them: most parameters are the same
@@ -97,14 +77,6 @@ impl PerTurn {
                 rate
             }
         }
-    }
-}
-
-pub(super) fn capability(sc: &Scenario, values: &Values, a: usize) -> f64 {
-    match (sc.actors[a].capability, &sc.actors[a].organization) {
-        (Some(id), _) => values.get(id),
-        (None, Some(org)) => org.members.iter().map(|m| capability(sc, values, m.0)).sum(),
-        (None, None) => 0.0,
     }
 }
 
@@ -627,34 +599,6 @@ impl Compiled {
         self.influence.rebuild(sc, values, &self.credit, relax);
     }
 
-    /// Sets each organization's trust in others to its members' weighted mean.
-    pub(super) fn derive_org_trust(&self, trust: &mut [f64]) {
-        let n = self.lambda.len();
-        for &(org, ref members) in &self.org_weights {
-            // Row by row: each cell sums its members' terms in member order, from −0.0 as a
-            // sum of an iterator does. Members are states, never the organization itself.
-            let own = trust[org * n + org];
-            trust[org * n..(org + 1) * n].fill(-0.0);
-            for &(m, w) in members {
-                let (mean, member) = if m < org {
-                    let (head, tail) = trust.split_at_mut(org * n);
-                    (&mut tail[..n], &head[m * n..(m + 1) * n])
-                } else {
-                    let (head, tail) = trust.split_at_mut(m * n);
-                    (&mut head[org * n..(org + 1) * n], &tail[..n])
-                };
-                for (x, &t) in mean.iter_mut().zip(member) {
-                    *x += w * t;
-                }
-            }
-            // Weights sum to 1 only up to rounding: keep the mean in [0, 1].
-            for x in &mut trust[org * n..(org + 1) * n] {
-                *x = x.clamp(0.0, 1.0);
-            }
-            trust[org * n + org] = own;
-        }
-    }
-
     /// Public goods: the threat reduction `a` expects from the participants of `slots` other
     /// than `s`, each one's efficacy weighted by `a`'s trust in it.
     #[inline]
@@ -668,51 +612,5 @@ impl Compiled {
     ) -> f64 {
         let n = self.lambda.len();
         slots.filter(|&o| o != s).map(|o| st.trust[a * n + self.slots[o].actor] * efficacy[o]).sum()
-    }
-
-    /// Cost to `a` of cooperating with `partner`: each patron's leverage over `a` (its share
-    /// of influence, averaged over domains), times its pressure, times its hostility to the
-    /// partner (1 − trust). Patrons press only against dealings with a rival patron (or an
-    /// organization one belongs to), never against themselves or their own organizations.
-    #[inline]
-    pub(super) fn pressure_cost(&self, st: &State, leverage: &[f64], a: usize, partner: usize) -> f64 {
-        let Some(c) = self.client_of[a].filter(|_| self.rival[partner]) else {
-            return 0.0;
-        };
-        let n = self.lambda.len();
-        let np = self.patrons.len();
-        let credit = &self.credit[partner * np..(partner + 1) * np];
-        let mut cost = 0.0;
-        for (p, &pa) in self.patrons.iter().enumerate() {
-            if pa != a && credit[p] == 0.0 {
-                cost += leverage[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]);
-            }
-        }
-        cost
-    }
-
-    /// The terms of [`Compiled::pressure_cost`], patron by patron (for explanations).
-    pub(super) fn pressure_terms(
-        &self,
-        st: &State,
-        leverage: &[f64],
-        a: usize,
-        partner: usize,
-        dyadic: bool,
-    ) -> Vec<(ActorId, f64)> {
-        let Some(c) = self.client_of[a].filter(|_| dyadic && self.rival[partner]) else {
-            return Vec::new();
-        };
-        let n = self.lambda.len();
-        let np = self.patrons.len();
-        let credit = &self.credit[partner * np..(partner + 1) * np];
-        self.patrons
-            .iter()
-            .enumerate()
-            .filter(|&(p, &pa)| pa != a && credit[p] == 0.0)
-            .map(|(p, &pa)| {
-                (ActorId(pa), leverage[c * np + p] * self.pressure[pa] * (1.0 - st.trust[pa * n + partner]))
-            })
-            .collect()
     }
 }

@@ -25,6 +25,7 @@ mod observe;
 mod probes;
 mod state;
 mod turn;
+mod weights;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -102,6 +103,7 @@ impl<'s> Simulation<'s> {
         self.reveal_commitments();
     }
 
+    /// A run resumed from a snapshot, to play on exactly as the run it was taken from would have.
     pub fn resume(scenario: &'s Scenario, snapshot: Snapshot) -> Simulation<'s> {
         let model = Compiled::new(scenario, &snapshot.values);
         let scratch = Scratch::new(scenario, model.slots.len(), model.evals.len());
@@ -116,14 +118,17 @@ impl<'s> Simulation<'s> {
         }
     }
 
+    /// The run frozen as it stands (between turns), to resume later or elsewhere.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot { values: self.values.clone(), state: self.state.clone(), rng: self.rng.clone() }
     }
 
+    /// The scenario being run.
     pub fn scenario(&self) -> &'s Scenario {
         self.scenario
     }
 
+    /// The state after the last completed turn.
     pub fn state(&self) -> &State {
         &self.state
     }
@@ -135,6 +140,7 @@ impl<'s> Simulation<'s> {
         &mut self.state
     }
 
+    /// The run's parameter values (sampled, given, or changed since).
     pub fn values(&self) -> &Values {
         &self.values
     }
@@ -146,6 +152,7 @@ impl<'s> Simulation<'s> {
         self.org_trust_current = false;
     }
 
+    /// Whether every turn of the calendar has been played.
     pub fn is_done(&self) -> bool {
         self.state.turn >= self.scenario.calendar.turns()
     }
@@ -161,6 +168,8 @@ impl<'s> Simulation<'s> {
         Some(self.model.slot_start[issue] + local)
     }
 
+    /// Number of participant slots (every participant of every issue): the length of an
+    /// [`Overrides`] that can impose any of them.
     pub fn slot_count(&self) -> usize {
         self.model.slots.len()
     }
@@ -172,6 +181,7 @@ impl<'s> Simulation<'s> {
         }
     }
 
+    /// Plays one turn, with no imposed actions and no observer. Does nothing once done.
     pub fn step(&mut self) {
         self.step_with(&Overrides::default(), &mut Quiet);
     }

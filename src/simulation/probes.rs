@@ -125,6 +125,7 @@ impl Probes {
         self.len
     }
 
+    /// Whether there are no metrics.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

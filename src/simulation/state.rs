@@ -25,6 +25,7 @@ pub struct State {
     /// The ties behind the shares, same layout: a row of shares is its row of ties scaled to
     /// sum to 1.
     pub ties: Vec<f64>,
+    /// Per issue: whether it is on the table.
     pub issue_active: Vec<bool>,
     /// Per participant slot: its actions, bit 0 the latest turn (1 = cooperated). Before the
     /// first turn, bit 0 is the start state: set for both sides of an arrangement in force.
@@ -51,15 +52,18 @@ pub struct State {
     pub revealed: Vec<f64>,
 }
 
-/// Imposed actions for the next turn, by participant slot (see [`Simulation::slot`]).
+/// Imposed actions for the next turn, by participant slot (see [`super::Simulation::slot`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Overrides(pub Vec<Option<bool>>);
 
 /// A run frozen between turns: enough, with its scenario, to resume it exactly.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// The run's parameter values.
     pub values: Values,
+    /// The state between turns.
     pub state: State,
+    /// The random stream, at its position.
     pub rng: ChaCha8Rng,
 }
 pub(super) fn initial_state(sc: &Scenario, values: &Values) -> State {

@@ -36,12 +36,16 @@ const DESIGN_STREAM: u64 = u64::MAX;
 /// Why a calibration cannot start.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CalibrationError {
+    /// The scenario has no uncertain parameter.
     #[error("the scenario has no uncertain parameters to calibrate (give some a `dist`)")]
     NoParameters,
+    /// The observation file has no train fact.
     #[error("the observation file has no train facts to calibrate on")]
     NoTrainFacts,
+    /// No design point, or no run per point.
     #[error("a calibration needs at least one design point and one run per point")]
     Empty,
+    /// `keep` outside (0, 1].
     #[error("`keep` must lie in (0, 1], got {0}")]
     Keep(f64),
 }
@@ -53,6 +57,7 @@ pub struct Settings {
     pub points: usize,
     /// Runs per point.
     pub runs: u64,
+    /// The master seed (of the design's scrambling and of every run).
     pub seed: u64,
     /// Share of the points kept as the posterior, in (0, 1].
     pub keep: f64,
@@ -61,18 +66,21 @@ pub struct Settings {
 /// One design point and its fit to the train facts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DesignPoint {
+    /// Its index in the design.
     pub point: usize,
-    /// Each calibrated parameter's value, in [`Design::params`] order.
+    /// Each calibrated parameter's value, in the order of the scenario's uncertain parameters
+    /// ([`crate::model::param::ParamTable::uncertain`]).
     pub values: Vec<f64>,
     /// Mean Brier and log scores of the point's forecasts of the train facts.
     pub brier: f64,
+    /// Mean log score of the point's forecasts of the train facts.
     pub log_score: f64,
 }
 
 /// The design: the calibrated parameters and the points of the unit cube, mapped through their
 /// priors.
 #[derive(Debug, Clone)]
-pub struct Design {
+pub(crate) struct Design {
     pub params: Vec<ParamId>,
     /// Parameter paths, in order.
     pub paths: Vec<String>,
@@ -119,7 +127,7 @@ impl Design {
 }
 
 /// Whether a calibration of `sc` on `obs` with `settings` can run (its parameters, its train
-/// facts, its settings): what [`fit`] checks first, for callers that check before writing.
+/// facts, its settings): what the fit checks first, for callers that check before writing.
 pub fn check(sc: &Scenario, obs: &Observations, settings: Settings) -> Result<(), CalibrationError> {
     if settings.points == 0 || settings.runs == 0 {
         return Err(CalibrationError::Empty);
@@ -135,7 +143,7 @@ pub fn check(sc: &Scenario, obs: &Observations, settings: Settings) -> Result<()
 
 /// Plays every design point on the current rayon pool and scores it on the train facts.
 /// `progress` is called with 1 per finished point. Points come back in order.
-pub fn fit(
+pub(crate) fn fit(
     sc: &Scenario,
     obs: &Observations,
     settings: Settings,
@@ -178,7 +186,7 @@ pub fn fit(
 
 /// ABC rejection: the indices of the best `keep` share of `points` by train Brier score (at
 /// least one; ties broken by point index), best first.
-pub fn keep_best(points: &[DesignPoint], keep: f64) -> Vec<usize> {
+pub(crate) fn keep_best(points: &[DesignPoint], keep: f64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| points[a].brier.total_cmp(&points[b].brier).then(points[a].point.cmp(&points[b].point)));
     let n = ((keep * points.len() as f64).round() as usize).clamp(1, points.len().max(1));
@@ -193,7 +201,7 @@ pub fn keep_best(points: &[DesignPoint], keep: f64) -> Vec<usize> {
 /// scenario may be ([`MAX_FILE_BYTES`]), as with hundreds of parameters, it holds every k-th
 /// of them by rank instead, the smallest k that fits: an even thinning of the posterior,
 /// stated in the file's comment (`posterior.csv` keeps them all).
-pub fn calibrated_toml(
+pub(crate) fn calibrated_toml(
     sc: &Scenario,
     extends: &str,
     observations: &str,

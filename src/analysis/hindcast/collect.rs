@@ -45,6 +45,7 @@ pub struct FactScratch {
 /// Runs in which each fact held, out of `runs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactCounts {
+    /// Runs played.
     pub runs: u64,
     /// Per fact, in the order given to [`Facts::new`].
     pub held: Vec<u64>,
@@ -84,6 +85,7 @@ impl Facts {
         self.facts.len()
     }
 
+    /// Whether there are no facts.
     pub fn is_empty(&self) -> bool {
         self.facts.is_empty()
     }

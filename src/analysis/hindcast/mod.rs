@@ -2,7 +2,7 @@
 //!
 //! An observation file ([`observations`]) lists facts of the past as conditions in the
 //! scenario's metric vocabulary, each with a window, whether it held, a split (`train` or
-//! `test`) and a source. A Monte Carlo with the [`Facts`] collector ([`collect`]) counts the
+//! `test`) and a source. A Monte Carlo with the [`Facts`] collector (`collect.rs`) counts the
 //! runs in which each fact held: that share is the model's forecast of it. [`assess`] scores
 //! the forecasts ([`score`]: Brier and log scores, the Murphy decomposition) per split,
 //! against three references scored on the same facts: `always_0.5`, the leave-one-out
@@ -11,9 +11,9 @@
 //! scenario's uncertain parameters on the train facts alone.
 
 pub mod calibrate;
-pub mod collect;
+mod collect;
 pub mod observations;
-pub mod quantity;
+mod quantity;
 pub mod score;
 pub mod summary;
 
@@ -38,21 +38,32 @@ pub const SPLITS: [&str; 3] = ["train", "test", "all"];
 /// One fact with its forecasts and scores: a row of `hindcast.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactRow {
+    /// The fact's id.
     pub id: String,
+    /// The fact in words.
     pub claim: String,
+    /// Its condition, as written in the observation file.
     pub quantity: String,
+    /// `at`, `throughout` or `sometime`.
     pub mode: String,
+    /// Start of the window, as written (empty for `at`).
     pub from: String,
+    /// End of the window, as written.
     pub to: String,
     /// `train`, `test` or `forcing`.
     pub split: String,
+    /// Whether the fact held.
     pub observed: bool,
     /// Share of runs in which the fact held, in [0, 1], with its 95% Wilson interval.
     pub probability: f64,
+    /// Lower bound of the 95% Wilson interval of `probability`.
     pub ci_low: f64,
+    /// Upper bound of the 95% Wilson interval of `probability`.
     pub ci_high: f64,
     /// The model's Brier and log scores on the fact; `None` for a forcing fact.
     pub brier: Option<f64>,
+    /// The model's log score on the fact (forecast clipped to [0.01, 0.99]); `None` for a forcing
+    /// fact.
     pub log_score: Option<f64>,
     /// The status quo's forecast: 1 if the condition holds at the start, else 0.
     pub status_quo: f64,
@@ -63,8 +74,11 @@ pub struct FactRow {
 /// A forecaster's scores on one split: a row of `scores.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreRow {
+    /// `train`, `test` or `all`.
     pub split: String,
+    /// `model`, `always_0.5`, `base_rate` or `status_quo`.
     pub forecaster: String,
+    /// Facts scored.
     pub n: usize,
     /// `None` when the split has no facts.
     pub scores: Option<Scores>,
@@ -73,21 +87,30 @@ pub struct ScoreRow {
 /// One bin of the model's reliability diagram on one split: a row of `reliability.csv`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BinRow {
+    /// `train`, `test` or `all`.
     pub split: String,
     /// 0–10: forecasts nearest to bin/10.
     pub bin: usize,
+    /// Lower bound of the bin's forecasts.
     pub low: f64,
+    /// Upper bound of the bin's forecasts.
     pub high: f64,
+    /// Forecasts in the bin.
     pub n: usize,
+    /// Their mean; `None` for an empty bin.
     pub mean_forecast: Option<f64>,
+    /// Share of their facts that held; `None` for an empty bin.
     pub observed_frequency: Option<f64>,
 }
 
 /// Everything a hindcast finds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
+    /// Every fact with its forecasts and scores, in file order.
     pub facts: Vec<FactRow>,
+    /// Per split and forecaster.
     pub scores: Vec<ScoreRow>,
+    /// The model's reliability diagram, per split and bin.
     pub reliability: Vec<BinRow>,
 }
 

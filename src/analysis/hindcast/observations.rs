@@ -53,8 +53,10 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The modes as the file writes them.
     pub const NAMES: [&str; 3] = ["at", "throughout", "sometime"];
 
+    /// The mode as the file writes it.
     pub fn name(self) -> &'static str {
         match self {
             Mode::At => "at",
@@ -82,6 +84,7 @@ pub enum Split {
 }
 
 impl Split {
+    /// The split as the file writes it.
     pub fn name(self) -> &'static str {
         match self {
             Split::Train => "train",
@@ -94,23 +97,32 @@ impl Split {
 /// One checked fact.
 #[derive(Debug, Clone, Serialize)]
 pub struct Observation {
+    /// The fact's id (unique in its file).
     pub id: String,
+    /// The fact in words.
     pub claim: String,
     /// The quantity as written (trimmed).
     pub quantity: String,
+    /// The condition, resolved against the scenario's metrics.
     pub condition: Condition,
+    /// When in the window the condition must hold.
     pub mode: Mode,
-    /// The dates as written (trimmed).
+    /// Start of the window, as written (trimmed; empty for `at`).
     pub from: String,
+    /// End of the window, as written (trimmed).
     pub to: String,
-    /// The window's first and last turn (inclusive), widened by the tolerance and clipped to
-    /// the calendar.
+    /// The window's first turn, widened by the tolerance and clipped to the calendar.
     pub first: usize,
+    /// The window's last turn (inclusive), widened by the tolerance and clipped to the
+    /// calendar.
     pub last: usize,
+    /// Whether the fact held.
     pub observed: bool,
     /// Turns added on each side of the window.
     pub tolerance: u32,
+    /// Train, test or forcing.
     pub split: Split,
+    /// The citable public record it rests on.
     pub source: String,
     /// The line of the file the fact is on (the header is line 1).
     pub line: u64,
@@ -128,6 +140,7 @@ impl Observation {
 pub struct Observations {
     /// The file, as messages and the manifest name it.
     pub file: String,
+    /// The facts, in file order.
     pub rows: Vec<Observation>,
 }
 

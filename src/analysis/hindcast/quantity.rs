@@ -12,7 +12,7 @@ use crate::model::outcome::Condition;
 use crate::scenario::{Diagnostic, Scenario};
 
 /// What is wrong with a quantity, and the byte range of the text it is about.
-pub type QuantityError = Box<(Range<usize>, Diagnostic)>;
+pub(super) type QuantityError = Box<(Range<usize>, Diagnostic)>;
 
 fn fail(at: Range<usize>, d: Diagnostic) -> QuantityError {
     Box::new((at, d))
@@ -32,7 +32,7 @@ fn metric(text: &str, at: usize, sc: &Scenario) -> Result<Metric, QuantityError>
 }
 
 /// Parses a quantity against `sc`. Errors carry the byte range of `text` they are about.
-pub fn parse_quantity(text: &str, sc: &Scenario) -> Result<Condition, QuantityError> {
+pub(super) fn parse_quantity(text: &str, sc: &Scenario) -> Result<Condition, QuantityError> {
     const SHAPES: &str = "PATH > X, PATH < X, PATH > PATH, PATH < PATH, or PATH alone (for PATH > 0.5)";
     if text.trim().is_empty() {
         return Err(fail(0..text.len(), Diagnostic::new("", "the quantity is empty").expected(SHAPES)));

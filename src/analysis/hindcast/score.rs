@@ -64,8 +64,11 @@ pub struct Scores {
     pub brier: f64,
     /// Mean log score (natural log, clipped forecasts).
     pub log_score: f64,
+    /// REL of the Murphy decomposition: calibration error (lower is better), >= 0.
     pub reliability: f64,
+    /// RES: how far the bins' observed frequencies stray from the overall one (higher is better).
     pub resolution: f64,
+    /// UNC = ō(1 − ō): depends on the facts alone.
     pub uncertainty: f64,
     /// Within-bin variance of the forecasts.
     pub wbv: f64,
@@ -76,6 +79,7 @@ pub struct Scores {
 /// One bin of a reliability diagram.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Bin {
+    /// Forecasts in the bin.
     pub n: usize,
     /// Mean forecast in the bin; `None` when empty.
     pub mean_forecast: Option<f64>,

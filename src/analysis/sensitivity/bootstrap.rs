@@ -45,10 +45,12 @@ impl Bootstrap {
         Bootstrap { replicates: 0, confidence: 0.95 }
     }
 
+    /// Resamples drawn (0: point estimates only).
     pub fn replicates(&self) -> usize {
         self.replicates
     }
 
+    /// Confidence level of the intervals, in (0, 1).
     pub fn confidence(&self) -> f64 {
         self.confidence
     }

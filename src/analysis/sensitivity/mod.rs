@@ -45,26 +45,67 @@ pub use space::{Marginal, ParamSpace};
 /// Why a design, a parameter space or an analysis cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SensitivityError {
+    /// No parameter.
     #[error("a sensitivity analysis needs at least one parameter")]
     NoParameters,
+    /// More parameters than the Sobol' sequence has dimensions.
     #[error("{dims} quasi-random dimensions requested; at most {max} are tabulated")]
-    TooManyDimensions { dims: usize, max: usize },
+    TooManyDimensions {
+        /// Dimensions requested.
+        dims: usize,
+        /// Dimensions tabulated.
+        max: usize,
+    },
+    /// Too few of something (base rows, trajectories, replicates).
     #[error("{what} needs at least {min}, got {got}")]
-    TooFew { what: &'static str, min: usize, got: usize },
+    TooFew {
+        /// What is counted.
+        what: &'static str,
+        /// The least allowed.
+        min: usize,
+        /// The number given.
+        got: usize,
+    },
+    /// The design would run past the end of the Sobol' sequence.
     #[error("the design needs Sobol points up to index {last}, beyond the sequence's 2^32")]
-    SequenceExhausted { last: u64 },
+    SequenceExhausted {
+        /// The last index needed.
+        last: u64,
+    },
+    /// Morris levels odd or below 2.
     #[error("Morris levels must be even and at least 2, got {0}")]
     Levels(usize),
+    /// A parameter's distribution is invalid.
     #[error("parameter `{name}`: {reason}")]
-    Marginal { name: String, reason: String },
+    Marginal {
+        /// The parameter's name.
+        name: String,
+        /// What is wrong with its distribution.
+        reason: String,
+    },
+    /// Two parameters with one name.
     #[error("parameter `{0}` is named twice")]
     DuplicateName(String),
+    /// A confidence level outside (0, 1).
     #[error("confidence level must lie strictly between 0 and 1, got {0}")]
     Confidence(f64),
+    /// Not one output per design point.
     #[error("expected {expected} outputs, one per design point, got {got}")]
-    OutputCount { expected: usize, got: usize },
+    OutputCount {
+        /// Design points.
+        expected: usize,
+        /// Outputs given.
+        got: usize,
+    },
+    /// An output is NaN or infinite.
     #[error("output {index} is {value}: every output must be finite")]
-    NonFiniteOutput { index: usize, value: f64 },
+    NonFiniteOutput {
+        /// The design point's index.
+        index: usize,
+        /// The output.
+        value: f64,
+    },
+    /// Every output is the same: there is no variance to apportion.
     #[error("every output equals {0}: there is no variance to apportion")]
     ConstantOutput(f64),
 }

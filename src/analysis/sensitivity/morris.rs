@@ -34,7 +34,9 @@ use super::{Bootstrap, Estimate, ParamSpace, SensitivityError, check_outputs};
 /// One step of a trajectory: the parameter that moves, and whether it moves up by Δ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Move {
+    /// The parameter's index.
     pub param: usize,
+    /// True if it moves up by Δ, false if down.
     pub up: bool,
 }
 
@@ -121,6 +123,7 @@ impl MorrisDesign {
         self.trajectories * (self.params + 1)
     }
 
+    /// Always false: a design has at least one trajectory.
     pub fn is_empty(&self) -> bool {
         false
     }

@@ -103,6 +103,7 @@ impl SobolSequence {
         Ok(seq)
     }
 
+    /// Number of dimensions.
     pub fn dims(&self) -> usize {
         self.dims
     }

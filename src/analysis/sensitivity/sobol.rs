@@ -130,6 +130,7 @@ impl SaltelliDesign {
         self.base_rows
     }
 
+    /// The options the design was built with.
     pub fn options(&self) -> SaltelliOptions {
         self.options
     }
@@ -144,6 +145,7 @@ impl SaltelliDesign {
         self.base_rows * self.block()
     }
 
+    /// Always false: a design has at least one base row.
     pub fn is_empty(&self) -> bool {
         false
     }
@@ -224,8 +226,11 @@ pub struct SobolIndices {
 /// The second-order index of a pair of parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PairIndex {
+    /// The first parameter's index.
     pub i: usize,
+    /// The second parameter's index (> `i`).
     pub j: usize,
+    /// S_ij, with its bootstrap interval.
     pub index: Estimate,
 }
 

@@ -15,17 +15,32 @@ use super::SensitivityError;
 #[serde(tag = "dist", rename_all = "lowercase")]
 pub enum Marginal {
     /// Uniform on `[low, high]`, `low < high`.
-    Uniform { low: f64, high: f64 },
+    Uniform {
+        /// Lower bound.
+        low: f64,
+        /// Upper bound.
+        high: f64,
+    },
     /// Triangular on `[low, high]` with its peak at `mode`, `low ≤ mode ≤ high`, `low < high`.
-    Triangular { low: f64, mode: f64, high: f64 },
+    Triangular {
+        /// Lower bound.
+        low: f64,
+        /// The most likely value.
+        mode: f64,
+        /// Upper bound.
+        high: f64,
+    },
 }
 
 impl Marginal {
+    /// Uniform on `[low, high]`; needs finite `low < high`.
     pub fn uniform(low: f64, high: f64) -> Result<Marginal, String> {
         let m = Marginal::Uniform { low, high };
         m.check().map(|()| m)
     }
 
+    /// Triangular on `[low, high]` peaking at `mode`; needs finite `low ≤ mode ≤ high`, `low <
+    /// high`.
     pub fn triangular(low: f64, mode: f64, high: f64) -> Result<Marginal, String> {
         let m = Marginal::Triangular { low, mode, high };
         m.check().map(|()| m)
@@ -117,14 +132,17 @@ impl ParamSpace {
         self.names.len()
     }
 
+    /// Whether there are no parameters.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
 
+    /// The parameters' names, in order.
     pub fn names(&self) -> &[String] {
         &self.names
     }
 
+    /// The parameters' distributions, in order.
     pub fn marginals(&self) -> &[Marginal] {
         &self.marginals
     }

@@ -3,16 +3,20 @@
 //! Every chart is drawn twice from the same description, as PNG and as SVG. Text uses DejaVu
 //! Sans, embedded in the binary, so charts render the same on a machine without fonts. Colours
 //! come from the Okabe–Ito palette, which stays distinguishable with the common forms of
-//! colour blindness; each actor keeps one colour in every chart ([`actor_colour`]), and
+//! colour blindness; each actor keeps one colour in every chart (`actor_colour`), and
 //! quantities that belong to no actor are drawn in black and grey.
 //!
 //! Nothing here knows the baseline's names: the charts are built from whatever metric paths
 //! the tables contain, and a kind of chart with no data is left out.
 //!
-//! The chart descriptions (`Chart` and its bodies) live here with the two entry points
-//! ([`draw_all`], [`draw_sweep`], [`draw_hindcast`], [`draw_calibration`]) and `render`; the
-//! families that build and draw them sit in `time`, `outcomes`, `heat`, `sweep` and `hindcast`, on the shared `style`, `axes`, `legend` and
-//! `raster`.
+//! The chart descriptions (`Chart` and its bodies) live here with the entry points
+//! (`draw_all`, `draw_sweep`, `draw_hindcast`, `draw_calibration`) and `render`; the families
+//! that build and draw them sit in `time`, `outcomes`, `heat`, `sweep` and `hindcast`, on the
+//! shared `style`, `axes`, `legend` and `raster`.
+//!
+//! Drawing is internal: [`crate::report::publish`] is the way to charts and a report. What
+//! is public here is [`ChartError`] (a [`crate::report::PublishError`]) and the two number
+//! formats every chart, page and terminal table shares, [`percent`] and [`points`].
 
 mod axes;
 mod heat;
@@ -40,12 +44,13 @@ use style::{MUTED, SUBTITLE_SIZE, TITLE_SIZE, WIDTH, font};
 use sweep::{build_sweep, draw_scatter, draw_sensitivity, draw_trajectory, sensitivity_legend};
 use time::draw_panel;
 
-pub use names::Names;
-pub use style::{actor_colour, humanize, palette, percent, points, register_font};
+pub(crate) use names::Names;
+pub(crate) use style::{humanize, register_font};
+pub use style::{percent, points};
 
 /// A chart drawn both ways.
 #[derive(Debug, Clone)]
-pub struct Drawn {
+pub(crate) struct Drawn {
     /// File stem, e.g. `cooperation` for `cooperation.png` and `cooperation.svg`.
     pub name: &'static str,
     pub title: String,
@@ -55,10 +60,13 @@ pub struct Drawn {
     pub svg: String,
 }
 
+/// A chart that could not be drawn.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot draw the chart `{chart}`: {message}")]
 pub struct ChartError {
+    /// The chart's file stem, e.g. `cooperation`.
     pub chart: String,
+    /// What went wrong, from the drawing backend.
     pub message: String,
 }
 
@@ -193,25 +201,25 @@ struct Chart<'a> {
 }
 
 /// Draws every chart the tables allow.
-pub fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
+pub(crate) fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     build(r).iter().map(|c| render(c, &r.series.dates)).collect()
 }
 
 /// Draws every chart a sweep's tables allow.
-pub fn draw_sweep(r: &SweepResults) -> Result<Vec<Drawn>, ChartError> {
+pub(crate) fn draw_sweep(r: &SweepResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     build_sweep(r).iter().map(|c| render(c, &[])).collect()
 }
 
 /// Draws the charts of a hindcast.
-pub fn draw_hindcast(r: &HindcastResults) -> Result<Vec<Drawn>, ChartError> {
+pub(crate) fn draw_hindcast(r: &HindcastResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     hindcast::build(&r.tables, None, "model").iter().map(|c| render(c, &[])).collect()
 }
 
 /// Draws the charts of a calibration: the calibrated scenario's hindcast, the prior's beside.
-pub fn draw_calibration(r: &CalibrationResults) -> Result<Vec<Drawn>, ChartError> {
+pub(crate) fn draw_calibration(r: &CalibrationResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     hindcast::build(&r.posterior, Some(&r.prior), "posterior").iter().map(|c| render(c, &[])).collect()
 }
@@ -396,7 +404,7 @@ mod tests {
 
     /// A small made-up result set with every kind of series.
     fn results() -> Results {
-        use crate::results::write::OutcomeRow;
+        use crate::results::OutcomeRow;
         use crate::results::{Reached, RunInfo, Series};
         let dates: Vec<Date> =
             (0..12).map(|t| Date { year: 2014 + t / 4, month: 1 + 3 * (t as u32 % 4), day: 1 }).collect();

@@ -12,7 +12,7 @@ use crate::results::labels::{Bound, Labels, OutcomeRule};
 
 /// Names for the ids of one result set.
 #[derive(Debug, Clone)]
-pub struct Names<'a> {
+pub(crate) struct Names<'a> {
     labels: &'a Labels,
     /// Words capitalized when an id is made readable (the actors' ids).
     proper: Vec<String>,
@@ -20,7 +20,7 @@ pub struct Names<'a> {
 
 impl<'a> Names<'a> {
     /// `proper`: ids written with a capital when an id must be made readable.
-    pub fn new(labels: &'a Labels, proper: Vec<String>) -> Names<'a> {
+    pub(crate) fn new(labels: &'a Labels, proper: Vec<String>) -> Names<'a> {
         Names { labels, proper }
     }
 
@@ -31,25 +31,25 @@ impl<'a> Names<'a> {
         }
     }
 
-    pub fn actor(&self, id: &str) -> String {
+    pub(crate) fn actor(&self, id: &str) -> String {
         self.pick(&self.labels.actors, id)
     }
 
-    pub fn issue(&self, id: &str) -> String {
+    pub(crate) fn issue(&self, id: &str) -> String {
         self.pick(&self.labels.issues, id)
     }
 
-    pub fn state(&self, id: &str) -> String {
+    pub(crate) fn state(&self, id: &str) -> String {
         self.pick(&self.labels.state, id)
     }
 
-    pub fn outcome(&self, id: &str) -> String {
+    pub(crate) fn outcome(&self, id: &str) -> String {
         self.pick(&self.labels.outcomes, id)
     }
 
     /// A metric path in words: `influence.economic.kazakhstan.china` → `China's share of economic influence in
     /// Kazakhstan`; an unknown kind of path is returned as it is.
-    pub fn metric(&self, path: &str) -> String {
+    pub(crate) fn metric(&self, path: &str) -> String {
         let parts: Vec<&str> = path.split('.').collect();
         match parts.as_slice() {
             ["state", id] => self.state(id),
@@ -76,7 +76,7 @@ impl<'a> Names<'a> {
     }
 
     /// A sweep output column in words: `outcome.X` → `P(label)`, `output.PATH` → `mean …`.
-    pub fn output(&self, output: &str) -> String {
+    pub(crate) fn output(&self, output: &str) -> String {
         match output.split_once('.') {
             Some(("outcome", id)) => format!("P({})", self.outcome(id)),
             Some(("output", path)) => format!("mean {}", self.metric(path)),
@@ -86,7 +86,7 @@ impl<'a> Names<'a> {
 
     /// What an outcome requires, in words: `China's share of influence in Kazakhstan is above
     /// 45%`, with `, for 8 turns in a row` when it must hold that long.
-    pub fn rule(&self, rule: &OutcomeRule) -> String {
+    pub(crate) fn rule(&self, rule: &OutcomeRule) -> String {
         let bounds: Vec<String> = rule.when.iter().map(|b| self.bound(b)).collect();
         let mut s = bounds.join(" and ");
         if rule.for_turns > 1 {

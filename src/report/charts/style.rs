@@ -16,7 +16,7 @@ pub(super) static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/Deja
 pub(super) const FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
 
 /// Registers the embedded font with plotters (once per process).
-pub fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         for name in [FAMILY, "sans-serif"] {
@@ -37,18 +37,19 @@ pub(super) fn text_size(text: &str, style: &TextStyle<'_>) -> (i32, i32) {
 }
 
 /// The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design").
-pub mod palette {
+pub(crate) mod palette {
     use plotters::style::RGBColor;
-    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
-    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
-    pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
-    pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
-    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
-    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
-    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-    pub const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+    pub(crate) const BLACK: RGBColor = RGBColor(0, 0, 0);
+    pub(crate) const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub(crate) const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
+    pub(crate) const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+    pub(crate) const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    pub(crate) const BLUE: RGBColor = RGBColor(0, 114, 178);
+    pub(crate) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+    pub(crate) const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
     /// For series that are not actors (outcomes), in order of contrast on white.
-    pub const SERIES: [RGBColor; 8] = [BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, ORANGE, SKY_BLUE, BLACK, YELLOW];
+    pub(crate) const SERIES: [RGBColor; 8] =
+        [BLUE, VERMILLION, BLUISH_GREEN, REDDISH_PURPLE, ORANGE, SKY_BLUE, BLACK, YELLOW];
 }
 
 pub(super) const INK: RGBColor = RGBColor(34, 34, 34);
@@ -60,7 +61,7 @@ pub(super) const EMPTY_CELL: RGBColor = RGBColor(242, 242, 242);
 /// Russia and the CSTO vermillion, China and the SCO reddish purple; any other actor gets one
 /// of the remaining Okabe–Ito colours, chosen by a hash of its id, so it never depends on
 /// which other actors a chart shows.
-pub fn actor_colour(id: &str) -> RGBColor {
+pub(crate) fn actor_colour(id: &str) -> RGBColor {
     use palette::*;
     match id.to_ascii_lowercase().as_str() {
         "nato" | "usa" | "us" | "allies" | "west" | "eu" => BLUE,
@@ -81,7 +82,7 @@ pub(super) const ACRONYMS: [&str; 12] =
 
 /// A person's name for an id: `kazakhstan` → `Kazakhstan`, `nato_csto_info` → `NATO CSTO info`,
 /// `afghan_threat` → `Afghan threat`. Acronyms are capitalized, and so are `proper` names.
-pub fn humanize(id: &str, proper: &[String]) -> String {
+pub(crate) fn humanize(id: &str, proper: &[String]) -> String {
     let cap = |w: &str| {
         let mut c = w.chars();
         c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()

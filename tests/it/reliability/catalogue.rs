@@ -8,10 +8,7 @@ use heartland::Scenario;
 use super::tiny_text;
 
 /// The diagnostics of a text that must be rejected; each is located.
-fn located_errors(
-    text: &str,
-    read: &mut heartland::scenario::inherit::Reader<'_>,
-) -> Vec<heartland::scenario::Diagnostic> {
+fn located_errors(text: &str, read: &mut heartland::scenario::Reader<'_>) -> Vec<heartland::scenario::Diagnostic> {
     let e = Scenario::parse_with(text, "hostile.toml", read).expect_err("must be rejected");
     let d = e.diagnostics().to_vec();
     assert!(!d.is_empty() && d.iter().all(|d| d.location.is_some()), "{e}");

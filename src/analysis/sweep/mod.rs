@@ -8,6 +8,10 @@
 //! seed, index) alone: replication `r` of point `p` uses stream `p · replications + r`, and
 //! the design draws from a stream of its own, so a sweep can be split across machines and
 //! merged exactly.
+//!
+//! Here: the sweep file's format, the checked [`Sweep`] with its design, and the runner
+//! ([`run`], [`run_point`]); the analyses of the points ([`sensitivity`], [`discovery`]) are in
+//! `analyses.rs`.
 
 use std::path::Path;
 
@@ -18,16 +22,15 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
-use crate::analysis::prim::{self, PrimData, PrimOptions, Trajectory};
-use crate::analysis::sensitivity::{
-    Bootstrap, Marginal, MorrisDesign, MorrisEffect, ParamSpace, SaltelliDesign, SaltelliOptions, SobolIndices,
-    morris_effects, sobol_indices,
-};
+use crate::analysis::sensitivity::{Marginal, MorrisDesign, ParamSpace, SaltelliDesign, SaltelliOptions};
 use crate::model::metric::Metric;
 use crate::model::param::ParamId;
 use crate::scenario::diagnostic::{self, Diagnostic, Seg, SourceMap, did_you_mean, join};
 use crate::scenario::{Scenario, ScenarioError, shipped};
 use crate::simulation::{Simulation, run_stream};
+
+mod analyses;
+pub use analyses::{SensitivityRow, discovery, sensitivity};
 
 /// The stream the design's own randomness comes from (run streams count up from 0).
 const DESIGN_STREAM: u64 = u64::MAX;
@@ -39,7 +42,7 @@ const BATCH: usize = 256;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct SweepFile {
+pub(crate) struct SweepFile {
     pub sweep: SweepMeta,
     /// `"PARAMETER PATH" = { low, high }` or `{ values = [...] }`.
     pub parameters: IndexMap<String, RangeFile>,
@@ -48,7 +51,7 @@ pub struct SweepFile {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct SweepMeta {
+pub(crate) struct SweepMeta {
     pub name: String,
     pub description: Option<String>,
     /// The scenario file, relative to the sweep file.
@@ -71,18 +74,23 @@ pub struct SweepMeta {
     pub bootstrap: Option<usize>,
 }
 
+/// The kind of design a sweep file asks for (`[sweep] design`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DesignKind {
+    /// Every combination of each parameter's listed values.
     Grid,
+    /// A Latin hypercube of `points` points over the parameters' ranges.
     Latin,
+    /// A Saltelli design for Sobol' indices: N·(k+2) points from N base rows.
     Sobol,
+    /// Morris trajectories for elementary effects: r·(k+1) points.
     Morris,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RangeFile {
+pub(crate) struct RangeFile {
     pub low: Option<f64>,
     pub high: Option<f64>,
     pub values: Option<Vec<f64>>,
@@ -91,7 +99,7 @@ pub struct RangeFile {
 /// Scenario discovery: where in parameter space is an outcome likely?
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct DiscoveryFile {
+pub(crate) struct DiscoveryFile {
     /// The outcome ID whose probability per point PRIM explains.
     pub outcome: String,
     /// The least density (mean probability inside the box) a chosen box must have.
@@ -103,7 +111,9 @@ pub struct DiscoveryFile {
 /// A swept parameter.
 #[derive(Debug, Clone)]
 pub struct Swept {
+    /// The parameter's path in the scenario.
     pub path: String,
+    /// The parameter's id in the scenario's table.
     pub id: ParamId,
     /// `(low, high)` for sampled designs.
     pub range: (f64, f64),
@@ -114,30 +124,50 @@ pub struct Swept {
 /// A design's points, in design order.
 #[derive(Debug, Clone)]
 pub enum Design {
+    /// The grid: point `i` is read off the parameters' values, the last parameter varying fastest.
     Grid,
-    Latin { unit: Vec<f64> },
+    /// A Latin hypercube.
+    Latin {
+        /// `points × parameters`, row-major, in the unit hypercube.
+        unit: Vec<f64>,
+    },
+    /// A Saltelli design.
     Sobol(SaltelliDesign),
+    /// Morris trajectories.
     Morris(MorrisDesign),
 }
 
 /// A checked sweep.
 #[derive(Debug, Clone)]
 pub struct Sweep {
+    /// The sweep's name.
     pub name: String,
+    /// What it explores, if the file says.
     pub description: Option<String>,
+    /// The scenario it varies.
     pub scenario: Scenario,
     /// The scenario's file as resolved from the sweep file, or `NAME (shipped)`.
     pub scenario_file: String,
+    /// The swept parameters, in file order (the columns of `points.csv`).
     pub params: Vec<Swept>,
+    /// The kind of design.
     pub kind: DesignKind,
+    /// The design's points.
     pub design: Design,
+    /// Number of design points.
     pub points: usize,
+    /// Runs per point.
     pub replications: u64,
+    /// The master seed.
     pub seed: u64,
     /// Indices into `scenario.outcomes`.
     pub outcomes: Vec<usize>,
+    /// The metrics whose final values are averaged per point (`output.PATH` columns).
     pub outputs: Vec<Metric>,
+    /// Bootstrap replicates of the sensitivity intervals.
     pub bootstrap: usize,
+    /// Scenario discovery: the outcome's index in the scenario's outcomes, and the least
+    /// density a chosen box must have (default 0.5).
     pub discovery: Option<(usize, f64)>,
 }
 
@@ -421,7 +451,7 @@ fn located(e: &toml::de::Error, map: &SourceMap<'_>) -> Diagnostic {
 
 /// `n` points of a Latin hypercube in `[0, 1]^k`, row-major: in each dimension every one of
 /// the `n` strata holds exactly one point, placed uniformly within it.
-pub fn latin_hypercube(n: usize, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+pub(crate) fn latin_hypercube(n: usize, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     use rand::RngExt;
     let mut unit = vec![0.0; n * k];
     let mut perm: Vec<usize> = (0..n).collect();
@@ -441,6 +471,7 @@ pub fn latin_hypercube(n: usize, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
 /// The results of one design point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PointResult {
+    /// The point's index in the design.
     pub point: usize,
     /// The swept parameters' values.
     pub values: Vec<f64>,
@@ -455,6 +486,7 @@ pub struct PointResult {
 /// One replication of a design point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SweepRun {
+    /// The replication's index within its point.
     pub replication: u64,
     /// The run's stream index: `point · replications + replication`.
     pub run: u64,
@@ -488,7 +520,7 @@ pub fn run<E>(
 /// parallel, in batches that reach `sink` in point order; `progress` is called with 1 per
 /// finished point. The runner of sweeps and of calibrations: whatever a point computes, its
 /// result depends on its index alone, never on which worker took it.
-pub fn run_points<R: Send, E>(
+pub(crate) fn run_points<R: Send, E>(
     points: usize,
     one: impl Fn(usize) -> R + Sync,
     mut sink: impl FnMut(Vec<R>) -> Result<(), E>,
@@ -514,7 +546,7 @@ pub fn run_points<R: Send, E>(
 /// Run `run` of a design point: every parameter sampled from the run's stream as usual, then
 /// those of `fixed` set to the point's values, so everything not swept varies as in a plain
 /// run, on the same random numbers.
-pub fn replication<'s>(
+pub(crate) fn replication<'s>(
     sc: &'s Scenario,
     seed: u64,
     run: u64,
@@ -554,110 +586,6 @@ pub fn run_point(sweep: &Sweep, point: usize, per_run: bool) -> PointResult {
     }
     let outputs = sums.iter().map(|s| s.mean(sweep.replications)).collect();
     PointResult { point, values, reached, outputs, runs }
-}
-
-// ------------------------------------------------------------------------------ analysis
-
-/// What a sweep's analyses found for one output.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SensitivityRow {
-    /// `outcome.ID` (its probability per point) or `output.PATH` (its mean per point).
-    pub output: String,
-    pub parameter: String,
-    /// `S1`, `ST` (Sobol) or `mu`, `mu_star`, `sigma` (Morris).
-    pub statistic: &'static str,
-    pub value: f64,
-    /// 95% bootstrap interval where there is one.
-    pub low: Option<f64>,
-    pub high: Option<f64>,
-}
-
-/// The outputs analysed, as (name, value per point).
-pub fn analysed_outputs(sweep: &Sweep, results: &[PointResult]) -> Vec<(String, Vec<f64>)> {
-    let reps = sweep.replications as f64;
-    let mut out: Vec<(String, Vec<f64>)> = sweep
-        .outcomes
-        .iter()
-        .enumerate()
-        .map(|(i, &o)| {
-            (
-                format!("outcome.{}", sweep.scenario.outcomes[o].id),
-                results.iter().map(|r| r.reached[i] as f64 / reps).collect(),
-            )
-        })
-        .collect();
-    out.extend(sweep.outputs.iter().enumerate().map(|(i, m)| {
-        (format!("output.{}", sweep.scenario.metric_path(m)), results.iter().map(|r| r.outputs[i]).collect())
-    }));
-    out
-}
-
-/// Sobol indices or Morris statistics of every analysed output (none for grid and Latin
-/// designs). Outputs that do not vary across the design (an outcome never reached) are
-/// skipped: they have no sensitivity to apportion.
-pub fn sensitivity(sweep: &Sweep, results: &[PointResult]) -> Vec<SensitivityRow> {
-    let bootstrap = Bootstrap::new(sweep.bootstrap.max(2), 0.95).unwrap_or_else(|_| Bootstrap::none());
-    let mut rows = Vec::new();
-    for (i, (name, y)) in analysed_outputs(sweep, results).into_iter().enumerate() {
-        let mut rng = ChaCha8Rng::seed_from_u64(sweep.seed);
-        rng.set_stream(DESIGN_STREAM - 1 - i as u64);
-        match &sweep.design {
-            Design::Sobol(d) => {
-                if let Ok(SobolIndices { first, total, .. }) = sobol_indices(d, &y, &bootstrap, &mut rng) {
-                    for (p, (s1, st)) in sweep.params.iter().zip(first.iter().zip(&total)) {
-                        rows.push(SensitivityRow {
-                            output: name.clone(),
-                            parameter: p.path.clone(),
-                            statistic: "S1",
-                            value: s1.value,
-                            low: Some(s1.low),
-                            high: Some(s1.high),
-                        });
-                        rows.push(SensitivityRow {
-                            output: name.clone(),
-                            parameter: p.path.clone(),
-                            statistic: "ST",
-                            value: st.value,
-                            low: Some(st.low),
-                            high: Some(st.high),
-                        });
-                    }
-                }
-            }
-            Design::Morris(d) => {
-                if let Ok(effects) = morris_effects(d, &y, &bootstrap, &mut rng) {
-                    for (p, MorrisEffect { mu, mu_star, sigma }) in sweep.params.iter().zip(effects) {
-                        let row = |statistic, value, low, high| SensitivityRow {
-                            output: name.clone(),
-                            parameter: p.path.clone(),
-                            statistic,
-                            value,
-                            low,
-                            high,
-                        };
-                        rows.push(row("mu", mu, None, None));
-                        rows.push(row("mu_star", mu_star.value, Some(mu_star.low), Some(mu_star.high)));
-                        rows.push(row("sigma", sigma, None, None));
-                    }
-                }
-            }
-            Design::Grid | Design::Latin { .. } => {}
-        }
-    }
-    rows
-}
-
-/// PRIM over the design points, explaining the discovery outcome's probability.
-pub fn discovery(sweep: &Sweep, results: &[PointResult]) -> Option<(Trajectory, Option<usize>)> {
-    let (outcome, min_density) = sweep.discovery?;
-    let column = sweep.outcomes.iter().position(|&o| o == outcome)?;
-    let k = sweep.params.len();
-    let x: Vec<f64> = results.iter().flat_map(|r| r.values.iter().copied()).collect();
-    let y: Vec<f64> = results.iter().map(|r| r.reached[column] as f64 / sweep.replications as f64).collect();
-    let data = PrimData::new(&x, k, &y).ok()?;
-    let trajectory = prim::peel(&data, &PrimOptions::default());
-    let chosen = trajectory.select(min_density);
-    Some((trajectory, chosen))
 }
 
 #[cfg(test)]
