@@ -86,6 +86,12 @@ impl Tally {
         self.blocked |= objects;
     }
 
+    /// Whether a veto or an objection has already blocked the change.
+    #[inline]
+    pub fn blocked(&self) -> bool {
+        self.blocked
+    }
+
     /// Under consensus with objections: someone proposed the change and nobody objected.
     #[inline]
     pub fn agreed(&self) -> bool {

@@ -201,12 +201,15 @@ impl Simulation<'_> {
                         // A member against the change objects when it costs it more than the
                         // objection threshold: the far end of the draws against it, so an
                         // objection is always a vote against.
-                        let against_change = if in_force { sx.x[e] } else { -sx.x[e] };
-                        let p_object = decision::with_error(
-                            decision::logistic(against_change - m.lambda[ev.actor] * slot.objection),
-                            m.error[ev.actor],
-                        );
-                        let objects = if in_force { u < p_object } else { u >= 1.0 - p_object };
+                        // Once blocked, more objections change nothing: skip their `exp`.
+                        let objects = !tally.blocked() && {
+                            let against_change = if in_force { sx.x[e] } else { -sx.x[e] };
+                            let p_object = decision::with_error(
+                                decision::logistic(against_change - m.lambda[ev.actor] * slot.objection),
+                                m.error[ev.actor],
+                            );
+                            if in_force { u < p_object } else { u >= 1.0 - p_object }
+                        };
                         tally.vote_or_object(vote ^ in_force, objects, ev.weight);
                     } else {
                         tally.vote(vote ^ in_force, ev.weight, ev.veto);
