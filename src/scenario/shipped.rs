@@ -59,7 +59,11 @@ pub const SCENARIOS: [Shipped; 9] = [
 ];
 
 /// The sweeps of `scenarios/sweeps/`, by name.
-pub const SWEEPS: [Shipped; 2] = [shipped!("sweeps/", "afghan_sensitivity"), shipped!("sweeps/", "veto_pressure")];
+pub const SWEEPS: [Shipped; 3] = [
+    shipped!("sweeps/", "afghan_sensitivity"),
+    shipped!("sweeps/", "judgements"),
+    shipped!("sweeps/", "veto_pressure"),
+];
 
 /// The scenario the binary runs when given none.
 pub const BASELINE: &str = "baseline_2014";

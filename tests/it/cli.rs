@@ -143,7 +143,7 @@ fn the_binary_runs_shipped_scenarios_by_name_from_an_empty_folder() {
     }
     stdout(&heartland_in(dir.path(), &["validate", "hindcast_2014.toml"]));
     let sweep_names: Vec<&str> = sweeps.lines().map(|l| l.split_whitespace().next().unwrap()).collect();
-    assert_eq!(sweep_names, ["afghan_sensitivity", "veto_pressure"]);
+    assert_eq!(sweep_names, ["afghan_sensitivity", "judgements", "veto_pressure"]);
 
     let o = heartland_in(dir.path(), &["run", "baseline_2014", "--runs", "20", "--out", "x", "--quiet"]);
     assert!(stdout(&o).is_empty());
