@@ -318,9 +318,10 @@ pub(crate) struct IssueFile {
     /// In force at the start.
     #[serde(default)]
     pub in_force: bool,
-    /// Utility per year added to staying in the arrangement while it is in force.
+    /// One-off utility added to staying in the arrangement while it is in force (what leaving
+    /// would cost), beside the horizon-weighted flows.
     pub commitment: Option<ParamFile>,
-    /// Utility per year taken from joining while it is not in force.
+    /// One-off utility taken from joining while it is not in force (what forming it costs).
     pub formation: Option<ParamFile>,
     /// The arrangement is a state's membership of the organization on its other side.
     #[serde(default)]
