@@ -9,9 +9,9 @@
 
 use std::path::Path;
 
-use super::atomic::{OutputError, commit_csv, create_csv, csv_err, num};
-use super::error::{ReadError, columns, csv_error, invalid, open_csv, optional_number};
-use crate::analysis::hindcast::{ScoreRow, Scores};
+use super::atomic::{OutputError, commit_csv, create_csv, csv_err};
+use super::error::{ReadError, columns, csv_error, invalid, open_csv};
+use crate::analysis::hindcast::ScoreRow;
 
 /// The columns of `comparison.csv`, in order.
 pub const COLUMNS: [&str; 11] = [
@@ -60,12 +60,7 @@ pub fn write_prior_posterior(rows: &[PriorPosteriorRow], path: &Path) -> Result<
     for r in rows {
         let s = &r.scores;
         let mut row = vec![s.split.clone(), s.forecaster.clone(), r.scenario.clone(), s.n.to_string()];
-        match &s.scores {
-            Some(x) => {
-                row.extend([x.brier, x.log_score, x.reliability, x.resolution, x.uncertainty, x.wbv, x.wbc].map(num))
-            }
-            None => row.extend(std::iter::repeat_n(String::new(), 7)),
-        }
+        row.extend(super::scores::score_cells(s.scores.as_ref()));
         csv.write_record(&row).map_err(&err)?;
     }
     commit_csv(csv, path)
@@ -85,20 +80,7 @@ pub fn read_prior_posterior(path: &Path) -> Result<Vec<PriorPosteriorRow>, ReadE
             .trim()
             .parse::<usize>()
             .map_err(|_| invalid(path, Some(line), format!("`{}` in column `n` is not a count", field(3))))?;
-        let v: Vec<Option<f64>> =
-            (4..11).map(|i| optional_number(path, line, COLUMNS[i], field(i))).collect::<Result<_, _>>()?;
-        let scores = match v[..] {
-            [
-                Some(brier),
-                Some(log_score),
-                Some(reliability),
-                Some(resolution),
-                Some(uncertainty),
-                Some(wbv),
-                Some(wbc),
-            ] => Some(Scores { n, brier, log_score, reliability, resolution, uncertainty, wbv, wbc }),
-            _ => None,
-        };
+        let scores = super::scores::read_score_cells(path, line, n, &COLUMNS[4..11], |i| field(4 + i))?;
         rows.push(PriorPosteriorRow {
             scenario: field(2).to_string(),
             scores: ScoreRow { split: field(0).to_string(), forecaster: field(1).to_string(), n, scores },

@@ -18,6 +18,40 @@ use crate::analysis::hindcast::{ScoreRow, Scores};
 pub const COLUMNS: [&str; 10] =
     ["split", "forecaster", "n", "brier", "log_score", "reliability", "resolution", "uncertainty", "wbv", "wbc"];
 
+/// The seven score cells of a row (Brier, log score, reliability, resolution, uncertainty,
+/// WBV, WBC), empty when the split has no facts: shared by `scores.csv` and `comparison.csv`.
+pub(super) fn score_cells(scores: Option<&Scores>) -> [String; 7] {
+    match scores {
+        Some(s) => [s.brier, s.log_score, s.reliability, s.resolution, s.uncertainty, s.wbv, s.wbc].map(num),
+        None => Default::default(),
+    }
+}
+
+/// Reads the seven score cells written by [`score_cells`]: `names` are their columns, `field(i)`
+/// the i-th cell; all seven numbers or none.
+pub(super) fn read_score_cells<'a>(
+    path: &Path,
+    line: u64,
+    n: usize,
+    names: &[&str],
+    field: impl Fn(usize) -> &'a str,
+) -> Result<Option<Scores>, ReadError> {
+    let v: Vec<Option<f64>> =
+        (0..7).map(|i| optional_number(path, line, names[i], field(i))).collect::<Result<_, _>>()?;
+    Ok(match v[..] {
+        [
+            Some(brier),
+            Some(log_score),
+            Some(reliability),
+            Some(resolution),
+            Some(uncertainty),
+            Some(wbv),
+            Some(wbc),
+        ] => Some(Scores { n, brier, log_score, reliability, resolution, uncertainty, wbv, wbc }),
+        _ => None,
+    })
+}
+
 /// Writes `scores.csv`.
 pub fn write_scores(rows: &[ScoreRow], path: &Path) -> Result<(), OutputError> {
     let mut csv = create_csv(path)?;
@@ -25,12 +59,7 @@ pub fn write_scores(rows: &[ScoreRow], path: &Path) -> Result<(), OutputError> {
     csv.write_record(COLUMNS).map_err(&err)?;
     for r in rows {
         let mut row = vec![r.split.clone(), r.forecaster.clone(), r.n.to_string()];
-        match &r.scores {
-            Some(s) => {
-                row.extend([s.brier, s.log_score, s.reliability, s.resolution, s.uncertainty, s.wbv, s.wbc].map(num))
-            }
-            None => row.extend(std::iter::repeat_n(String::new(), 7)),
-        }
+        row.extend(score_cells(r.scores.as_ref()));
         csv.write_record(&row).map_err(&err)?;
     }
     commit_csv(csv, path)
@@ -50,20 +79,7 @@ pub fn read_scores(path: &Path) -> Result<Vec<ScoreRow>, ReadError> {
             .trim()
             .parse::<usize>()
             .map_err(|_| invalid(path, Some(line), format!("`{}` in column `n` is not a count", field(2))))?;
-        let values: Vec<Option<f64>> =
-            (3..10).map(|i| optional_number(path, line, COLUMNS[i], field(i))).collect::<Result<_, _>>()?;
-        let scores = match values[..] {
-            [
-                Some(brier),
-                Some(log_score),
-                Some(reliability),
-                Some(resolution),
-                Some(uncertainty),
-                Some(wbv),
-                Some(wbc),
-            ] => Some(Scores { n, brier, log_score, reliability, resolution, uncertainty, wbv, wbc }),
-            _ => None,
-        };
+        let scores = read_score_cells(path, line, n, &COLUMNS[3..10], |i| field(3 + i))?;
         rows.push(ScoreRow { split: field(0).to_string(), forecaster: field(1).to_string(), n, scores });
     }
     Ok(rows)
