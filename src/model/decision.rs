@@ -9,13 +9,45 @@ use serde::Serialize;
 use crate::model::actor::ActorId;
 
 /// Logistic function, written to stay finite for any input: `1 / (1 + e)` for `x ≥ 0` and
-/// `e / (1 + e)` below, with `e = exp(−|x|)`. One `exp` and one division either way, and
-/// no branch on the sign for the processor to mispredict.
+/// `e / (1 + e)` below, with `e = exp(−|x|)` ([`exp_nonpositive`]). One `exp` and one
+/// division either way, and no branch, so that a loop of them vectorizes.
 #[inline]
 pub fn logistic(x: f64) -> f64 {
-    let e = (-x.abs()).exp();
+    let e = exp_nonpositive(-x.abs());
     let num = if x >= 0.0 { 1.0 } else { e };
     num / (1.0 + e)
+}
+
+/// `e^y` for `y ≤ 0`, within 2 ulp of the exact value for `y ≥ −708`, and 0 below (where the
+/// exact value is under 3·10⁻³⁰⁸, a probability no draw can fall under). `NaN` gives `NaN`.
+///
+/// Why not `f64::exp`: the platform's `exp` is a call the compiler cannot inline, so the
+/// logit of every decision waited on it one at a time; and its last bits differ between C
+/// libraries, so results would too. This is plain arithmetic, the same on every machine, and
+/// vectorizes: `y = k·ln 2 + r` with `k` rounded to nearest (by the 1.5·2⁵² trick) and
+/// `|r| ≤ ln 2 / 2`, `e^r` by its Taylor polynomial to degree 13 (remainder below 2⁻⁵⁵), and
+/// `2^k` put in the exponent bits.
+#[inline]
+pub fn exp_nonpositive(y: f64) -> f64 {
+    // ln 2 split as in fdlibm: LN2_HI has its low 32 bits zero, so k·LN2_HI is exact.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76); // ln 2 − LN2_HI
+    const ROUND: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵²: adding it rounds to an integer
+    let tiny = y < -708.0; // false for NaN, which then stays NaN
+    let y = if tiny { -708.0 } else { y };
+    let shifted = y * std::f64::consts::LOG2_E + ROUND;
+    let k = shifted - ROUND;
+    let r = (y - k * LN2_HI) - k * LN2_LO;
+    // Horner's scheme on 1/j!, j = 13 … 0.
+    let mut poly = 1.0 / 6_227_020_800.0;
+    for d in [479_001_600.0, 39_916_800.0, 3_628_800.0, 362_880.0, 40_320.0, 5_040.0, 720.0, 120.0, 24.0, 6.0, 2.0] {
+        poly = poly * r + 1.0 / d;
+    }
+    let poly = (poly * r + 1.0) * r + 1.0;
+    // The low bits of `shifted` hold k (two's complement); k ≥ −1022, so 2^k is normal.
+    let k_bits = shifted.to_bits().wrapping_sub(ROUND.to_bits());
+    let scale = f64::from_bits(k_bits.wrapping_add(1023) << 52);
+    if tiny { 0.0 } else { poly * scale }
 }
 
 /// Probability of choosing to cooperate, from the utility advantage `du` of cooperating and
@@ -173,6 +205,25 @@ mod tests {
         assert_eq!(logistic(1e6), 1.0);
         assert_eq!(logistic(-1e6), 0.0);
         assert!(logistic(f64::MAX).is_finite() && logistic(f64::MIN).is_finite());
+    }
+
+    #[test]
+    fn exp_agrees_with_the_platform_within_two_ulp() {
+        let ulp = |x: f64| f64::from_bits(x.to_bits() + 1) - x;
+        let mut worst = 0.0f64;
+        for i in 0..=708_000 {
+            for y in [-(i as f64) / 1000.0, -(i as f64) / 1000.0 - 0.000_371].into_iter().filter(|&y| y >= -708.0) {
+                let (ours, reference) = (exp_nonpositive(y), y.exp());
+                worst = worst.max((ours - reference).abs() / ulp(reference));
+            }
+        }
+        assert!(worst <= 2.0, "{worst} ulp");
+        assert_eq!(exp_nonpositive(0.0), 1.0);
+        assert_eq!(exp_nonpositive(-0.0), 1.0);
+        assert_eq!(exp_nonpositive(-709.0), 0.0);
+        assert_eq!(exp_nonpositive(f64::NEG_INFINITY), 0.0);
+        assert!(exp_nonpositive(f64::NAN).is_nan());
+        assert!(logistic(f64::NAN).is_nan());
     }
 
     #[test]

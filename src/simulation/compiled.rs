@@ -104,6 +104,9 @@ pub(super) struct Scratch {
     /// `clients × patrons`: each patron's share over each client, averaged over the
     /// influence domains (the leverage behind pressure).
     pub(super) leverage: Vec<f64>,
+    /// Per cell `a·n + partner`: this turn's pressure on `a` against dealing with `partner`
+    /// (filled for `Compiled::pressed`, 0 elsewhere).
+    pub(super) pressure_of: Vec<f64>,
     /// Per trust cell `o·n + j`: the relevance-weighted observations of `j` by `o` this turn,
     /// and how much of them was cooperation.
     pub(super) obs: Vec<f64>,
@@ -130,6 +133,7 @@ impl Scratch {
             member: vec![1.0; evals],
             efficacy: vec![0.0; slots],
             leverage: vec![0.0; inf.clients.len() * inf.patrons.len()],
+            pressure_of: vec![0.0; n * n],
             obs: vec![0.0; n * n],
             coop: vec![0.0; n * n],
             next_vars: vec![0.0; sc.state.len()],
@@ -155,11 +159,14 @@ pub(super) struct Compiled {
     pub(super) issue_evals: Vec<(usize, usize)>,
     pub(super) slots: Vec<SlotC>,
     pub(super) evals: Vec<EvalC>,
+    /// Per decider: its actor's error rate, laid out beside the utilities for the logit pass.
+    pub(super) eval_error: Vec<f64>,
     pub(super) issues: Vec<IssueC>,
     pub(super) vars: Vec<VarC>,
     /// The states, in actor order: the actors that learn trust.
     pub(super) states: Vec<usize>,
     /// The trust cells `o·n + j` (`o ≠ j`) that appear in `watch`, each once, with `o`.
+    /// Nobody watches itself.
     pub(super) watched: Vec<(usize, usize)>,
     /// Per slot `s`, `watch[watch_start[s]..watch_start[s + 1]]`: the trust cells `o·n + a`
     /// of the observers `o` who see the slot's actor `a` act (the other side of a dyad and
@@ -181,11 +188,17 @@ pub(super) struct Compiled {
     /// Per actor: whether it is a patron or an organization a patron belongs to (what other
     /// patrons press their clients against).
     pub(super) rival: Vec<bool>,
+    /// The trust cells `a·n + partner` of the deciders of dyads whom a patron may press (a
+    /// client deciding on a deal with a rival), each once: their pressure is computed once a
+    /// turn, not once per decision.
+    pub(super) pressed: Vec<usize>,
     /// The influence model's numbers (see `influence.rs`).
     pub(super) influence: InfluenceC,
     pub(super) per_turn: PerTurn,
     /// Room for an organization's vote weights while rebuilding.
     pub(super) weights: Vec<f64>,
+    /// Per actor: its capability (an organization's, its members' sum), as last rebuilt.
+    pub(super) capability: Vec<f64>,
 }
 
 pub(super) struct SlotC {
@@ -373,7 +386,10 @@ impl Compiled {
                 match issue.kind {
                     IssueKind::Dyadic { .. } => {
                         let other = if s == issue_slots.start { s + 1 } else { s - 1 };
-                        watch.extend(observers[slots[other].actor].iter().map(|&o| o * n + seen));
+                        // A member of the organization across the table does not watch itself.
+                        watch.extend(
+                            observers[slots[other].actor].iter().filter(|&&o| o != seen).map(|&o| o * n + seen),
+                        );
                     }
                     // Each observer counts a contribution once per issue, even when it watches
                     // through two participants (a member of two organizations).
@@ -392,7 +408,7 @@ impl Compiled {
                 watch_start.push(watch.len());
             }
         }
-        let mut watched: Vec<(usize, usize)> = watch.iter().map(|&i| (i, i / n)).filter(|&(i, o)| i % n != o).collect();
+        let mut watched: Vec<(usize, usize)> = watch.iter().map(|&i| (i, i / n)).collect();
         watched.sort_unstable();
         watched.dedup();
         let org_weights = (0..n)
@@ -415,7 +431,22 @@ impl Compiled {
                         .as_ref()
                         .is_some_and(|o| o.members.iter().any(|m| patrons.contains(&m.0)))
             })
-            .collect();
+            .collect::<Vec<bool>>();
+        let mut pressed: Vec<usize> = Vec::new();
+        for (k, issue) in sc.issues.iter().enumerate() {
+            if !matches!(issue.kind, IssueKind::Dyadic { .. }) {
+                continue;
+            }
+            for slot in &slots[slot_start[k]..slot_start[k + 1]] {
+                for ev in &evals[slot.evals.clone()] {
+                    if client_of[ev.actor].is_some() && rival[slot.partner] {
+                        pressed.push(ev.actor * n + slot.partner);
+                    }
+                }
+            }
+        }
+        pressed.sort_unstable();
+        pressed.dedup();
         let hazard_terms = sc
             .events
             .iter()
@@ -435,6 +466,7 @@ impl Compiled {
             slot_start,
             issue_evals,
             slots,
+            eval_error: vec![0.0; evals.len()],
             evals,
             issues,
             vars,
@@ -447,12 +479,14 @@ impl Compiled {
             patrons,
             credit: vec![0.0; n * np],
             rival,
+            pressed,
             hazard: vec![0.0; sc.events.len()],
             hazard_year: vec![0.0; sc.events.len()],
             hazard_terms,
             influence,
             per_turn: PerTurn::default(),
             weights: Vec::new(),
+            capability: vec![0.0; n],
         };
         m.rebuild(sc, values);
         m
@@ -481,6 +515,18 @@ impl Compiled {
         for (a, actor) in sc.actors.iter().enumerate() {
             self.forgive[a] = per_turn.get(cal, v(actor.behaviour.forgiveness));
         }
+        // Each organization's vote weights and each actor's capability, once: every issue an
+        // organization takes part in reads the same.
+        for (org, members) in &mut self.org_weights {
+            let organization = sc.actors[*org].organization.as_ref().expect("an organization");
+            vote_weights(sc, values, organization, &mut self.weights);
+            for (member, &w) in members.iter_mut().zip(&self.weights) {
+                member.1 = w;
+            }
+        }
+        for (a, cap) in self.capability.iter_mut().enumerate() {
+            *cap = capability(sc, values, a);
+        }
         for (k, issue) in sc.issues.iter().enumerate() {
             for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
                 let slot = &mut self.slots[self.slot_start[k] + local];
@@ -493,7 +539,9 @@ impl Compiled {
                         slot.objection = 0.0;
                     }
                     Some(org) => {
-                        vote_weights(sc, values, org, weights);
+                        let (_, members) =
+                            self.org_weights.iter().find(|(o, _)| *o == a).expect("an organization's weights");
+                        weights.extend(members.iter().map(|&(_, w)| w));
                         slot.threshold = org.rule.threshold.map_or(0.0, v);
                         slot.objection = match org.rule.kind {
                             RuleKind::Consensus => sc.objection.map_or(0.0, v),
@@ -501,7 +549,7 @@ impl Compiled {
                         };
                     }
                 }
-                let cap = capability(sc, values, a);
+                let cap = self.capability[a];
                 (slot.efficacy, slot.reach) = match &issue.kind {
                     IssueKind::Dyadic { .. } => (0.0, 0.0),
                     // With drivers, efficacy is per unit of a reach computed each turn.
@@ -562,13 +610,6 @@ impl Compiled {
             }
             var.rate = s.rate.map_or(0.0, |id| per_turn.get(cal, v(id)));
         }
-        for (org, members) in &mut self.org_weights {
-            let organization = sc.actors[*org].organization.as_ref().expect("an organization");
-            vote_weights(sc, values, organization, &mut self.weights);
-            for (member, &w) in members.iter_mut().zip(&self.weights) {
-                member.1 = w;
-            }
-        }
         let np = self.patrons.len();
         self.credit.fill(0.0);
         for (p, &pa) in self.patrons.iter().enumerate() {
@@ -594,6 +635,9 @@ impl Compiled {
                 }
                 Trigger::At(_) => (0.0, 0.0),
             };
+        }
+        for (eps, ev) in self.eval_error.iter_mut().zip(&self.evals) {
+            *eps = self.error[ev.actor];
         }
         let relax = sc.influence.relaxation.map_or(0.0, |id| per_turn.get(cal, v(id)));
         self.influence.rebuild(sc, values, &self.credit, relax);

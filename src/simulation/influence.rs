@@ -162,15 +162,24 @@ impl InfluenceC {
     /// of the shares' size.
     pub(super) fn update(&self, st: &mut State, act: &[bool], target: &mut [f64]) {
         let np = self.patrons;
-        if np == 0 {
+        if np == 0 || self.clients == 0 {
             return;
         }
         // The turn being played ends `turn + 1` turns after the start.
         let turns = i32::try_from(st.turn + 1).unwrap_or(i32::MAX);
         let per_domain = self.clients * np;
-        for (cell, (t, &phi)) in target.iter_mut().zip(&self.phi0).enumerate() {
-            let (d, p) = (cell / per_domain, cell % np);
-            *t = phi * self.growth[d * np + p].powi(turns);
+        // Each patron's trend, once per domain: the clients of a domain share it.
+        for ((targets, phis), growth) in target
+            .chunks_exact_mut(per_domain)
+            .zip(self.phi0.chunks_exact(per_domain))
+            .zip(self.growth.chunks_exact(np))
+        {
+            for (p, g) in growth.iter().enumerate() {
+                let g = g.powi(turns);
+                for (t, &phi) in targets[p..].iter_mut().step_by(np).zip(phis[p..].iter().step_by(np)) {
+                    *t = phi * g;
+                }
+            }
         }
         for term in &self.terms {
             let active = match term.source {

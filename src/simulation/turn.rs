@@ -146,7 +146,7 @@ impl Simulation<'_> {
                             let q = st.trust[a * n + slot.partner];
                             (
                                 decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p),
-                                m.pressure_cost(st, &sx.leverage, a, slot.partner),
+                                sx.pressure_of[a * n + slot.partner],
                             )
                         }
                         Some(threat) => {
@@ -164,14 +164,11 @@ impl Simulation<'_> {
                 }
             }
         }
-        // 2. Probabilities of cooperating, with errors.
-        for (k, &(first, end)) in m.issue_evals.iter().enumerate() {
-            if st.issue_active[k] {
-                for (p, (&x, ev)) in sx.p[first..end].iter_mut().zip(sx.x[first..end].iter().zip(&m.evals[first..end]))
-                {
-                    *p = decision::with_error(decision::logistic(x), m.error[ev.actor]);
-                }
-            }
+        // 2. Probabilities of cooperating, with errors: one loop over every decider, inactive
+        // issues' included (their stale utilities are finite and their probabilities unread),
+        // so that it vectorizes.
+        for ((p, &x), &eps) in sx.p.iter_mut().zip(&sx.x).zip(&m.eval_error) {
+            *p = decision::with_error(decision::logistic(x), eps);
         }
         // 3. Votes, tallies, actions. A side changes the status quo (leaves an arrangement in
         // force, joins one that is not, or for other issues cooperates) when its rule carries
@@ -247,9 +244,9 @@ impl Simulation<'_> {
         let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &mut self.scratch);
         let n = sc.actor_count();
         let dt = m.dt;
+        // `obs` and `coop` are zero here: the learning below clears the cells it reads, which
+        // are all the cells `watch` writes.
         let (obs, coop) = (&mut sx.obs[..], &mut sx.coop[..]);
-        obs.fill(0.0);
-        coop.fill(0.0);
         let (act, cost, member) = (&sx.act[..], &sx.cost[..], &sx.member[..]);
         let (utility, vars) = (&mut st.utility[..], &mut st.vars[..]);
         for (k, issue) in m.issues.iter().enumerate() {
@@ -335,10 +332,10 @@ impl Simulation<'_> {
         // Trust: learn from what was observed, weighed by relevance (at most one full step a
         // turn), then forgive. Organizations' trust is derived.
         for &(i, o) in &m.watched {
-            let seen = obs[i];
+            let (seen, cooperated) = (std::mem::take(&mut obs[i]), std::mem::take(&mut coop[i]));
             if seen > 0.0 {
                 let strength = seen.min(1.0);
-                let share = coop[i] / seen;
+                let share = cooperated / seen;
                 st.trust[i] = trust::learn(st.trust[i], share, strength * m.gain[o], strength * m.loss[o]);
             }
         }
@@ -435,6 +432,10 @@ fn turn_inputs(sc: &Scenario, m: &Compiled, st: &mut State, sx: &mut Scratch) {
                 *l += x / domains;
             }
         }
+    }
+    let n = sc.actor_count();
+    for &cell in &m.pressed {
+        sx.pressure_of[cell] = m.pressure_cost(st, &sx.leverage, cell / n, cell % n);
     }
 }
 
