@@ -78,7 +78,8 @@ impl Validator {
 }
 
 /// What `series.csv` records: every state variable, every influence share, the cooperation of
-/// every issue and participant, and trust between the actors that deal with each other.
+/// every issue (and of each contributor to a public good), and trust between the actors that
+/// deal with each other.
 pub(super) fn recorded_metrics(
     actors: &[Actor],
     issues: &[Issue],
@@ -94,11 +95,15 @@ pub(super) fn recorded_metrics(
             }
         }
     }
-    for (k, parts) in participants.iter().enumerate() {
+    // Each participant's own rate only for public goods, where who contributes is the story:
+    // a dyad's sides are read from its arrangement and the trust between them.
+    for ((k, parts), issue) in participants.iter().enumerate().zip(issues) {
         out.push(Metric::Coop(k));
         out.push(Metric::CoopRate(k));
-        for s in 0..parts.len() {
-            out.push(Metric::CoopRateActor(k, s));
+        if matches!(issue.kind, crate::model::issue::IssueKind::PublicGood(_)) {
+            for s in 0..parts.len() {
+                out.push(Metric::CoopRateActor(k, s));
+            }
         }
     }
     // Trust pairs: partners in an issue, members toward their organization's partners, and
