@@ -2,8 +2,7 @@
 
 use super::State;
 use super::influence::InfluenceC;
-use super::weights::{capability, vote_weights};
-use crate::model::actor::{ActorId, ActorKind, RuleKind};
+use crate::model::actor::ActorId;
 use crate::model::events::Trigger;
 use crate::model::issue::IssueKind;
 use crate::model::metric::Metric;
@@ -114,6 +113,8 @@ pub(super) struct Scratch {
     pub(super) next_vars: Vec<f64>,
     /// Per influence cell: the target of the ties this turn.
     pub(super) target: Vec<f64>,
+    /// The parameters an event's effects changed, until the model is refreshed.
+    pub(super) changed: Vec<ParamId>,
 }
 
 impl Scratch {
@@ -138,6 +139,7 @@ impl Scratch {
             coop: vec![0.0; n * n],
             next_vars: vec![0.0; sc.state.len()],
             target: vec![0.0; inf.shares.len()],
+            changed: Vec::new(),
         }
     }
 }
@@ -199,6 +201,9 @@ pub(super) struct Compiled {
     pub(super) weights: Vec<f64>,
     /// Per actor: its capability (an organization's, its members' sum), as last rebuilt.
     pub(super) capability: Vec<f64>,
+    /// Per parameter: the one issue whose own numbers alone read it, else
+    /// [`super::rebuild::GLOBAL`] (what a changed parameter needs recomputed).
+    pub(super) scope: Vec<u32>,
 }
 
 pub(super) struct SlotC {
@@ -487,160 +492,42 @@ impl Compiled {
             per_turn: PerTurn::default(),
             weights: Vec::new(),
             capability: vec![0.0; n],
+            scope: super::rebuild::scopes(sc),
         };
         m.rebuild(sc, values);
         m
     }
 
-    /// Recomputes every number of the model from `values`, in place: a new run, or a
-    /// parameter changed. The structure stays as [`Compiled::new`] laid it out.
-    pub(super) fn rebuild(&mut self, sc: &Scenario, values: &Values) {
-        let cal = &sc.calendar;
-        let v = |id: ParamId| values.get(id);
-        let weight = |a: usize, d: usize| sc.actors[a].interests[d].map_or(0.0, v);
-        let per_turn = &mut self.per_turn;
-        per_turn.start();
-        for (a, actor) in sc.actors.iter().enumerate() {
-            let b = &actor.behaviour;
-            self.lambda[a] = v(b.rationality);
-            self.error[a] = v(b.error);
-            self.pressure[a] = v(b.pressure);
+    /// Every number the rebuild sets, as bits (for comparing two compilations exactly).
+    #[cfg(debug_assertions)]
+    pub(super) fn numbers(&self) -> Vec<u64> {
+        let mut out: Vec<f64> = Vec::new();
+        for v in [&self.lambda, &self.error, &self.gain, &self.loss, &self.forgive, &self.pressure] {
+            out.extend(v);
         }
-        for (a, actor) in sc.actors.iter().enumerate() {
-            self.gain[a] = per_turn.get(cal, v(actor.behaviour.trust_gain));
+        for v in [&self.eval_error, &self.capability, &self.credit, &self.hazard, &self.hazard_year] {
+            out.extend(v);
         }
-        for (a, actor) in sc.actors.iter().enumerate() {
-            self.loss[a] = per_turn.get(cal, v(actor.behaviour.trust_loss));
+        out.extend(self.hazard_terms.iter().flatten().map(|t| t.1));
+        for ev in &self.evals {
+            out.extend([ev.weight, ev.r, ev.s, ev.t, ev.p, ev.harm, ev.cost, ev.upkeep, f64::from(u8::from(ev.veto))]);
+            out.extend(ev.payoff);
         }
-        for (a, actor) in sc.actors.iter().enumerate() {
-            self.forgive[a] = per_turn.get(cal, v(actor.behaviour.forgiveness));
-        }
-        // Each organization's vote weights and each actor's capability, once: every issue an
-        // organization takes part in reads the same.
-        for (org, members) in &mut self.org_weights {
-            let organization = sc.actors[*org].organization.as_ref().expect("an organization");
-            vote_weights(sc, values, organization, &mut self.weights);
-            for (member, &w) in members.iter_mut().zip(&self.weights) {
-                member.1 = w;
-            }
-        }
-        for (a, cap) in self.capability.iter_mut().enumerate() {
-            *cap = capability(sc, values, a);
-        }
-        for (k, issue) in sc.issues.iter().enumerate() {
-            for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
-                let slot = &mut self.slots[self.slot_start[k] + local];
-                let weights = &mut self.weights;
-                weights.clear();
-                match &sc.actors[a].organization {
-                    None => {
-                        weights.push(1.0);
-                        slot.threshold = 0.0;
-                        slot.objection = 0.0;
-                    }
-                    Some(org) => {
-                        let (_, members) =
-                            self.org_weights.iter().find(|(o, _)| *o == a).expect("an organization's weights");
-                        weights.extend(members.iter().map(|&(_, w)| w));
-                        slot.threshold = org.rule.threshold.map_or(0.0, v);
-                        slot.objection = match org.rule.kind {
-                            RuleKind::Consensus => sc.objection.map_or(0.0, v),
-                            RuleKind::Weighted | RuleKind::Leader => 0.0,
-                        };
-                    }
-                }
-                let cap = self.capability[a];
-                (slot.efficacy, slot.reach) = match &issue.kind {
-                    IssueKind::Dyadic { .. } => (0.0, 0.0),
-                    // With drivers, efficacy is per unit of a reach computed each turn.
-                    IssueKind::PublicGood(pg) if !pg.reach_drivers[local].is_empty() => {
-                        for (term, &(_, id)) in slot.reach_terms.iter_mut().zip(&pg.reach_drivers[local]) {
-                            term.1 = v(id);
-                        }
-                        (v(pg.efficacy) * cap, v(pg.reach[local]))
-                    }
-                    IssueKind::PublicGood(pg) => (v(pg.efficacy) * v(pg.reach[local]) * cap, v(pg.reach[local])),
-                };
-                for (ev, &w) in self.evals[slot.evals.clone()].iter_mut().zip(weights.iter()) {
-                    let d = ev.actor;
-                    (ev.weight, ev.r, ev.s, ev.t, ev.p, ev.harm, ev.cost) = (w, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-                    ev.upkeep = match &issue.kind {
-                        IssueKind::Dyadic { arrangement: Some(a), .. } => v(a.upkeep[local]),
-                        _ => 0.0,
-                    };
-                    match &issue.kind {
-                        IssueKind::Dyadic { payoffs, .. } => {
-                            for dp in &payoffs[local] {
-                                let wd = weight(d, dp.dimension);
-                                let g = |p: Option<ParamId>| p.map_or(0.0, v);
-                                ev.r += wd * g(dp.reward);
-                                ev.s += wd * g(dp.sucker);
-                                ev.t += wd * g(dp.temptation);
-                                ev.p += wd * g(dp.punishment);
-                            }
-                        }
-                        IssueKind::PublicGood(pg) => {
-                            ev.harm = weight(d, pg.harm_dimension) * v(pg.exposure[local]);
-                            ev.cost = pg.cost.iter().map(|&(dim, id)| weight(d, dim) * v(id)).sum();
-                        }
-                    }
-                    ev.payoff = [ev.p, ev.t, ev.s, ev.r];
-                }
-            }
-            let ic = &mut self.issues[k];
-            ic.salience_base = issue.salience.base.map_or(1.0, v);
-            for (term, &(_, id)) in ic.salience_terms.iter_mut().zip(&issue.salience.terms) {
-                term.1 = v(id);
-            }
-            for (term, &(_, id)) in ic.on_mutual.iter_mut().zip(&issue.on_mutual) {
-                term.1 = v(id);
-            }
-            (ic.arrangement, ic.horizon) = match &issue.kind {
-                IssueKind::Dyadic { arrangement: Some(a), .. } => {
-                    (Some((v(a.commitment), v(a.formation))), v(sc.horizon))
-                }
-                _ => (None, 1.0),
-            };
-            ic.relevance = v(issue.relevance);
-        }
-        for (var, s) in self.vars.iter_mut().zip(&sc.state) {
-            var.target.base = s.target.base.map_or(0.0, v);
-            for (term, &(_, id)) in var.target.terms.iter_mut().zip(&s.target.terms) {
-                term.1 = v(id);
-            }
-            var.rate = s.rate.map_or(0.0, |id| per_turn.get(cal, v(id)));
-        }
-        let np = self.patrons.len();
-        self.credit.fill(0.0);
-        for (p, &pa) in self.patrons.iter().enumerate() {
-            self.credit[pa * np + p] = 1.0;
-        }
-        // An organization's deals credit its member patrons by their vote weight.
         for slot in &self.slots {
-            if sc.actors[slot.actor].kind == ActorKind::Organization {
-                for ev in &self.evals[slot.evals.clone()] {
-                    if let Some(p) = self.patrons.iter().position(|&x| x == ev.actor) {
-                        self.credit[slot.actor * np + p] = ev.weight;
-                    }
-                }
-            }
+            out.extend([slot.threshold, slot.objection, slot.efficacy, slot.reach]);
+            out.extend(slot.reach_terms.iter().map(|t| t.1));
         }
-        for (e, ev) in sc.events.iter().enumerate() {
-            (self.hazard[e], self.hazard_year[e]) = match &ev.trigger {
-                Trigger::Hazard { per_year, drivers, .. } => {
-                    for (term, &(_, id)) in self.hazard_terms[e].iter_mut().zip(drivers) {
-                        term.1 = v(id);
-                    }
-                    (per_turn.get(cal, v(*per_year)), v(*per_year))
-                }
-                Trigger::At(_) => (0.0, 0.0),
-            };
+        for ic in &self.issues {
+            let (commitment, formation) = ic.arrangement.unwrap_or((f64::NAN, f64::NAN));
+            out.extend([ic.salience_base, commitment, formation, ic.horizon, ic.relevance]);
+            out.extend(ic.salience_terms.iter().map(|t| t.1).chain(ic.on_mutual.iter().map(|t| t.1)));
         }
-        for (eps, ev) in self.eval_error.iter_mut().zip(&self.evals) {
-            *eps = self.error[ev.actor];
+        for var in &self.vars {
+            out.extend([var.target.base, var.rate]);
+            out.extend(var.target.terms.iter().map(|t| t.1));
         }
-        let relax = sc.influence.relaxation.map_or(0.0, |id| per_turn.get(cal, v(id)));
-        self.influence.rebuild(sc, values, &self.credit, relax);
+        out.extend(self.org_weights.iter().flat_map(|(_, members)| members.iter().map(|m| m.1)));
+        out.into_iter().map(f64::to_bits).collect()
     }
 
     /// Public goods: the threat reduction `a` expects from the participants of `slots` other

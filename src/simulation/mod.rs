@@ -23,6 +23,7 @@ mod compiled;
 mod influence;
 mod observe;
 mod probes;
+mod rebuild;
 mod state;
 mod turn;
 mod weights;
@@ -207,8 +208,8 @@ impl<'s> Simulation<'s> {
     /// Applies one effect now, between turns (a facilitator's inject), as an event's effect
     /// would be applied: clamped to the target's domain, a parameter's change recompiled.
     pub fn apply_effect(&mut self, target: Target, op: Op, amount: f64) {
-        if turn::apply_effect(self.scenario, &mut self.values, &mut self.state, target, op, amount) {
-            self.model.rebuild(self.scenario, &self.values);
+        if let Some(id) = turn::apply_effect(self.scenario, &mut self.values, &mut self.state, target, op, amount) {
+            self.model.refresh(self.scenario, &self.values, &[id]);
         }
         self.org_trust_current = false;
     }

@@ -48,7 +48,11 @@ impl Simulation<'_> {
             }
             for effect in &ev.effects {
                 let amount = self.values.get(effect.amount);
-                recompile |= apply_effect(sc, &mut self.values, &mut self.state, effect.target, effect.op, amount);
+                if let Some(id) = apply_effect(sc, &mut self.values, &mut self.state, effect.target, effect.op, amount)
+                {
+                    self.scratch.changed.push(id);
+                    recompile = true;
+                }
             }
             self.org_trust_current = false;
             self.state.fired[e].get_or_insert(t);
@@ -56,7 +60,8 @@ impl Simulation<'_> {
             observer.event(t, e);
             if recompile {
                 // Later events' hazards and conditions see the changed parameters.
-                self.model.rebuild(sc, &self.values);
+                self.model.refresh(sc, &self.values, &self.scratch.changed);
+                self.scratch.changed.clear();
                 recompile = false;
             }
         }
@@ -496,8 +501,8 @@ fn explain(
     }
 }
 
-/// Applies an event effect; returns true when a parameter changed (the model needs
-/// recompiling).
+/// Applies an event effect; returns the parameter it changed, if any (the model needs
+/// refreshing).
 pub(super) fn apply_effect(
     sc: &Scenario,
     values: &mut Values,
@@ -505,13 +510,13 @@ pub(super) fn apply_effect(
     target: Target,
     op: Op,
     amount: f64,
-) -> bool {
+) -> Option<ParamId> {
     let n = sc.actor_count();
     match target {
         Target::Param(id) => {
             let (lo, hi) = sc.params.get(id).domain.bounds();
             values.set(id, op.apply(values.get(id), amount).clamp(lo, hi));
-            return true;
+            return Some(id);
         }
         Target::State(v) => {
             let var = &sc.state[v];
@@ -564,7 +569,7 @@ pub(super) fn apply_effect(
             }
         }
     }
-    false
+    None
 }
 
 /// Per-dimension terms of a decision, recomputed from the scenario's payoffs (only for
