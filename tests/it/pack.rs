@@ -266,6 +266,12 @@ fn a_proposed_council_makes_one_likelier() {
 fn rent_seeking_erodes_the_northern_distribution_network() {
     let (base, rents) = (shipped("baseline_2014"), shipped("ndn_rent_seeking"));
     assert_lower(&base, &rents, &["coop.transit_uzbekistan"]);
-    let d = outcome(&base, &rents, "ndn_wound_down");
-    assert!(d.variant.unwrap() > d.base.unwrap(), "{d:?}");
+    // The outcome `ndn_wound_down` is reached by 2030 in nearly every run of both (the West
+    // leaves Afghanistan, and its transit with it), so its probability cannot tell them apart:
+    // rent-seeking winds the network down sooner. At the end of 2014 transit through
+    // Uzbekistan runs in at most half as many runs.
+    let q4 = years(2014, 2014).end - 1..years(2014, 2014).end;
+    let (b, r) =
+        (share(&base, &["coop.transit_uzbekistan"], q4.clone()), share(&rents, &["coop.transit_uzbekistan"], q4));
+    assert!(r < 0.5 * b, "in force at the end of 2014: {r:.3} with rent-seeking, {b:.3} without");
 }
