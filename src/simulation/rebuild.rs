@@ -8,7 +8,7 @@
 //! read by that issue alone. [`scopes`] finds them; debug builds check every partial refresh
 //! against a full rebuild.
 
-use super::compiled::Compiled;
+use super::compiled::{Compiled, PerTurn};
 use super::weights::{capability, vote_weights};
 use crate::model::actor::{ActorId, ActorKind, RuleKind};
 use crate::model::events::Trigger;
@@ -16,13 +16,24 @@ use crate::model::issue::{Issue, IssueKind};
 use crate::model::param::{ParamId, Values};
 use crate::scenario::Scenario;
 
-/// The scope of a parameter that more than one issue, or anything but an issue, reads.
+/// The scope of a parameter that more than one issue, or anything but an issue or the state
+/// variables' dynamics, reads.
 pub(super) const GLOBAL: u32 = u32::MAX;
+/// The scope of a parameter of a state variable's target or rate.
+const VARS: u32 = u32::MAX - 1;
 
-/// Per parameter: the index of the one issue whose own numbers alone read it, else [`GLOBAL`].
+/// Per parameter: the index of the one issue whose own numbers alone read it, [`VARS`] for
+/// the state variables' targets and rates, else [`GLOBAL`].
 pub(super) fn scopes(sc: &Scenario) -> Vec<u32> {
-    const UNSEEN: u32 = u32::MAX - 1;
+    const UNSEEN: u32 = u32::MAX - 2;
     let mut scope = vec![UNSEEN; sc.params.len()];
+    for var in &sc.state {
+        let ids = var.target.base.into_iter().chain(var.target.terms.iter().map(|&(_, id)| id)).chain(var.rate);
+        for id in ids {
+            let s = &mut scope[id.0 as usize];
+            *s = if *s == UNSEEN || *s == VARS { VARS } else { GLOBAL };
+        }
+    }
     for (k, issue) in sc.issues.iter().enumerate() {
         let k = u32::try_from(k).unwrap_or(GLOBAL);
         own_params(issue, &mut |id| {
@@ -66,7 +77,14 @@ impl Compiled {
     pub(in crate::simulation) fn refresh(&mut self, sc: &Scenario, values: &Values, changed: &[ParamId]) {
         if changed.iter().all(|id| self.scope[id.0 as usize] != GLOBAL) {
             for id in changed {
-                self.rebuild_issue(sc, values, self.scope[id.0 as usize] as usize);
+                match self.scope[id.0 as usize] {
+                    VARS => {
+                        let mut cache = std::mem::take(&mut self.per_turn);
+                        self.rebuild_vars(sc, values, &mut cache);
+                        self.per_turn = cache;
+                    }
+                    k => self.rebuild_issue(sc, values, k as usize),
+                }
             }
             #[cfg(debug_assertions)]
             self.check_against_a_full_rebuild(sc, values);
@@ -114,13 +132,7 @@ impl Compiled {
         for k in 0..sc.issues.len() {
             self.rebuild_issue(sc, values, k);
         }
-        for (var, s) in self.vars.iter_mut().zip(&sc.state) {
-            var.target.base = s.target.base.map_or(0.0, v);
-            for (term, &(_, id)) in var.target.terms.iter_mut().zip(&s.target.terms) {
-                term.1 = v(id);
-            }
-            var.rate = s.rate.map_or(0.0, |id| per_turn.get(cal, v(id)));
-        }
+        self.rebuild_vars(sc, values, per_turn);
         let np = self.patrons.len();
         self.credit.fill(0.0);
         for (p, &pa) in self.patrons.iter().enumerate() {
@@ -235,6 +247,18 @@ impl Compiled {
         ic.relevance = v(issue.relevance);
     }
 
+    /// Recomputes the state variables' targets and rates.
+    fn rebuild_vars(&mut self, sc: &Scenario, values: &Values, per_turn: &mut PerTurn) {
+        let v = |id: ParamId| values.get(id);
+        for (var, s) in self.vars.iter_mut().zip(&sc.state) {
+            var.target.base = s.target.base.map_or(0.0, v);
+            for (term, &(_, id)) in var.target.terms.iter_mut().zip(&s.target.terms) {
+                term.1 = v(id);
+            }
+            var.rate = s.rate.map_or(0.0, |id| per_turn.get(&sc.calendar, v(id)));
+        }
+    }
+
     /// Debug builds: a partial refresh must leave every number as a full rebuild would.
     #[cfg(debug_assertions)]
     fn check_against_a_full_rebuild(&self, sc: &Scenario, values: &Values) {
@@ -264,6 +288,7 @@ mod tests {
         assert_eq!(of("issues.western_mission.upkeep.nato") as usize, mission);
         assert_eq!(of("actors.russia.behaviour.rationality"), GLOBAL);
         assert_eq!(of("model.horizon"), GLOBAL);
+        assert_eq!(of("state.narcotics_flow.rate"), VARS);
     }
 
     #[test]
