@@ -99,17 +99,24 @@ impl InfluenceC {
                         let base = f64::from(u8::from(arrangement.is_some_and(|a| a.in_force)));
                         for local in 0..2 {
                             let (x, via) = (issue.participants[local].0, issue.participants[1 - local].0);
-                            let Some(c) = client_of(x) else { continue };
-                            for p in (0..inf.patrons.len()).filter(|&p| counts_for(via, p)) {
-                                terms.push(Term {
-                                    cell: inf.cell(d, c, p),
-                                    source: Source::Mutual(slots.start, slots.start + 1),
-                                    weight_param,
-                                    via,
-                                    patron: p,
-                                    weight: 0.0,
-                                    base,
-                                });
+                            // A client deals for itself; an organization of clients (a format
+                            // such as the C5) for each of its members.
+                            let dealers = match &sc.actors[x].organization {
+                                None => vec![x],
+                                Some(org) => org.members.iter().map(|m| m.0).collect(),
+                            };
+                            for c in dealers.into_iter().filter_map(client_of) {
+                                for p in (0..inf.patrons.len()).filter(|&p| counts_for(via, p)) {
+                                    terms.push(Term {
+                                        cell: inf.cell(d, c, p),
+                                        source: Source::Mutual(slots.start, slots.start + 1),
+                                        weight_param,
+                                        via,
+                                        patron: p,
+                                        weight: 0.0,
+                                        base,
+                                    });
+                                }
                             }
                         }
                     }

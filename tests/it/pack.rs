@@ -275,3 +275,14 @@ fn rent_seeking_erodes_the_northern_distribution_network() {
         (share(&base, &["coop.transit_uzbekistan"], q4.clone()), share(&rents, &["coop.transit_uzbekistan"], q4));
     assert!(r < 0.5 * b, "in force at the end of 2014: {r:.3} with rent-seeking, {b:.3} without");
 }
+
+/// The C5+1 format (an organization of the five Central Asian states) pulls each member's ties
+/// toward the United States while it is in force, as a client's own dealings do.
+#[test]
+fn a_format_of_clients_pulls_each_members_ties() {
+    let base = shipped("baseline_2014");
+    let without = variant("baseline_2014", "[issues.c5_usa]\ninfluence = { security = 0, economic = 0 }\n");
+    for client in ["kazakhstan", "uzbekistan", "turkmenistan"] {
+        assert_lower(&base, &without, &[&format!("influence.security.{client}.usa")]);
+    }
+}
