@@ -6,7 +6,7 @@
 //! ([`Snapshot`]). Monte Carlo is just many simulations stepped to the end.
 //!
 //! A turn, in order:
-//! 1. events: scheduled injects of this date, then stochastic events (one draw each);
+//! 1. events: every event in file order, a hazard with its draw, a scheduled inject at its date;
 //! 2. decisions: every decider of every issue draws once (even on inactive issues, so that
 //!    streams stay aligned across scenario variants) and chooses by logit;
 //!    organizations aggregate their members' votes;
