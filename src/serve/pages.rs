@@ -356,7 +356,8 @@ pub fn facilitator(s: &mut Seminar, code: &str, flash: &Flash, sent: Option<&Fie
          <input type=\"text\" name=\"reason\" placeholder=\"reason (optional)\" maxlength=\"500\" value=\"{}\"><button type=\"submit\">Fire the event</button></form>\
          <form method=\"post\" action=\"/f/{c}/inject\"><label>An ad-hoc inject, written as a scenario event's effects:\
          <textarea name=\"text\" rows=\"3\" spellcheck=\"false\" placeholder=\"label = &quot;Border clash&quot;&#10;effects = [{{ target = &quot;state.NAME&quot;, add = 0.1 }}]\">{}</textarea></label>\
-         <div class=\"row\"><input type=\"text\" name=\"reason\" placeholder=\"reason (optional)\" maxlength=\"500\"><button type=\"submit\">Inject</button></div></form></section>",
+         <div class=\"row\"><input type=\"text\" name=\"reason\" placeholder=\"reason (optional)\" maxlength=\"500\"><button type=\"submit\">Inject</button></div></form>\
+         <p class=\"hint\">An inject or an override changes the situation: the teams' choices for this turn are asked again. Make them before the teams submit.</p></section>",
         v("reason"),
         v("text")
     );

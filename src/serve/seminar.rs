@@ -15,6 +15,9 @@ use crate::scenario::ScenarioError;
 use super::form::{self, Fields};
 use super::room::{self, Room};
 
+/// Seconds a message about an action stays on its page.
+const FLASH_SECONDS: u64 = 15;
+
 /// Why an action was refused; each maps to an HTTP status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -64,8 +67,9 @@ pub struct Seminar {
     pub forecast: Option<(u64, Arc<Forecast>)>,
     /// Runs of the projector's forecasts.
     pub forecast_runs: u64,
-    /// Per code: what the last action did, shown once on the next page.
-    pub flash: Vec<(String, String)>,
+    /// Per code: what the last action did and when (seconds since the epoch), shown on its
+    /// page for a few seconds (the page may reload itself meanwhile, when the game changes).
+    pub flash: Vec<(String, String, u64)>,
     /// The after-action report's page, once written.
     pub aar: Option<PathBuf>,
 }
@@ -130,16 +134,17 @@ impl Seminar {
         self.save()
     }
 
-    /// Keeps a message for the next page `code` opens.
+    /// Keeps a message for the page `code` opens next.
     pub fn say(&mut self, code: &str, text: impl Into<String>) {
-        self.flash.retain(|(c, _)| c != code);
-        self.flash.push((code.to_string(), text.into()));
+        self.flash.retain(|(c, _, _)| c != code);
+        self.flash.push((code.to_string(), text.into(), room::now()));
     }
 
-    /// The message kept for `code`, once.
+    /// The message kept for `code`, while it is recent.
     pub fn take_flash(&mut self, code: &str) -> Option<String> {
-        let i = self.flash.iter().position(|(c, _)| c == code)?;
-        Some(self.flash.remove(i).1)
+        let now = room::now();
+        self.flash.retain(|(_, _, at)| now.saturating_sub(*at) <= FLASH_SECONDS);
+        self.flash.iter().find(|(c, _, _)| c == code).map(|(_, t, _)| t.clone())
     }
 
     fn open_for_play(&self) -> Result<(), Refusal> {

@@ -83,11 +83,29 @@ impl Driver {
     }
 
     fn call(&self, method: &str, path: &str, body: &Value) -> Value {
+        self.try_call(method, path, body).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    fn try_call(&self, method: &str, path: &str, body: &Value) -> Result<Value, String> {
         let body = if method == "GET" { Vec::new() } else { serde_json::to_vec(body).unwrap() };
         let r = request_with(&self.addr, method, path, "application/json", &body);
-        let v: Value = serde_json::from_str(&r.body).unwrap_or_else(|_| panic!("{method} {path}: {}", r.body));
-        assert!(v["value"]["error"].is_null(), "{method} {path}: {}", v["value"]);
-        v
+        let v: Value = serde_json::from_str(&r.body).map_err(|_| r.body.clone())?;
+        if v["value"]["error"].is_null() { Ok(v) } else { Err(v["value"].to_string()) }
+    }
+
+    /// Does `act` on the element `css` finds, again if the page reloaded itself (its script
+    /// reloads it when the game changes) between finding and acting.
+    fn on(&self, css: &str, act: impl Fn(&str) -> Result<Value, String>) -> Value {
+        let mut last = String::new();
+        for _ in 0..10 {
+            match self.find_all(css).first().map(|e| act(e)) {
+                Some(Ok(v)) => return v,
+                Some(Err(e)) => last = e,
+                None => last = format!("no `{css}` on the page"),
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("{css}: {last}");
     }
 
     fn s(&self, rest: &str) -> String {
@@ -98,34 +116,25 @@ impl Driver {
         self.call("POST", &self.s("/url"), &json!({ "url": url }));
     }
 
-    fn find(&self, css: &str) -> String {
-        let v = self.call("POST", &self.s("/element"), &json!({"using": "css selector", "value": css}));
-        v["value"][ELEMENT].as_str().unwrap().to_string()
-    }
-
     fn find_all(&self, css: &str) -> Vec<String> {
         let v = self.call("POST", &self.s("/elements"), &json!({"using": "css selector", "value": css}));
         v["value"].as_array().unwrap().iter().map(|e| e[ELEMENT].as_str().unwrap().to_string()).collect()
     }
 
     fn click(&self, css: &str) {
-        let e = self.find(css);
-        self.click_element(&e);
-    }
-
-    fn click_element(&self, e: &str) {
-        self.call("POST", &self.s(&format!("/element/{e}/click")), &json!({}));
+        self.on(css, |e| self.try_call("POST", &self.s(&format!("/element/{e}/click")), &json!({})));
     }
 
     fn type_into(&self, css: &str, text: &str) {
-        let e = self.find(css);
-        self.call("POST", &self.s(&format!("/element/{e}/clear")), &json!({}));
-        self.call("POST", &self.s(&format!("/element/{e}/value")), &json!({ "text": text }));
+        self.on(css, |e| {
+            self.try_call("POST", &self.s(&format!("/element/{e}/clear")), &json!({}))?;
+            self.try_call("POST", &self.s(&format!("/element/{e}/value")), &json!({ "text": text }))
+        });
     }
 
     fn text(&self, css: &str) -> String {
-        let e = self.find(css);
-        self.call("GET", &self.s(&format!("/element/{e}/text")), &json!({}))["value"].as_str().unwrap().to_string()
+        let v = self.on(css, |e| self.try_call("GET", &self.s(&format!("/element/{e}/text")), &json!({})));
+        v["value"].as_str().unwrap().to_string()
     }
 
     fn url(&self) -> String {
@@ -160,10 +169,10 @@ impl Driver {
         let t0 = Instant::now();
         loop {
             let t = match self.find_all(css).first() {
-                Some(e) => self.call("GET", &self.s(&format!("/element/{e}/text")), &json!({}))["value"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
+                Some(e) => self
+                    .try_call("GET", &self.s(&format!("/element/{e}/text")), &json!({}))
+                    .map(|v| v["value"].as_str().unwrap_or_default().to_string())
+                    .unwrap_or_default(),
                 None => String::new(),
             };
             if t.contains(want) {
@@ -201,14 +210,16 @@ fn screenshots() -> PathBuf {
 }
 
 /// A team takes its decisions on its page: the first choice of each, or the second.
-fn team_turn(b: &Driver, s: &Running, code: &str, first: bool) {
+fn team_turn(b: &Driver, s: &Running, code: &str, date: &str, first: bool) {
     b.go(&format!("http://{}/t/{code}", s.addr));
-    let pick = if first { ".choices label:first-child input" } else { ".choices label:last-child input" };
-    for e in b.find_all(pick) {
-        b.click_element(&e);
+    let pick = if first { "first-child" } else { "last-child" };
+    let n = b.find_all(".decision").len();
+    for i in 1..=n {
+        b.click(&format!("form.orders > div:nth-of-type({i}) .choices label:{pick} input"));
     }
     b.click("form.orders button[type=submit]");
-    b.wait_text(".notice.ok", "are in and saved");
+    // The message names the turn: not the one left from the turn before.
+    b.wait_text(".notice.ok", &format!("for {date} are in and saved"));
 }
 
 #[test]
@@ -245,12 +256,13 @@ fn browser_two_teams_and_a_facilitator_play_four_turns() {
             b.click("#override button");
             b.wait_text(".notice.ok", "set to 0.65");
         }
-        team_turn(&b, &s, &k, turn % 2 == 0);
-        team_turn(&b, &s, &n, turn % 3 == 0);
+        let date = format!("2014-Q{}", turn + 1);
+        team_turn(&b, &s, &k, &date, turn % 2 == 0);
+        team_turn(&b, &s, &n, &date, turn % 3 == 0);
         b.go(&at(&format!("/f/{f}")));
         assert_eq!(b.find_all("#submissions .badge.wait").len(), 0, "everything submitted");
         b.click("#submissions form button");
-        b.wait_text(".notice.ok", "adjudicated");
+        b.wait_text(".notice.ok", &format!("{date} adjudicated"));
     }
     // Kazakhstan submits turn 5; the model's reasons open on request.
     b.go(&at(&format!("/t/{k}")));
