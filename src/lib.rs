@@ -156,6 +156,8 @@ pub mod play;
 pub mod report;
 pub mod results;
 pub mod scenario;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod simulation;
 
 pub use scenario::Scenario;

@@ -49,6 +49,8 @@ use play::PlayArgs;
 #[path = "cli/explain.rs"]
 mod explain;
 use explain::{ExplainArgs, explain_cmd};
+#[path = "cli/serve.rs"]
+mod serve;
 
 #[derive(Parser)]
 #[command(
@@ -144,6 +146,8 @@ enum Command {
     Play(PlayArgs),
     /// Explain the model's decisions in a run or a saved game: one decision's terms, or all as CSV.
     Explain(ExplainArgs),
+    /// Serve a seminar game: teams, facilitator and projector in browsers (GAME_OR_SCENARIO).
+    Serve(serve::ServeArgs),
     /// Check a scenario file and print what it defines.
     Validate {
         /// The scenario: a file, or the name of a shipped scenario.
@@ -219,6 +223,7 @@ fn main() -> ExitCode {
         Some(Command::Calibrate(args)) => calibrate(args),
         Some(Command::Play(args)) => play::play(args),
         Some(Command::Explain(args)) => explain_cmd(args),
+        Some(Command::Serve(args)) => serve::serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -61,7 +61,7 @@ pub(crate) fn input(msg: impl Into<String>) -> Failure {
 }
 
 /// A scenario with the texts of its files, as a game saves them.
-fn load_with_texts(arg: &Path) -> Result<(Scenario, SavedScenario), Failure> {
+pub(crate) fn load_with_texts(arg: &Path) -> Result<(Scenario, SavedScenario), Failure> {
     let source = Source::of(arg, heartland::scenario::shipped::scenario);
     let (scenario, bytes) = load_source(&source)?;
     let text = String::from_utf8(bytes).map_err(|_| input("error: the scenario is not UTF-8 text"))?;
@@ -69,21 +69,27 @@ fn load_with_texts(arg: &Path) -> Result<(Scenario, SavedScenario), Failure> {
     Ok((scenario, saved))
 }
 
+/// A saved game's file and its scenario: as it reads now where the game found it (refused if
+/// it changed), or, `embedded`, as the save file keeps it.
+pub(crate) fn read_saved(path: &Path, embedded: bool) -> Result<(Scenario, SaveFile), Failure> {
+    let file = SaveFile::read(path).map_err(|e| input(format!("error: {e}")))?;
+    let scenario = if embedded {
+        file.embedded_scenario().map_err(|e| input(format!("error: {e}")))?
+    } else {
+        let name = &file.scenario.name;
+        let source = heartland::scenario::shipped::by_display_name(name)
+            .map_or_else(|| Source::File(PathBuf::from(name)), Source::Shipped);
+        let (now, _) = load_source(&source)?;
+        file.check(&now).map_err(|e| input(format!("error: {e}")))?;
+        now
+    };
+    Ok((scenario, file))
+}
+
 pub(crate) fn play(args: PlayArgs) -> Result<(), Failure> {
     let (scenario, saved, file, save_path) = match &args.resume {
         Some(path) => {
-            let file = SaveFile::read(path).map_err(|e| input(format!("error: {e}")))?;
-            let scenario = if args.embedded {
-                file.embedded_scenario().map_err(|e| input(format!("error: {e}")))?
-            } else {
-                // The scenario as it reads now, where the game found it.
-                let name = &file.scenario.name;
-                let source = heartland::scenario::shipped::by_display_name(name)
-                    .map_or_else(|| Source::File(PathBuf::from(name)), Source::Shipped);
-                let (now, _) = load_source(&source)?;
-                file.check(&now).map_err(|e| input(format!("error: {e}")))?;
-                now
-            };
+            let (scenario, file) = read_saved(path, args.embedded)?;
             let saved = file.scenario.clone();
             (scenario, saved, Some(file), args.save.clone().unwrap_or_else(|| path.clone()))
         }
@@ -436,15 +442,7 @@ impl Session {
             }
         }
         // What the orders left to the model.
-        for d in game.pending() {
-            let sc = game.scenario();
-            let (team, issue, actor) = (
-                game.teams()[d.team].name.clone(),
-                sc.issues[d.issue].id.clone(),
-                sc.actors[d.participant.0].id.clone(),
-            );
-            game.submit(&team, &issue, Some(&actor), d.recommend).map_err(|e| input(format!("error: {e}")))?;
-        }
+        game.submit_recommended().map_err(|e| input(format!("error: {e}")))?;
         self.say(&format!("Orders for {date} read for {}.", teams.join(", ")));
         Ok(true)
     }
@@ -588,15 +586,7 @@ fn screen(game: &mut Game<'_>) -> String {
 /// Writes the after-action report of a game into `dir`: aar.json, then aar.html and aar.md
 /// drawn from it.
 fn write_aar(game: &Game<'_>, dir: &Path, runs: u64) -> Result<(), Failure> {
-    let sc = game.scenario();
-    let start = forecast::at_start(sc, game.seed(), runs);
-    let model_log = aar::model_played_log(game.log());
-    let model_played =
-        Game::replay(sc, game.seed(), game.run(), Vec::new(), &model_log).map_err(|e| Failure::Io(e.to_string()))?;
-    let report = aar::build(game, &start, &model_played);
-    std::fs::create_dir_all(dir).map_err(|e| Failure::Io(format!("cannot create {}: {e}", dir.display())))?;
-    aar::write_json(&report, &dir.join("aar.json")).map_err(|e| Failure::Io(e.to_string()))?;
-    let written = heartland::report::aar::publish(dir).map_err(|e| Failure::Io(e.to_string()))?;
+    let written = aar::write_report(game, dir, runs).map_err(Failure::Io)?;
     println!("After-action report: {}", written.display());
     Ok(())
 }

@@ -342,3 +342,19 @@ pub fn read_json(path: &std::path::Path) -> Result<Aar, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: not an after-action report: {e}", path.display()))
 }
+
+/// Writes the after-action report of a game into `dir`: `aar.json` (the scenario's Monte
+/// Carlo from the start with `runs` runs behind its bands), then `aar.html` and `aar.md`
+/// drawn from it. Returns the page's path. What `heartland play` and the seminar server
+/// write at the end of a game.
+#[cfg(feature = "charts")]
+pub fn write_report(game: &Game<'_>, dir: &std::path::Path, runs: u64) -> Result<std::path::PathBuf, String> {
+    let sc = game.scenario();
+    let start = super::forecast::at_start(sc, game.seed(), runs);
+    let model_log = model_played_log(game.log());
+    let model_played = Game::replay(sc, game.seed(), game.run(), Vec::new(), &model_log).map_err(|e| e.to_string())?;
+    let report = build(game, &start, &model_played);
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    write_json(&report, &dir.join("aar.json")).map_err(|e| e.to_string())?;
+    crate::report::aar::publish(dir)
+}

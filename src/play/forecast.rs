@@ -62,16 +62,18 @@ pub fn forecast_stream(seed: u64, i: u64) -> ChaCha8Rng {
 
 /// Per forecast run from the game's state: the turn each outcome was first reached.
 pub fn from_here(game: &Game<'_>, runs: u64) -> OutcomeAgg {
-    let sc = game.scenario();
-    let snap = game.simulation().snapshot();
+    from_snapshot(game.scenario(), game.seed(), &game.simulation().snapshot(), runs)
+}
+
+/// Per forecast run from a game's snapshot (a game of `sc` under master seed `seed`): the
+/// turn each outcome was first reached. What [`from_here`] computes, without the game, so a
+/// server can forecast while the game goes on.
+pub fn from_snapshot(sc: &Scenario, seed: u64, snap: &Snapshot, runs: u64) -> OutcomeAgg {
     let reached: Vec<Vec<Option<usize>>> = (0..runs)
         .into_par_iter()
         .map(|i| {
-            let start = Snapshot {
-                values: snap.values.clone(),
-                state: snap.state.clone(),
-                rng: forecast_stream(game.seed(), i),
-            };
+            let start =
+                Snapshot { values: snap.values.clone(), state: snap.state.clone(), rng: forecast_stream(seed, i) };
             let mut sim = Simulation::resume(sc, start);
             sim.run_to_end();
             sim.state().reached.clone()
@@ -94,9 +96,13 @@ pub fn at_start(sc: &Scenario, seed: u64, runs: u64) -> Summary {
 /// The forecast from the game's state, against `start` (the scenario's Monte Carlo from the
 /// start with as many runs, see [`at_start`]).
 pub fn forecast(game: &Game<'_>, runs: u64, start: &Summary) -> Forecast {
-    let sc = game.scenario();
-    let here = from_here(game, runs);
-    let st = game.simulation().state();
+    forecast_snapshot(game.scenario(), game.seed(), &game.simulation().snapshot(), runs, start)
+}
+
+/// The forecast from a game's snapshot, as [`forecast`] makes it from the game.
+pub fn forecast_snapshot(sc: &Scenario, seed: u64, snap: &Snapshot, runs: u64, start: &Summary) -> Forecast {
+    let here = from_snapshot(sc, seed, snap, runs);
+    let st = &snap.state;
     let outcomes = sc
         .outcomes
         .iter()
@@ -117,5 +123,5 @@ pub fn forecast(game: &Game<'_>, runs: u64, start: &Summary) -> Forecast {
             }
         })
         .collect();
-    Forecast { turn: game.turn(), runs, outcomes }
+    Forecast { turn: st.turn, runs, outcomes }
 }

@@ -32,6 +32,20 @@ pub struct Team {
     pub actors: Vec<String>,
 }
 
+/// A choice submitted for the coming turn and not yet adjudicated, as a save file keeps it
+/// (so a server killed between submissions loses none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    /// The team's name.
+    pub team: String,
+    /// The issue's id.
+    pub issue: String,
+    /// The participant's id.
+    pub actor: String,
+    /// What was chosen (true: cooperate, stay in, join, contribute).
+    pub cooperate: bool,
+}
+
 /// What happened in a turn, for display.
 #[derive(Debug, Clone, Default)]
 pub struct TurnReport {
@@ -312,6 +326,38 @@ impl<'s> Game<'s> {
     /// The submitted choice of a slot this turn, if any.
     pub fn submitted(&self, slot: usize) -> Option<bool> {
         self.submitted[slot]
+    }
+
+    /// Every choice submitted for the coming turn, in slot order (issues in scenario order,
+    /// then participants).
+    pub fn submissions(&self) -> Vec<Submission> {
+        let sc = self.scenario;
+        let mut out = Vec::new();
+        for (k, issue) in sc.issues.iter().enumerate() {
+            for &a in &issue.participants {
+                let slot = self.sim.slot(k, a).expect("a participant has a slot");
+                if let Some(cooperate) = self.submitted[slot] {
+                    let team = self.team_actors.iter().position(|t| t.contains(&a)).expect("only teams submit");
+                    out.push(Submission {
+                        team: self.teams[team].name.clone(),
+                        issue: issue.id.clone(),
+                        actor: sc.actors[a.0].id.clone(),
+                        cooperate,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Submits the model's recommendation for every decision still pending: what `model` at
+    /// the terminal, `rest = "model"` in orders and the seminar's "the model takes the rest"
+    /// do before a turn is adjudicated.
+    pub fn submit_recommended(&mut self) -> Result<(), GameError> {
+        for d in self.pending() {
+            self.submitted[d.slot] = Some(d.recommend);
+        }
+        Ok(())
     }
 
     /// Submits team `team`'s choice on `issue`, for `actor` (needed only when the team has

@@ -31,4 +31,4 @@ pub mod log;
 pub mod orders;
 pub mod save;
 
-pub use game::{Choice, Decision, DecisionKind, Entry, Game, GameError, Team, TurnReport};
+pub use game::{Choice, Decision, DecisionKind, Entry, Game, GameError, Submission, Team, TurnReport};

@@ -25,7 +25,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::de::DeTable;
 
-use super::game::{Decision, Game, GameError};
+use super::game::{Decision, DecisionKind, Game, GameError};
 use crate::scenario::diagnostic::{Seg, SourceMap, did_you_mean, join, span_of};
 use crate::scenario::{Diagnostic, ScenarioError};
 
@@ -153,7 +153,10 @@ pub fn parse(game: &mut Game<'_>, team: usize, text: &str, file: &str) -> Result
                 }
                 None => {
                     let (yes, no) = decision.kind.words();
-                    let words = [yes.replace(' ', "_"), no.replace(' ', "_"), "cooperate".into(), "defect".into()];
+                    let mut words = vec![yes.replace(' ', "_"), no.replace(' ', "_")];
+                    if decision.kind != DecisionKind::Cooperate {
+                        words.extend(["cooperate".to_string(), "defect".to_string()]);
+                    }
                     diags.push(locate(
                         doc,
                         &at,

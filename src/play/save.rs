@@ -2,6 +2,9 @@
 //! SHA-256 of each of its files, the seed, the run index, the teams, the state and the log).
 //! It is written atomically, so a game interrupted while saving keeps its previous save.
 //!
+//! Choices submitted for the coming turn but not yet adjudicated are saved too, and submitted
+//! again on resuming.
+//!
 //! Resuming replays the log from the start and checks that it arrives at the saved state:
 //! the log, not the state, is what a game is, and the state is its check. A game resumes
 //! against the scenario it was played with: [`SaveFile::check`] compares the scenario as it
@@ -13,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::game::{Entry, Game, GameError, Team};
+use super::game::{Entry, Game, GameError, Submission, Team};
 use crate::results::atomic::{AtomicFile, OutputError};
 use crate::scenario::inherit::{Found, SourceFiles};
 use crate::scenario::{Scenario, ScenarioError, sha256_hex, shipped};
@@ -43,6 +46,9 @@ pub struct SaveFile {
     pub snapshot: Snapshot,
     /// Everything done, in order.
     pub log: Vec<Entry>,
+    /// Choices submitted for the coming turn, not yet adjudicated (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub submitted: Vec<Submission>,
 }
 
 /// A scenario's files as a game keeps them.
@@ -171,6 +177,7 @@ impl SaveFile {
             date: game.date(),
             snapshot: game.simulation().snapshot(),
             log: game.log().to_vec(),
+            submitted: game.submissions(),
         }
     }
 
@@ -251,7 +258,7 @@ impl SaveFile {
     /// or the embedded one), and checked to arrive at the saved state.
     pub fn resume<'s>(&self, scenario: &'s Scenario, path: &Path) -> Result<Game<'s>, SaveError> {
         let diverged = |message: String| SaveError::Diverged { path: path.to_path_buf(), message };
-        let game = Game::replay(scenario, self.seed, self.run, self.teams.clone(), &self.log)
+        let mut game = Game::replay(scenario, self.seed, self.run, self.teams.clone(), &self.log)
             .map_err(|e: GameError| diverged(e.to_string()))?;
         let now = game.simulation().snapshot();
         let same_rng = serde_json::to_string(&now.rng).ok() == serde_json::to_string(&self.snapshot.rng).ok();
@@ -260,6 +267,10 @@ impl SaveFile {
                 "replaying the log does not arrive at the saved state (turn {} saved, {} replayed); the file was edited or damaged",
                 self.snapshot.state.turn, now.state.turn
             )));
+        }
+        for s in &self.submitted {
+            game.submit(&s.team, &s.issue, Some(&s.actor), s.cooperate)
+                .map_err(|e| diverged(format!("a submitted choice does not apply: {e}")))?;
         }
         Ok(game)
     }

@@ -1,5 +1,6 @@
 //! Behaviour tests: the public API and the built binary, on small fixtures.
 
+mod browser;
 mod charts;
 mod cli;
 mod engine;
@@ -8,6 +9,7 @@ mod hindcast;
 mod pack;
 mod play;
 mod reliability;
+mod serve;
 mod statics;
 mod sweep;
 
