@@ -148,10 +148,12 @@
 
 pub mod analysis;
 pub mod english;
+pub mod input;
 pub mod model;
 pub mod montecarlo;
 pub mod pipeline;
 pub mod play;
+pub mod printable;
 #[cfg(feature = "charts")]
 pub mod report;
 pub mod results;

@@ -25,19 +25,10 @@ use heartland::scenario::{Scenario, ScenarioError, sha256_hex};
 
 const BASELINE: &str = "baseline_2014.toml";
 
-/// Prints a line to standard output; a closed pipe (`heartland list | head`) ends the program
-/// quietly instead of panicking.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-        }
-    }};
-}
-
+// Standard output and error that never panic nor fail silently: `say!` and `out::error`.
+#[macro_use]
+#[path = "cli/out.rs"]
+mod out;
 // `hindcast` and `calibrate`: their flags and glue, in a file of their own.
 #[path = "cli/assess.rs"]
 mod assess;
@@ -223,11 +214,11 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
-            eprintln!("{msg}");
+            out::error(&msg);
             ExitCode::from(2)
         }
         Err(Failure::Io(msg)) => {
-            eprintln!("error: {msg}");
+            out::error(&format!("error: {msg}"));
             ExitCode::from(1)
         }
         Err(Failure::Unsourced) => ExitCode::from(1),
@@ -298,17 +289,15 @@ fn load_source(source: &Source) -> Result<(Scenario, Vec<u8>), Failure> {
             return scenario.map(|sc| (sc, s.text.as_bytes().to_vec())).map_err(|e| Failure::Input(e.to_string()));
         }
     };
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::Input(format!(
-            "error: no scenario file at {}{}\n   = help: `heartland list` shows the shipped scenarios",
-            path.display(),
-            shipped_hint(path, &shipped::SCENARIOS)
-        )),
-        _ => Failure::Io(format!("cannot read {}: {e}", path.display())),
-    })?;
-    if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Failure::Input(format!("error: {} is a directory, not a scenario file", path.display())));
-    }
+    let bytes =
+        heartland::input::read(path, heartland::scenario::MAX_FILE_BYTES as u64).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::Input(format!(
+                "error: no scenario file at {}{}\n   = help: `heartland list` shows the shipped scenarios",
+                path.display(),
+                shipped_hint(path, &shipped::SCENARIOS)
+            )),
+            _ => read_failure(path, e),
+        })?;
     let scenario = match std::str::from_utf8(&bytes) {
         Ok(text) => Scenario::parse(text, &path.display().to_string()),
         Err(_) => Scenario::load(path),
@@ -317,6 +306,14 @@ fn load_source(source: &Source) -> Result<(Scenario, Vec<u8>), Failure> {
         Ok(s) => Ok((s, bytes)),
         Err(e @ ScenarioError::Invalid { .. }) => Err(Failure::Input(e.to_string())),
         Err(e @ ScenarioError::Io { .. }) => Err(Failure::Io(e.to_string())),
+    }
+}
+
+/// A file that could not be read: bad input (exit 2) when it is not a regular file or too large.
+fn read_failure(path: &Path, e: std::io::Error) -> Failure {
+    match heartland::input::is_bad_input(&e) {
+        true => Failure::Input(format!("error: {} {e}", path.display())),
+        false => Failure::Io(format!("cannot read {}: {e}", path.display())),
     }
 }
 
@@ -403,6 +400,7 @@ fn print_diffs(diffs: &[OutcomeDiff]) {
 }
 
 fn truncate(s: &str, n: usize) -> String {
+    let s = heartland::printable::one_line(s);
     if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
 }
 
@@ -604,14 +602,15 @@ fn load_sweep(source: &Source) -> Result<(Sweep, Vec<u8>), Failure> {
         Source::File(file) => file,
         Source::Shipped(s) => return Ok((checked(Sweep::shipped(s.name).expect("found by name"))?, s.text.into())),
     };
-    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::Input(format!(
-            "error: no sweep file at {}{}",
-            file.display(),
-            shipped_hint(file, &shipped::SWEEPS)
-        )),
-        _ => Failure::Io(format!("cannot read {}: {e}", file.display())),
-    })?;
+    let bytes =
+        heartland::input::read(file, heartland::analysis::sweep::MAX_SWEEP_BYTES).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::Input(format!(
+                "error: no sweep file at {}{}",
+                file.display(),
+                shipped_hint(file, &shipped::SWEEPS)
+            )),
+            _ => read_failure(file, e),
+        })?;
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| Failure::Input(format!("error: {} is not UTF-8 text", file.display())))?;
     Ok((checked(Sweep::parse(&text, &file.display().to_string()))?, bytes))
@@ -687,9 +686,6 @@ fn params_csv(entries: &[Entry]) -> Result<(), Failure> {
         .map_err(failed)?;
     }
     let bytes = w.into_inner().map_err(|e| Failure::Io(format!("cannot write the table: {e}")))?;
-    use std::io::Write as _;
-    match std::io::stdout().write_all(&bytes) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(format!("cannot write: {e}"))),
-        _ => Ok(()),
-    }
+    out::text(&String::from_utf8_lossy(&bytes));
+    Ok(())
 }

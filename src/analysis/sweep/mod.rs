@@ -171,11 +171,15 @@ pub struct Sweep {
     pub discovery: Option<(usize, f64)>,
 }
 
+/// Largest sweep file read, in bytes: far above any real sweep (a few dozen lines), small
+/// enough that a stray large file is refused before it is parsed.
+pub const MAX_SWEEP_BYTES: u64 = 1 << 20;
+
 impl Sweep {
     /// Reads and checks a sweep file and the scenario it names.
     pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+        let text = crate::input::read_text(path, MAX_SWEEP_BYTES)
+            .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
         Sweep::parse(&text, &path.display().to_string())
     }
 

@@ -1,0 +1,67 @@
+//! Standard output and standard error for the `heartland` binary, which never panic and never
+//! let a failed write pass as success. Part of the binary (`src/main.rs` includes it).
+//!
+//! - A pipe whose reader has gone (`heartland list | head`) ends the program quietly: the
+//!   reader had what it wanted.
+//! - Any other failure to write standard output (`> /dev/full`, a closed descriptor) is an
+//!   error on standard error and exit code 1: the output asked for was not delivered.
+//! - Control characters (an escape sequence, a carriage return) in what is printed become
+//!   U+FFFD ([`heartland::printable`]): labels and file contents come from files.
+//! - Standard output closed before the start (`>&-`) is found before the first line: the
+//!   Rust runtime quietly reopens a closed descriptor on `/dev/null` (read and write), which
+//!   a shell's `> /dev/null` (write only) is not.
+
+use std::io::Write as _;
+
+/// Prints a line to standard output (see the module documentation for failures).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::out::text(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Writes `text` to standard output; on failure, says so on standard error and exits.
+pub(crate) fn text(text: &str) {
+    if stdout_was_closed() {
+        fail("standard output is closed");
+    }
+    let text = heartland::printable::printable(text);
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        fail(&format!("cannot write to standard output: {e}"));
+    }
+}
+
+/// Prints `message` and a newline to standard error, ignoring failure (the exit code, never
+/// 0 after a message, carries the news when standard error is closed or full).
+pub(crate) fn error(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", heartland::printable::printable(message));
+}
+
+fn fail(message: &str) -> ! {
+    error(&format!("error: {message}"));
+    std::process::exit(1);
+}
+
+/// Whether descriptor 1 is the `/dev/null` the runtime opened for a closed standard output.
+#[cfg(target_os = "linux")]
+fn stdout_was_closed() -> bool {
+    static CLOSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CLOSED.get_or_init(|| {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: fcntl(F_GETFL) on a descriptor number reads its flags and nothing else.
+        let flags = unsafe { libc::fcntl(1, libc::F_GETFL) };
+        let (Ok(null), Ok(fd1)) = (std::fs::metadata("/dev/null"), std::fs::metadata("/proc/self/fd/1")) else {
+            return false;
+        };
+        flags >= 0 && flags & libc::O_ACCMODE == libc::O_RDWR && fd1.rdev() == null.rdev() && fd1.dev() == null.dev()
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_was_closed() -> bool {
+    false
+}
