@@ -147,6 +147,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod budget;
 pub mod english;
 pub mod input;
 pub mod model;

@@ -3,15 +3,14 @@
 //! result files, then draws the charts and the report from them. Exit codes: 0 success, 1 I/O
 //! failure, 2 bad input.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use heartland::analysis::compare::OutcomeDiff;
 use heartland::analysis::sweep::Sweep;
+use heartland::budget;
 use heartland::english::count;
 use heartland::model::actor::{BEHAVIOUR, BehaviourParam};
 use heartland::montecarlo::Plan;
@@ -29,6 +28,7 @@ const BASELINE: &str = "baseline_2014.toml";
 #[macro_use]
 #[path = "cli/out.rs"]
 mod out;
+use out::{progress_bar, read_failure, truncate};
 // `hindcast` and `calibrate`: their flags and glue, in a file of their own.
 #[path = "cli/assess.rs"]
 mod assess;
@@ -123,6 +123,9 @@ enum Command {
         /// No progress bar and no summary.
         #[arg(long, short)]
         quiet: bool,
+        /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
+        #[arg(long)]
+        allow_large: bool,
     },
     /// Score a scenario against what happened: hindcast.csv, scores.csv, reliability.csv,
     /// manifest.json.
@@ -180,6 +183,9 @@ struct RunFlags {
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
+    #[arg(long)]
+    allow_large: bool,
 }
 
 /// A failure, rendered once for people.
@@ -203,7 +209,9 @@ fn main() -> ExitCode {
         Some(Command::Compare { base, variant, runs, seed, threads, out }) => {
             compare(&base, &variant, CompareFlags { runs, seed, threads, out })
         }
-        Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
+        Some(Command::Sweep { file, threads, out, per_run, quiet, allow_large }) => {
+            sweep(&file, threads, out, per_run, (quiet, allow_large))
+        }
         Some(Command::List) => list(),
         Some(Command::Params { scenario, csv }) => params(&scenario, csv),
         Some(Command::Hindcast(args)) => hindcast(args),
@@ -309,14 +317,6 @@ fn load_source(source: &Source) -> Result<(Scenario, Vec<u8>), Failure> {
     }
 }
 
-/// A file that could not be read: bad input (exit 2) when it is not a regular file or too large.
-fn read_failure(path: &Path, e: std::io::Error) -> Failure {
-    match heartland::input::is_bad_input(&e) {
-        true => Failure::Input(format!("error: {} {e}", path.display())),
-        false => Failure::Io(format!("cannot read {}: {e}", path.display())),
-    }
-}
-
 fn run(args: RunArgs) -> Result<(), Failure> {
     let flags = args.flags;
     let source = args.scenario.map_or_else(default_scenario, |p| Source::of(&p, shipped::scenario));
@@ -334,8 +334,12 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let out = flags.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
     let plan =
         Plan { seed: flags.seed.unwrap_or(scenario.seed), first_run: 0, runs: flags.runs.unwrap_or(scenario.runs) };
-    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, flags.quiet);
     let pool = pool(flags.threads)?;
+    let what = format!("{} of {}", count(plan.runs, "run"), source.name());
+    budget::runs(&scenario, plan.runs, pool.current_num_threads())
+        .check(flags.allow_large, &what)
+        .map_err(|e| Failure::Input(format!("error: {e}")))?;
+    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, flags.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let base = base.as_ref().map(|(b, f)| Base { scenario: b, file: f });
     let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true, base };
@@ -397,11 +401,6 @@ fn print_diffs(diffs: &[OutcomeDiff]) {
         };
         say!("{:<48} {:>6} {:>8}  {:>9}  {}", truncate(&d.label, 48), p(d.base), p(d.variant), change, interval);
     }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    let s = heartland::printable::one_line(s);
-    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
 }
 
 fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
@@ -533,18 +532,6 @@ fn compare(base: &Path, variant: &Path, flags: CompareFlags) -> Result<(), Failu
     Ok(())
 }
 
-/// A progress bar on a terminal; a hidden one otherwise or when `quiet`.
-fn progress_bar(len: u64, unit: &str, message: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    let template = format!("{{spinner}} {{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit}, eta {{eta}}");
-    bar.set_style(ProgressStyle::with_template(&template).expect("valid template").progress_chars("=> "));
-    bar.set_message(message.to_string());
-    bar
-}
-
 /// A worker pool of `threads` threads, all cores by default.
 fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
     let threads = threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
@@ -554,12 +541,28 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
         .map_err(|e| Failure::Io(format!("cannot start {}: {e}", count(threads as u64, "thread"))))
 }
 
-fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool, quiet: bool) -> Result<(), Failure> {
+fn sweep(
+    file: &Path,
+    threads: Option<u16>,
+    out: Option<PathBuf>,
+    per_run: bool,
+    flags: (bool, bool),
+) -> Result<(), Failure> {
+    let (quiet, allow_large) = flags;
     let source = Source::of(file, shipped::sweep);
     let (sweep, bytes) = load_sweep(&source)?;
     let stem = source.stem("sweep");
     let out = out.unwrap_or_else(|| Path::new("outputs").join("sweeps").join(&stem));
     let pool = pool(threads)?;
+    let what = format!(
+        "{} × {} of {}",
+        count(sweep.points as u64, "point"),
+        count(sweep.replications, "replication"),
+        source.name()
+    );
+    budget::runs(&sweep.scenario, sweep.runs(), pool.current_num_threads())
+        .check(allow_large, &what)
+        .map_err(|e| Failure::Input(format!("error: {e}")))?;
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
     let (name, sha256) = (source.name(), sha256_hex(&bytes));
     let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };

@@ -11,7 +11,10 @@
 //!   Rust runtime quietly reopens a closed descriptor on `/dev/null` (read and write), which
 //!   a shell's `> /dev/null` (write only) is not.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Prints a line to standard output (see the module documentation for failures).
 macro_rules! say {
@@ -64,4 +67,30 @@ fn stdout_was_closed() -> bool {
 #[cfg(not(target_os = "linux"))]
 fn stdout_was_closed() -> bool {
     false
+}
+
+/// A file that could not be read: bad input (exit 2) when it is not a regular file or too large.
+pub(crate) fn read_failure(path: &Path, e: std::io::Error) -> super::Failure {
+    match heartland::input::is_bad_input(&e) {
+        true => super::Failure::Input(format!("error: {} {e}", path.display())),
+        false => super::Failure::Io(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// `s` on one line, cut to `n` characters with an ellipsis.
+pub(crate) fn truncate(s: &str, n: usize) -> String {
+    let s = heartland::printable::one_line(s);
+    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
+}
+
+/// A progress bar on a terminal; a hidden one otherwise or when `quiet`.
+pub(crate) fn progress_bar(len: u64, unit: &str, message: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    let template = format!("{{spinner}} {{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit}, eta {{eta}}");
+    bar.set_style(ProgressStyle::with_template(&template).expect("valid template").progress_chars("=> "));
+    bar.set_message(message.to_string());
+    bar
 }

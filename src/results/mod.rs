@@ -50,7 +50,7 @@ pub mod series;
 mod set;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 pub(crate) use atomic::{AtomicFile, own_subfolder, remove_stale_temporaries};
 pub use atomic::{OutputError, write_text};

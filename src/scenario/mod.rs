@@ -25,6 +25,7 @@ use crate::model::outcome::Outcome;
 use crate::model::param::{ParamId, ParamTable};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
 pub use inherit::{MAX_FILE_BYTES, Reader};
+pub use validate::{MAX_ACTORS, MAX_ELEMENTS};
 
 /// A checked scenario.
 #[derive(Debug, Clone, Serialize)]

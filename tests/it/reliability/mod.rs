@@ -5,12 +5,14 @@
 //!   valid ones run cleanly;
 //! - [`catalogue`]: hostile scenario files that `errors.rs` does not cover;
 //! - [`locations`]: hostile command lines and output locations, through the binary;
+//! - [`bombs`]: resource bombs refused before work (sizes, memory and work estimates);
 //! - [`crafted`]: crafted numbers in result files for `plot`, control characters in labels;
 //! - [`folder`]: links planted in the output folder, the user's look-alike files, a full disk;
 //! - [`kills`]: `run` and `sweep` killed with SIGKILL never leave half a file;
 //! - [`special`]: FIFOs, devices and folders as input files; full and closed standard streams;
 //! - [`memory`]: the Monte Carlo holds at most one batch of records.
 
+mod bombs;
 mod catalogue;
 mod crafted;
 mod folder;
