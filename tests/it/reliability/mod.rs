@@ -9,6 +9,7 @@
 //! - [`crafted`]: crafted numbers in result files for `plot`, control characters in labels;
 //! - [`folder`]: links planted in the output folder, the user's look-alike files, a full disk;
 //! - [`kills`]: `run` and `sweep` killed with SIGKILL never leave half a file;
+//! - [`mutated`]: mutated sweep, observation, orders and result files (the fuzzing fallback);
 //! - [`special`]: FIFOs, devices and folders as input files; full and closed standard streams;
 //! - [`memory`]: the Monte Carlo holds at most one batch of records.
 
@@ -20,6 +21,7 @@ mod generated;
 mod kills;
 mod locations;
 mod memory;
+mod mutated;
 mod special;
 
 use std::path::{Path, PathBuf};
