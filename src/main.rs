@@ -199,7 +199,7 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|e| out::clap_exit(&e));
     let result = match cli.command {
         None => run(RunArgs { scenario: None, flags: cli.run }),
         Some(Command::Run(args)) => run(args),

@@ -44,6 +44,18 @@ pub(crate) fn error(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{}", heartland::printable::printable(message));
 }
 
+/// Ends the program as clap would after `--help`, `--version` or a bad flag, but with the help
+/// or version written through [`text`] (so `--help > /dev/full` fails) and plain (no colours).
+pub(crate) fn clap_exit(e: &clap::Error) -> ! {
+    let rendered = e.render().to_string();
+    if e.use_stderr() {
+        error(rendered.trim_end());
+    } else {
+        text(&rendered);
+    }
+    std::process::exit(e.exit_code());
+}
+
 fn fail(message: &str) -> ! {
     error(&format!("error: {message}"));
     std::process::exit(1);

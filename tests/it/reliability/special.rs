@@ -141,6 +141,8 @@ fn a_full_or_closed_standard_output_fails_loudly_without_a_panic() {
         ("\"$1\" list > /dev/full", 1),
         ("\"$1\" params tiny.toml --csv > /dev/full", 1),
         ("\"$1\" run tiny.toml --runs 5 --out out > /dev/full", 1),
+        ("\"$1\" --help > /dev/full", 1),
+        ("\"$1\" --version >&-", 1),
         // Closed before the start.
         ("\"$1\" validate tiny.toml >&-", 1),
         ("\"$1\" list >&-", 1),
