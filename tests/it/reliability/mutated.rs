@@ -162,3 +162,60 @@ fn mutated_result_files_never_panic_plot() {
     }
     assert!(loaded > 50 && drawn > 5, "loaded {loaded}, drawn {drawn}");
 }
+
+/// The files of `fuzz/corpus/<target>/`, with their bytes.
+fn corpus(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target);
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The committed corpora of the fuzz targets `sweep`, `observations`, `orders` and `results`,
+/// replayed as the targets run them (see `fuzz/fuzz_targets/`).
+#[test]
+fn the_new_fuzz_corpora_never_panic() {
+    let baseline = Scenario::shipped("baseline_2014").unwrap().unwrap();
+    let sweeps = corpus("sweep");
+    for (name, bytes) in &sweeps {
+        let Ok(text) = std::str::from_utf8(bytes) else { continue };
+        let mut load = |_: &Path| Scenario::shipped("baseline_2014").unwrap();
+        if let Ok(s) = Sweep::parse_with(text, name, &mut load) {
+            assert!(s.points <= heartland::analysis::sweep::MAX_DESIGN_POINTS, "{name}");
+        }
+    }
+    for (name, bytes) in corpus("observations") {
+        let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+        let _ = Observations::parse(text, &name, &baseline);
+    }
+    let team = Team { name: "kazakhstan".into(), actors: vec!["kazakhstan".into()] };
+    for (name, bytes) in corpus("orders") {
+        let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+        let mut g = Game::new(&baseline, 1, 0, vec![team.clone()]).unwrap();
+        if let Ok(o) = orders::parse(&mut g, 0, text, &name) {
+            let _ = g.submit_orders(&o);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let o =
+        super::heartland(&["run", "baseline_2014", "--runs", "4", "--seed", "1", "--out", run.to_str().unwrap(), "-q"]);
+    assert!(o.status.success());
+    const FILES: [&str; 4] = ["series.csv", "outcomes.csv", "runs.csv", "manifest.json"];
+    let results = corpus("results");
+    for (_, bytes) in &results {
+        let Some((&pick, rest)) = bytes.split_first() else { continue };
+        let file = FILES[usize::from(pick) % FILES.len()];
+        let good = std::fs::read(run.join(file)).unwrap();
+        std::fs::write(run.join(file), rest).unwrap();
+        if heartland::results::Results::load(&run).is_ok() {
+            let _ = heartland::report::publish(&run);
+        }
+        std::fs::write(run.join(file), good).unwrap();
+    }
+    assert!(sweeps.len() >= 8 && results.len() >= 7);
+}
