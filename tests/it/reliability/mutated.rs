@@ -64,7 +64,9 @@ fn mutate(seed: &[u8], rng: &mut ChaCha8Rng) -> Vec<u8> {
 }
 
 /// `n` mutants of `seed`, from the seed `stream`, each given to `check` as text.
+/// `MUTANTS=k` in the environment multiplies `n` by k, for a longer campaign than the suite's.
 fn each_mutant(seed: &[u8], stream: u64, n: usize, mut check: impl FnMut(&str)) {
+    let n = n * std::env::var("MUTANTS").ok().and_then(|k| k.parse::<usize>().ok()).unwrap_or(1);
     let mut rng = ChaCha8Rng::seed_from_u64(17);
     rng.set_stream(stream);
     for _ in 0..n {
