@@ -10,7 +10,6 @@ use clap::{Parser, Subcommand};
 
 use heartland::analysis::compare::OutcomeDiff;
 use heartland::analysis::sweep::Sweep;
-use heartland::budget;
 use heartland::english::count;
 use heartland::model::actor::{BEHAVIOUR, BehaviourParam};
 use heartland::montecarlo::Plan;
@@ -28,7 +27,7 @@ const BASELINE: &str = "baseline_2014.toml";
 #[macro_use]
 #[path = "cli/out.rs"]
 mod out;
-use out::{progress_bar, read_failure, truncate};
+use out::{progress_bar, read_failure, truncate, within_budget};
 // `hindcast` and `calibrate`: their flags and glue, in a file of their own.
 #[path = "cli/assess.rs"]
 mod assess;
@@ -106,6 +105,9 @@ enum Command {
         /// Also write DIR/comparison.csv, one row per outcome.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
+        #[arg(long)]
+        allow_large: bool,
     },
     /// Run a parameter sweep: points.csv, sensitivity.csv, discovery.csv, manifest.json.
     Sweep {
@@ -206,8 +208,8 @@ fn main() -> ExitCode {
         Some(Command::Plot { dir, quiet }) => plot(&dir, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
         Some(Command::Sources { scenario, missing, later }) => sources(&scenario, missing, later),
-        Some(Command::Compare { base, variant, runs, seed, threads, out }) => {
-            compare(&base, &variant, CompareFlags { runs, seed, threads, out })
+        Some(Command::Compare { base, variant, runs, seed, threads, out, allow_large }) => {
+            compare(&base, &variant, CompareFlags { runs, seed, threads, out, allow_large })
         }
         Some(Command::Sweep { file, threads, out, per_run, quiet, allow_large }) => {
             sweep(&file, threads, out, per_run, (quiet, allow_large))
@@ -336,9 +338,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         Plan { seed: flags.seed.unwrap_or(scenario.seed), first_run: 0, runs: flags.runs.unwrap_or(scenario.runs) };
     let pool = pool(flags.threads)?;
     let what = format!("{} of {}", count(plan.runs, "run"), source.name());
-    budget::runs(&scenario, plan.runs, pool.current_num_threads())
-        .check(flags.allow_large, &what)
-        .map_err(|e| Failure::Input(format!("error: {e}")))?;
+    within_budget(&scenario, plan.runs, &pool, flags.allow_large, &what)?;
     let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, flags.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let base = base.as_ref().map(|(b, f)| Base { scenario: b, file: f });
@@ -511,6 +511,7 @@ struct CompareFlags {
     seed: Option<u64>,
     threads: Option<u16>,
     out: Option<PathBuf>,
+    allow_large: bool,
 }
 
 fn compare(base: &Path, variant: &Path, flags: CompareFlags) -> Result<(), Failure> {
@@ -522,6 +523,8 @@ fn compare(base: &Path, variant: &Path, flags: CompareFlags) -> Result<(), Failu
         runs: flags.runs.unwrap_or(variant_sc.runs.min(pipeline::COMPARE_RUNS)),
     };
     let pool = pool(flags.threads)?;
+    let what = format!("{} of {}", count(plan.runs, "paired run"), variant.display());
+    within_budget(&variant_sc, plan.runs.saturating_mul(2), &pool, flags.allow_large, &what)?;
     let job = CompareJob { base: &base_sc, variant: &variant_sc, plan, out: flags.out.as_deref() };
     let diffs = pool.install(|| pipeline::compare_to_dir(&job)).map_err(|e| Failure::Io(e.to_string()))?;
     say!("{} against {}: {}, seed {}", variant_sc.name, base_sc.name, count(plan.runs, "paired run"), plan.seed);
@@ -560,9 +563,7 @@ fn sweep(
         count(sweep.replications, "replication"),
         source.name()
     );
-    budget::runs(&sweep.scenario, sweep.runs(), pool.current_num_threads())
-        .check(allow_large, &what)
-        .map_err(|e| Failure::Input(format!("error: {e}")))?;
+    within_budget(&sweep.scenario, sweep.runs(), &pool, allow_large, &what)?;
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
     let (name, sha256) = (source.name(), sha256_hex(&bytes));
     let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };

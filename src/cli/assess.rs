@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use heartland::analysis::hindcast::{Observations, calibrate, summary};
-use heartland::budget;
 use heartland::english::count;
 use heartland::montecarlo::Plan;
 use heartland::pipeline::{self, CalibrateJob, Extends, HindcastJob};
@@ -92,9 +91,7 @@ pub(crate) fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
         Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
     let pool = pool(args.threads)?;
     let what = format!("{} of {}", count(plan.runs, "run"), source.name());
-    budget::runs(&scenario, plan.runs, pool.current_num_threads())
-        .check(args.allow_large, &what)
-        .map_err(|e| Failure::Input(format!("error: {e}")))?;
+    super::out::within_budget(&scenario, plan.runs, &pool, args.allow_large, &what)?;
     let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let job = HindcastJob {
@@ -146,9 +143,7 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     // The design's runs, then the prior's and the posterior's hindcasts.
     let runs = args.points.saturating_mul(args.runs).saturating_add(scenario.runs.saturating_mul(2));
     let what = format!("{} × {} of {}", count(args.points, "point"), count(args.runs, "run"), source.name());
-    budget::runs(&scenario, runs, pool.current_num_threads())
-        .check(args.allow_large, &what)
-        .map_err(|e| Failure::Input(format!("error: {e}")))?;
+    super::out::within_budget(&scenario, runs, &pool, args.allow_large, &what)?;
     let bar = progress_bar(args.points, "points", &scenario.name, args.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let shipped_file = match &source {

@@ -106,3 +106,19 @@ pub(crate) fn progress_bar(len: u64, unit: &str, message: &str, quiet: bool) -> 
     bar.set_message(message.to_string());
     bar
 }
+
+/// Refuses (bad input, exit 2) a job of `runs` runs of `sc` on `pool` that [`budget`] estimates
+/// beyond its bounds, unless `allow` (`--allow-large`); `what` names the job in the message.
+///
+/// [`budget`]: heartland::budget
+pub(crate) fn within_budget(
+    sc: &heartland::Scenario,
+    runs: u64,
+    pool: &rayon::ThreadPool,
+    allow: bool,
+    what: &str,
+) -> Result<(), super::Failure> {
+    heartland::budget::runs(sc, runs, pool.current_num_threads())
+        .check(allow, what)
+        .map_err(|e| super::Failure::Input(format!("error: {e}")))
+}

@@ -35,6 +35,7 @@ fn huge_scenarios_and_designs_are_refused_before_any_work() {
     let facts = fixture("tiny_facts.csv");
     let (t, f) = (t.to_str().unwrap(), facts.to_str().unwrap());
     refused(d, &["hindcast", t, f, "--runs", "1000000000", "--out", "out"], &["units of work"]);
+    refused(d, &["compare", t, t, "--runs", "1000000000"], &["1,000,000,000 paired runs", "units of work"]);
     let args = ["calibrate", t, f, "--points", "100000000", "--runs", "1000000", "--out", "out"];
     refused(d, &args, &["100,000,000 points × 1,000,000 runs", "--allow-large"]);
     // Sweeps: 10^18 replications, a grid whose size overflows, a Latin hypercube of 10^12 points.
