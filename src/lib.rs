@@ -147,11 +147,14 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod budget;
 pub mod english;
+pub mod input;
 pub mod model;
 pub mod montecarlo;
 pub mod pipeline;
 pub mod play;
+pub mod printable;
 #[cfg(feature = "charts")]
 pub mod report;
 pub mod results;

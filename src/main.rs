@@ -3,12 +3,10 @@
 //! result files, then draws the charts and the report from them. Exit codes: 0 success, 1 I/O
 //! failure, 2 bad input.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use heartland::analysis::compare::OutcomeDiff;
 use heartland::analysis::sweep::Sweep;
@@ -25,19 +23,11 @@ use heartland::scenario::{Scenario, ScenarioError, sha256_hex};
 
 const BASELINE: &str = "baseline_2014.toml";
 
-/// Prints a line to standard output; a closed pipe (`heartland list | head`) ends the program
-/// quietly instead of panicking.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-        }
-    }};
-}
-
+// Standard output and error that never panic nor fail silently: `say!` and `out::error`.
+#[macro_use]
+#[path = "cli/out.rs"]
+mod out;
+use out::{progress_bar, read_failure, truncate, within_budget};
 // `hindcast` and `calibrate`: their flags and glue, in a file of their own.
 #[path = "cli/assess.rs"]
 mod assess;
@@ -117,6 +107,9 @@ enum Command {
         /// Also write DIR/comparison.csv, one row per outcome.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
+        #[arg(long)]
+        allow_large: bool,
     },
     /// Run a parameter sweep: points.csv, sensitivity.csv, discovery.csv, manifest.json.
     Sweep {
@@ -134,6 +127,9 @@ enum Command {
         /// No progress bar and no summary.
         #[arg(long, short)]
         quiet: bool,
+        /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
+        #[arg(long)]
+        allow_large: bool,
     },
     /// Score a scenario against what happened: hindcast.csv, scores.csv, reliability.csv,
     /// manifest.json.
@@ -193,6 +189,9 @@ struct RunFlags {
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
+    #[arg(long)]
+    allow_large: bool,
 }
 
 /// A failure, rendered once for people.
@@ -206,17 +205,19 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::try_parse().unwrap_or_else(|e| out::clap_exit(&e));
     let result = match cli.command {
         None => run(RunArgs { scenario: None, flags: cli.run }),
         Some(Command::Run(args)) => run(args),
         Some(Command::Plot { dir, quiet }) => plot(&dir, quiet),
         Some(Command::Validate { scenario }) => validate(&scenario),
         Some(Command::Sources { scenario, missing, later }) => sources(&scenario, missing, later),
-        Some(Command::Compare { base, variant, runs, seed, threads, out }) => {
-            compare(&base, &variant, CompareFlags { runs, seed, threads, out })
+        Some(Command::Compare { base, variant, runs, seed, threads, out, allow_large }) => {
+            compare(&base, &variant, CompareFlags { runs, seed, threads, out, allow_large })
         }
-        Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
+        Some(Command::Sweep { file, threads, out, per_run, quiet, allow_large }) => {
+            sweep(&file, threads, out, per_run, (quiet, allow_large))
+        }
         Some(Command::List) => list(),
         Some(Command::Params { scenario, csv }) => params(&scenario, csv),
         Some(Command::Hindcast(args)) => hindcast(args),
@@ -228,11 +229,11 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
-            eprintln!("{msg}");
+            out::error(&msg);
             ExitCode::from(2)
         }
         Err(Failure::Io(msg)) => {
-            eprintln!("error: {msg}");
+            out::error(&format!("error: {msg}"));
             ExitCode::from(1)
         }
         Err(Failure::Unsourced) => ExitCode::from(1),
@@ -303,17 +304,15 @@ fn load_source(source: &Source) -> Result<(Scenario, Vec<u8>), Failure> {
             return scenario.map(|sc| (sc, s.text.as_bytes().to_vec())).map_err(|e| Failure::Input(e.to_string()));
         }
     };
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::Input(format!(
-            "error: no scenario file at {}{}\n   = help: `heartland list` shows the shipped scenarios",
-            path.display(),
-            shipped_hint(path, &shipped::SCENARIOS)
-        )),
-        _ => Failure::Io(format!("cannot read {}: {e}", path.display())),
-    })?;
-    if std::fs::metadata(path).map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(Failure::Input(format!("error: {} is a directory, not a scenario file", path.display())));
-    }
+    let bytes =
+        heartland::input::read(path, heartland::scenario::MAX_FILE_BYTES as u64).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::Input(format!(
+                "error: no scenario file at {}{}\n   = help: `heartland list` shows the shipped scenarios",
+                path.display(),
+                shipped_hint(path, &shipped::SCENARIOS)
+            )),
+            _ => read_failure(path, e),
+        })?;
     let scenario = match std::str::from_utf8(&bytes) {
         Ok(text) => Scenario::parse(text, &path.display().to_string()),
         Err(_) => Scenario::load(path),
@@ -342,8 +341,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let out = flags.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
     let plan =
         Plan { seed: flags.seed.unwrap_or(scenario.seed), first_run: 0, runs: flags.runs.unwrap_or(scenario.runs) };
-    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, flags.quiet);
     let pool = pool(flags.threads)?;
+    let what = format!("{} of {}", count(plan.runs, "run"), source.name());
+    within_budget(&scenario, plan.runs, &pool, flags.allow_large, &what)?;
+    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, flags.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let base = base.as_ref().map(|(b, f)| Base { scenario: b, file: f });
     let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true, base };
@@ -405,10 +406,6 @@ fn print_diffs(diffs: &[OutcomeDiff]) {
         };
         say!("{:<48} {:>6} {:>8}  {:>9}  {}", truncate(&d.label, 48), p(d.base), p(d.variant), change, interval);
     }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n - 1).collect::<String>()) }
 }
 
 fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
@@ -519,6 +516,7 @@ struct CompareFlags {
     seed: Option<u64>,
     threads: Option<u16>,
     out: Option<PathBuf>,
+    allow_large: bool,
 }
 
 fn compare(base: &Path, variant: &Path, flags: CompareFlags) -> Result<(), Failure> {
@@ -530,6 +528,8 @@ fn compare(base: &Path, variant: &Path, flags: CompareFlags) -> Result<(), Failu
         runs: flags.runs.unwrap_or(variant_sc.runs.min(pipeline::COMPARE_RUNS)),
     };
     let pool = pool(flags.threads)?;
+    let what = format!("{} of {}", count(plan.runs, "paired run"), variant.display());
+    within_budget(&variant_sc, plan.runs.saturating_mul(2), &pool, flags.allow_large, &what)?;
     let job = CompareJob { base: &base_sc, variant: &variant_sc, plan, out: flags.out.as_deref() };
     let diffs = pool.install(|| pipeline::compare_to_dir(&job)).map_err(|e| Failure::Io(e.to_string()))?;
     say!("{} against {}: {}, seed {}", variant_sc.name, base_sc.name, count(plan.runs, "paired run"), plan.seed);
@@ -538,18 +538,6 @@ fn compare(base: &Path, variant: &Path, flags: CompareFlags) -> Result<(), Failu
         say!("written to {}", out.join("comparison.csv").display());
     }
     Ok(())
-}
-
-/// A progress bar on a terminal; a hidden one otherwise or when `quiet`.
-fn progress_bar(len: u64, unit: &str, message: &str, quiet: bool) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    let template = format!("{{spinner}} {{msg}} [{{bar:40}}] {{pos}}/{{len}} {unit}, eta {{eta}}");
-    bar.set_style(ProgressStyle::with_template(&template).expect("valid template").progress_chars("=> "));
-    bar.set_message(message.to_string());
-    bar
 }
 
 /// A worker pool of `threads` threads, all cores by default.
@@ -561,12 +549,26 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
         .map_err(|e| Failure::Io(format!("cannot start {}: {e}", count(threads as u64, "thread"))))
 }
 
-fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool, quiet: bool) -> Result<(), Failure> {
+fn sweep(
+    file: &Path,
+    threads: Option<u16>,
+    out: Option<PathBuf>,
+    per_run: bool,
+    flags: (bool, bool),
+) -> Result<(), Failure> {
+    let (quiet, allow_large) = flags;
     let source = Source::of(file, shipped::sweep);
     let (sweep, bytes) = load_sweep(&source)?;
     let stem = source.stem("sweep");
     let out = out.unwrap_or_else(|| Path::new("outputs").join("sweeps").join(&stem));
     let pool = pool(threads)?;
+    let what = format!(
+        "{} × {} of {}",
+        count(sweep.points as u64, "point"),
+        count(sweep.replications, "replication"),
+        source.name()
+    );
+    within_budget(&sweep.scenario, sweep.runs(), &pool, allow_large, &what)?;
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
     let (name, sha256) = (source.name(), sha256_hex(&bytes));
     let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };
@@ -609,14 +611,15 @@ fn load_sweep(source: &Source) -> Result<(Sweep, Vec<u8>), Failure> {
         Source::File(file) => file,
         Source::Shipped(s) => return Ok((checked(Sweep::shipped(s.name).expect("found by name"))?, s.text.into())),
     };
-    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::Input(format!(
-            "error: no sweep file at {}{}",
-            file.display(),
-            shipped_hint(file, &shipped::SWEEPS)
-        )),
-        _ => Failure::Io(format!("cannot read {}: {e}", file.display())),
-    })?;
+    let bytes =
+        heartland::input::read(file, heartland::analysis::sweep::MAX_SWEEP_BYTES).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Failure::Input(format!(
+                "error: no sweep file at {}{}",
+                file.display(),
+                shipped_hint(file, &shipped::SWEEPS)
+            )),
+            _ => read_failure(file, e),
+        })?;
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| Failure::Input(format!("error: {} is not UTF-8 text", file.display())))?;
     Ok((checked(Sweep::parse(&text, &file.display().to_string()))?, bytes))
@@ -692,9 +695,6 @@ fn params_csv(entries: &[Entry]) -> Result<(), Failure> {
         .map_err(failed)?;
     }
     let bytes = w.into_inner().map_err(|e| Failure::Io(format!("cannot write the table: {e}")))?;
-    use std::io::Write as _;
-    match std::io::stdout().write_all(&bytes) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(format!("cannot write: {e}"))),
-        _ => Ok(()),
-    }
+    out::text(&String::from_utf8_lossy(&bytes));
+    Ok(())
 }

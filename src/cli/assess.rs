@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use heartland::analysis::hindcast::{Observations, calibrate, summary};
+use heartland::english::count;
 use heartland::montecarlo::Plan;
 use heartland::pipeline::{self, CalibrateJob, Extends, HindcastJob};
 use heartland::scenario::{Scenario, ScenarioError, sha256_hex, shipped};
@@ -32,6 +33,9 @@ pub(crate) struct HindcastArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
+    #[arg(long)]
+    allow_large: bool,
 }
 
 #[derive(clap::Args)]
@@ -61,6 +65,9 @@ pub(crate) struct CalibrateArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
+    #[arg(long)]
+    allow_large: bool,
 }
 
 /// Reads an observation file and checks it against `scenario`.
@@ -82,8 +89,10 @@ pub(crate) fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
     let out = args.out.unwrap_or_else(|| Path::new("outputs").join("hindcast").join(source.stem("scenario")));
     let plan =
         Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
-    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
     let pool = pool(args.threads)?;
+    let what = format!("{} of {}", count(plan.runs, "run"), source.name());
+    super::out::within_budget(&scenario, plan.runs, &pool, args.allow_large, &what)?;
+    let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, args.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let job = HindcastJob {
         scenario: &scenario,
@@ -130,8 +139,12 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     // Checked before the output folder is touched.
     calibrate::check(&scenario, &observations, settings).map_err(|e| Failure::Input(format!("error: {e}")))?;
     let out = args.out.unwrap_or_else(|| Path::new("outputs").join("calibrate").join(source.stem("scenario")));
-    let bar = progress_bar(args.points, "points", &scenario.name, args.quiet);
     let pool = pool(args.threads)?;
+    // The design's runs, then the prior's and the posterior's hindcasts.
+    let runs = args.points.saturating_mul(args.runs).saturating_add(scenario.runs.saturating_mul(2));
+    let what = format!("{} × {} of {}", count(args.points, "point"), count(args.runs, "run"), source.name());
+    super::out::within_budget(&scenario, runs, &pool, args.allow_large, &what)?;
+    let bar = progress_bar(args.points, "points", &scenario.name, args.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let shipped_file = match &source {
         Source::Shipped(s) => s.file_name(),

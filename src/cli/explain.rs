@@ -2,7 +2,6 @@
 //! in words and numbers, or every decision as a CSV table. Part of the binary (`src/main.rs`
 //! includes it); the explanations are `heartland::play::explain`'s.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use heartland::play::Game;
@@ -91,7 +90,7 @@ pub(crate) fn explain_cmd(args: ExplainArgs) -> Result<(), Failure> {
         }
         if turn.is_some() {
             for r in found {
-                println!("{}", explain::describe(sc, r, true));
+                say!("{}", explain::describe(sc, r, true));
             }
             return Ok(());
         }
@@ -105,11 +104,8 @@ fn write_table(text: &str, out: Option<&Path>) -> Result<(), Failure> {
     match out {
         Some(path) => heartland::results::write_text(text, path).map_err(|e| Failure::Io(e.to_string())),
         None => {
-            let mut o = std::io::stdout();
-            match o.write_all(text.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(format!("cannot write: {e}"))),
-                _ => Ok(()),
-            }
+            super::out::text(text);
+            Ok(())
         }
     }
 }

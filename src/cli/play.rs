@@ -6,7 +6,7 @@
 //! is saved after every turn and on every way out (`quit`, end of input, orders missing), so
 //! closing the terminal loses nothing.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use heartland::model::issue::IssueKind;
@@ -117,8 +117,7 @@ pub(crate) fn play(args: PlayArgs) -> Result<(), Failure> {
     if let Some(parent) = save_path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Failure::Io(format!("cannot create {}: {e}", parent.display())))?;
     }
-    let mut session =
-        Session { saved, save_path, orders: args.orders.clone(), runs: args.forecast_runs, out: std::io::stdout() };
+    let mut session = Session { saved, save_path, orders: args.orders.clone(), runs: args.forecast_runs };
     session.save(&game)?;
     session.say(&format!(
         "heartland play: {} — you play {}. Saved after every turn in {}.",
@@ -136,7 +135,6 @@ struct Session {
     save_path: PathBuf,
     orders: Option<PathBuf>,
     runs: u64,
-    out: std::io::Stdout,
 }
 
 /// What a line at the turn prompt asks for.
@@ -150,12 +148,11 @@ enum Next {
 
 impl Session {
     fn say(&mut self, s: &str) {
-        let _ = writeln!(self.out, "{s}");
+        super::out::text(&format!("{s}\n"));
     }
 
     fn prompt(&mut self, p: &str) {
-        let _ = write!(self.out, "{p}");
-        let _ = self.out.flush();
+        super::out::text(p);
     }
 
     fn save(&self, game: &Game<'_>) -> Result<(), Failure> {
@@ -411,9 +408,12 @@ impl Session {
         let mut read = Vec::new();
         for (t, name) in teams.iter().enumerate() {
             let path = orders::orders_path(dir, &date, name);
-            match std::fs::read(&path) {
+            match heartland::input::read(&path, heartland::scenario::MAX_FILE_BYTES as u64) {
                 Ok(bytes) => read.push((t, path, bytes)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing.push(path),
+                Err(e) if heartland::input::is_bad_input(&e) => {
+                    return Err(Failure::Input(format!("error: {} {e}", path.display())));
+                }
                 Err(e) => return Err(Failure::Io(format!("cannot read {}: {e}", path.display()))),
             }
         }
@@ -587,6 +587,6 @@ fn screen(game: &mut Game<'_>) -> String {
 /// drawn from it.
 fn write_aar(game: &Game<'_>, dir: &Path, runs: u64) -> Result<(), Failure> {
     let written = aar::write_report(game, dir, runs).map_err(Failure::Io)?;
-    println!("After-action report: {}", written.display());
+    say!("After-action report: {}", written.display());
     Ok(())
 }

@@ -96,8 +96,8 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), Failure> {
     let _ = writeln!(
         out,
         "heartland serve: {} — saved after every submission and action in {}.",
-        scenario.name,
-        save_path.display()
+        heartland::printable::printable(&scenario.name),
+        heartland::printable::printable(&save_path.display().to_string())
     );
     if !server.addr().ip().is_loopback() {
         let _ = writeln!(

@@ -339,7 +339,8 @@ pub fn write_json(aar: &Aar, path: &std::path::Path) -> Result<(), crate::result
 
 /// Reads the report's data back.
 pub fn read_json(path: &std::path::Path) -> Result<Aar, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = crate::input::read_text(path, crate::input::MAX_INPUT_BYTES)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: not an after-action report: {e}", path.display()))
 }
 

@@ -193,8 +193,8 @@ impl SaveFile {
 
     /// Reads a save file.
     pub fn read(path: &Path) -> Result<SaveFile, SaveError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| SaveError::Read { path: path.to_path_buf(), source })?;
+        let text = crate::input::read_text(path, crate::input::MAX_INPUT_BYTES)
+            .map_err(|source| SaveError::Read { path: path.to_path_buf(), source })?;
         SaveFile::parse(&text, path)
     }
 

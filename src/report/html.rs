@@ -8,10 +8,11 @@ use super::words::{likelihood, number, summary, sweep_summary};
 use crate::english::{count, thousands};
 use crate::results::{Results, SweepResults};
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values; control characters (a NUL,
+/// an escape) become U+FFFD ([`crate::printable`]).
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in crate::printable::printable(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),

@@ -26,8 +26,8 @@ use charts::{ChartError, Drawn};
 pub(crate) use assessment::{calibration_html, hindcast_html};
 pub(crate) use html::{html, sweep_html};
 
-/// Every chart file name [`charts::draw_all`] and [`charts::draw_sweep`] may write, so stale
-/// ones can be removed.
+/// Every chart file name [`charts::draw_all`] and [`charts::draw_sweep`] may write: only these
+/// are ever removed as stale.
 const CHART_NAMES: [&str; 12] = [
     "cooperation",
     "outcomes",
@@ -90,32 +90,54 @@ pub fn publish(dir: &Path) -> Result<Published, PublishError> {
     write_all(dir, &drawn, &html(&results, &drawn))
 }
 
+/// The hidden file in `charts/` that lists the chart files heartland wrote there last, one
+/// name a line: its bookkeeping, so that it deletes only charts it drew itself.
+const WRITTEN: &str = ".heartland-charts";
+
 /// Writes the charts into `dir/charts/` and the page into `dir/report.html`.
 fn write_all(dir: &Path, drawn: &[Drawn], page: &str) -> Result<Published, PublishError> {
-    let chart_dir = dir.join("charts");
-    std::fs::create_dir_all(&chart_dir).map_err(|source| OutputError::Io { path: chart_dir.clone(), source })?;
+    // A `charts` that is a symbolic link would have charts written into, and deleted from,
+    // another folder: refused.
+    let chart_dir = crate::results::own_subfolder(dir, "charts")?;
     // A run killed while writing charts leaves hidden temporaries here: clear them.
     crate::results::remove_stale_temporaries(&chart_dir)?;
+    let earlier = written_before(&chart_dir);
     let mut files = Vec::new();
+    let mut names = String::new();
     for d in drawn {
         let png = chart_dir.join(format!("{}.png", d.name));
         write_atomic(&png, &d.png)?;
         let svg = chart_dir.join(format!("{}.svg", d.name));
         write_atomic(&svg, d.svg.as_bytes())?;
+        names.push_str(&format!("{}.png\n{}.svg\n", d.name, d.name));
         files.extend([png, svg]);
     }
-    // Charts an earlier run drew but this one has no data for would mislead: remove them.
-    for name in CHART_NAMES.iter().filter(|n| !drawn.iter().any(|d| d.name == **n)) {
-        for ext in ["png", "svg"] {
-            let stale = chart_dir.join(format!("{name}.{ext}"));
-            if stale.exists() {
-                std::fs::remove_file(&stale).map_err(|source| OutputError::Io { path: stale.clone(), source })?;
-            }
+    write_atomic(&chart_dir.join(WRITTEN), names.as_bytes())?;
+    // Charts an earlier run drew but this one has no data for would mislead: remove them, but
+    // only those heartland's list says it wrote (a user's file of the same name stays).
+    for name in earlier.iter().filter(|n| !files.iter().any(|f| f.file_name().is_some_and(|f| f == n.as_str()))) {
+        let stale = chart_dir.join(name);
+        let is_file = std::fs::symlink_metadata(&stale).is_ok_and(|m| m.file_type().is_file());
+        if is_file {
+            std::fs::remove_file(&stale).map_err(|source| OutputError::Io { path: stale.clone(), source })?;
         }
     }
     let report = dir.join("report.html");
     write_atomic(&report, page.as_bytes())?;
     Ok(Published { report, charts: files })
+}
+
+/// The chart files the list in `chart_dir` names, among those heartland may draw; none when
+/// there is no list or it cannot be read.
+fn written_before(chart_dir: &Path) -> Vec<String> {
+    let Ok(text) = crate::input::read_text(&chart_dir.join(WRITTEN), 64 * 1024) else { return Vec::new() };
+    text.lines()
+        .filter(|l| {
+            let stem = l.strip_suffix(".png").or_else(|| l.strip_suffix(".svg"));
+            stem.is_some_and(|s| CHART_NAMES.contains(&s))
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {

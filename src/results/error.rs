@@ -34,18 +34,33 @@ pub(crate) fn invalid(path: &Path, line: Option<u64>, message: impl Into<String>
     ReadError::Invalid { path: path.to_path_buf(), line, message: message.into() }
 }
 
-pub(crate) fn open_csv(path: &Path) -> Result<csv::Reader<std::fs::File>, ReadError> {
-    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+/// The text of the result file `path`: a regular file, at most [`crate::input::MAX_INPUT_BYTES`].
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
+    crate::input::read_text(path, crate::input::MAX_INPUT_BYTES)
+}
+
+/// A result file that could not be opened or read: bad input when it is not a regular file,
+/// too large or not text, else the machine's failure.
+pub(crate) fn io_error(path: &Path, e: std::io::Error) -> ReadError {
+    match e.kind() {
         std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland run` to write it)"),
+        _ if crate::input::is_bad_input(&e) => invalid(path, None, e.to_string()),
         _ => ReadError::Io { path: path.to_path_buf(), source: e },
-    })?;
+    }
+}
+
+/// A result CSV file, opened if it is a regular file and read to at most
+/// [`crate::input::MAX_INPUT_BYTES`].
+pub(crate) fn open_csv(path: &Path) -> Result<csv::Reader<crate::input::Capped<std::fs::File>>, ReadError> {
+    let file = crate::input::open(path).map_err(|e| io_error(path, e))?;
+    let file = crate::input::Capped::new(file, crate::input::MAX_INPUT_BYTES);
     Ok(csv::ReaderBuilder::new().has_headers(true).from_reader(file))
 }
 
 pub(crate) fn csv_error(path: &Path, e: csv::Error) -> ReadError {
     let line = e.position().map(|p| p.line());
     match e.into_kind() {
-        csv::ErrorKind::Io(source) => ReadError::Io { path: path.to_path_buf(), source },
+        csv::ErrorKind::Io(source) => io_error(path, source),
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             let fields = |n: u64| crate::english::count(n, "field");
             invalid(path, line, format!("a row has {} where the header has {}", fields(len), fields(expected_len)))
@@ -70,8 +85,40 @@ pub(crate) fn columns<S: AsRef<str>>(
         .collect()
 }
 
+/// The largest magnitude a number in a result file may have: far beyond any quantity heartland
+/// writes, far enough from `f64::MAX` that a chart's axis arithmetic cannot overflow.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
+/// A cell that must hold a finite number of at most [`MAX_MAGNITUDE`] in size: no NaN, no
+/// infinity, nothing that would break a chart.
 pub(crate) fn number(path: &Path, line: u64, column: &str, s: &str) -> Result<f64, ReadError> {
-    s.trim().parse().map_err(|_| invalid(path, Some(line), format!("`{s}` in column `{column}` is not a number")))
+    let x: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| invalid(path, Some(line), format!("`{s}` in column `{column}` is not a number")))?;
+    if !x.is_finite() || x.abs() > MAX_MAGNITUDE {
+        let s = crate::printable::one_line(s);
+        return Err(invalid(
+            path,
+            Some(line),
+            format!("`{s}` in column `{column}` is not a finite number of at most {MAX_MAGNITUDE:e} in size"),
+        ));
+    }
+    Ok(x)
+}
+
+/// A cell that must hold a probability, from 0 to 1.
+pub(crate) fn probability(path: &Path, line: u64, column: &str, s: &str) -> Result<f64, ReadError> {
+    let x = number(path, line, column, s)?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err(invalid(path, Some(line), format!("`{s}` in column `{column}` is not a probability (0 to 1)")));
+    }
+    Ok(x)
+}
+
+/// As [`probability`], or `None` for an empty cell.
+pub(crate) fn optional_probability(path: &Path, line: u64, column: &str, s: &str) -> Result<Option<f64>, ReadError> {
+    if s.trim().is_empty() { Ok(None) } else { probability(path, line, column, s).map(Some) }
 }
 
 pub(crate) fn optional_number(path: &Path, line: u64, column: &str, s: &str) -> Result<Option<f64>, ReadError> {

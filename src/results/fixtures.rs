@@ -10,7 +10,7 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-pub(super) fn tiny() -> Scenario {
+pub(crate) fn tiny() -> Scenario {
     Scenario::load(&fixture("tiny.toml")).unwrap()
 }
 

@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use super::atomic::{OutputError, commit_csv, create_csv, csv_err, num};
-use super::error::{ReadError, columns, csv_error, invalid, number, open_csv, optional_number};
+use super::error::{ReadError, columns, csv_error, invalid, number, open_csv, optional_number, probability};
 use crate::analysis::hindcast::FactRow;
 
 /// The columns of `hindcast.csv`, in order.
@@ -88,9 +88,9 @@ pub fn read_hindcast(path: &Path) -> Result<Vec<FactRow>, ReadError> {
             to: field(5).to_string(),
             split: field(6).to_string(),
             observed,
-            probability: number(path, line, COLUMNS[8], field(8))?,
-            ci_low: number(path, line, COLUMNS[9], field(9))?,
-            ci_high: number(path, line, COLUMNS[10], field(10))?,
+            probability: probability(path, line, COLUMNS[8], field(8))?,
+            ci_low: probability(path, line, COLUMNS[9], field(9))?,
+            ci_high: probability(path, line, COLUMNS[10], field(10))?,
             brier: optional_number(path, line, COLUMNS[11], field(11))?,
             log_score: optional_number(path, line, COLUMNS[12], field(12))?,
             status_quo: number(path, line, COLUMNS[13], field(13))?,

@@ -215,9 +215,9 @@ pub struct HindcastInfo {
 
 /// Reads a hindcast's `manifest.json`.
 pub fn read_hindcast_manifest(path: &Path) -> Result<HindcastInfo, ReadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+    let text = super::error::read_text(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland hindcast` to write it)"),
-        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+        _ => super::error::io_error(path, e),
     })?;
     serde_json::from_str(&text)
         .map_err(|e| invalid(path, Some(e.line() as u64), format!("not a heartland hindcast manifest: {e}")))
@@ -225,7 +225,7 @@ pub fn read_hindcast_manifest(path: &Path) -> Result<HindcastInfo, ReadError> {
 
 /// Is `dir` the output of a hindcast (its manifest names an observation file)?
 pub fn is_hindcast(dir: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else { return false };
+    let Ok(text) = super::error::read_text(&dir.join("manifest.json")) else { return false };
     serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("observations").is_some_and(|s| s.is_object()))
 }
 
@@ -310,9 +310,9 @@ pub struct CalibrationInfo {
 
 /// Reads a calibration's `manifest.json`.
 pub fn read_calibration_manifest(path: &Path) -> Result<CalibrationInfo, ReadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+    let text = super::error::read_text(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland calibrate` to write it)"),
-        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+        _ => super::error::io_error(path, e),
     })?;
     serde_json::from_str(&text)
         .map_err(|e| invalid(path, Some(e.line() as u64), format!("not a heartland calibration manifest: {e}")))
@@ -320,7 +320,7 @@ pub fn read_calibration_manifest(path: &Path) -> Result<CalibrationInfo, ReadErr
 
 /// Is `dir` the output of a calibration (its manifest describes one)?
 pub fn is_calibration(dir: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else { return false };
+    let Ok(text) = super::error::read_text(&dir.join("manifest.json")) else { return false };
     serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("calibration").is_some_and(|s| s.is_object()))
 }
 
@@ -410,10 +410,10 @@ pub struct SweepInfo {
 
 /// Reads `manifest.json`.
 pub fn read_manifest(path: &Path) -> Result<RunInfo, ReadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+    let text = super::error::read_text(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland run` to write it)"),
         std::io::ErrorKind::InvalidData => invalid(path, None, "not UTF-8 text"),
-        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+        _ => super::error::io_error(path, e),
     })?;
     serde_json::from_str(&text)
         .map_err(|e| invalid(path, Some(e.line() as u64), format!("not a heartland manifest: {e}")))
@@ -421,9 +421,9 @@ pub fn read_manifest(path: &Path) -> Result<RunInfo, ReadError> {
 
 /// Reads a sweep's `manifest.json`.
 pub fn read_sweep_manifest(path: &Path) -> Result<SweepInfo, ReadError> {
-    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+    let text = super::error::read_text(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => invalid(path, None, "no such file (run `heartland sweep` to write it)"),
-        _ => ReadError::Io { path: path.to_path_buf(), source: e },
+        _ => super::error::io_error(path, e),
     })?;
     serde_json::from_str(&text)
         .map_err(|e| invalid(path, Some(e.line() as u64), format!("not a heartland sweep manifest: {e}")))
@@ -431,7 +431,7 @@ pub fn read_sweep_manifest(path: &Path) -> Result<SweepInfo, ReadError> {
 
 /// Is `dir` the output of a sweep (its manifest names one)?
 pub fn is_sweep(dir: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else { return false };
+    let Ok(text) = super::error::read_text(&dir.join("manifest.json")) else { return false };
     serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v.get("sweep").is_some_and(|s| s.is_string()))
 }
 

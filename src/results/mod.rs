@@ -50,9 +50,9 @@ pub mod series;
 mod set;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
-pub(crate) use atomic::{AtomicFile, remove_stale_temporaries};
+pub(crate) use atomic::{AtomicFile, own_subfolder, remove_stale_temporaries};
 pub use atomic::{OutputError, write_text};
 pub use date::Date;
 pub use design::{DesignTable, read_design, write_design, write_posterior};

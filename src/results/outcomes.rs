@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::atomic::{OutputError, commit_csv, create_csv, csv_err, date, num};
-use super::error::{self, ReadError, columns, csv_error, invalid, number, open_csv};
+use super::error::{self, ReadError, columns, csv_error, invalid, open_csv, probability};
 use crate::montecarlo::Summary;
 use crate::montecarlo::aggregate::wilson;
 use crate::scenario::Scenario;
@@ -110,9 +110,9 @@ pub fn read_outcomes(path: &Path) -> Result<Vec<OutcomeRow>, ReadError> {
             label: field(1).to_string(),
             runs: count(2)?,
             reached: count(3)?,
-            probability: number(path, line, COLUMNS[4], field(4))?,
-            ci_low: number(path, line, COLUMNS[5], field(5))?,
-            ci_high: number(path, line, COLUMNS[6], field(6))?,
+            probability: probability(path, line, COLUMNS[4], field(4))?,
+            ci_low: probability(path, line, COLUMNS[5], field(5))?,
+            ci_high: probability(path, line, COLUMNS[6], field(6))?,
             median_first_date: median.to_string(),
         });
     }

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::atomic::{OutputError, commit_csv, create_csv, csv_err, num};
-use super::error::{ReadError, columns, csv_error, invalid, number, open_csv, optional_number};
+use super::error::{ReadError, columns, csv_error, invalid, open_csv, optional_probability, probability};
 use crate::analysis::hindcast::BinRow;
 
 /// The columns of `reliability.csv`, in order.
@@ -54,11 +54,11 @@ pub fn read_reliability(path: &Path) -> Result<Vec<BinRow>, ReadError> {
         rows.push(BinRow {
             split: field(0).to_string(),
             bin: count(1)?,
-            low: number(path, line, COLUMNS[2], field(2))?,
-            high: number(path, line, COLUMNS[3], field(3))?,
+            low: probability(path, line, COLUMNS[2], field(2))?,
+            high: probability(path, line, COLUMNS[3], field(3))?,
             n: count(4)?,
-            mean_forecast: optional_number(path, line, COLUMNS[5], field(5))?,
-            observed_frequency: optional_number(path, line, COLUMNS[6], field(6))?,
+            mean_forecast: optional_probability(path, line, COLUMNS[5], field(5))?,
+            observed_frequency: optional_probability(path, line, COLUMNS[6], field(6))?,
         });
     }
     Ok(rows)

@@ -19,6 +19,10 @@ use crate::scenario::Scenario;
 /// The columns of `series.csv`, in order.
 pub const COLUMNS: [&str; 7] = ["date", "variable", "subject", "mean", "p05", "p50", "p95"];
 
+/// The most values (series × dates) a series file may lay out: 10 million, 320 MB of bands;
+/// a scenario of 100 actors over 1,000 turns records fewer.
+pub const MAX_CELLS: usize = 10_000_000;
+
 /// Writes `series.csv`: `date, variable, subject, mean, p05, p50, p95`.
 pub fn write_series(sc: &Scenario, summary: &Summary, path: &Path) -> Result<(), OutputError> {
     let mut csv = create_csv(path)?;
@@ -113,6 +117,19 @@ pub fn read_series(path: &Path) -> Result<Series, ReadError> {
     let mut dates: Vec<Date> = rows.iter().map(|r| r.0).collect();
     dates.sort_unstable();
     dates.dedup();
+    // Each series holds a cell for every date: a file of new dates and new series on every row
+    // would take memory quadratic in its size. Far more than any scenario records.
+    let series = rows.iter().map(|r| r.1.as_str()).collect::<std::collections::HashSet<_>>().len();
+    if series.saturating_mul(dates.len()) > MAX_CELLS {
+        return Err(invalid(
+            path,
+            None,
+            format!(
+                "{series} series over {} dates: more than the {MAX_CELLS} values heartland reads (is this a series file of heartland's?)",
+                dates.len()
+            ),
+        ));
+    }
     let mut paths: IndexMap<String, Band> = IndexMap::new();
     for (d, metric, v) in rows {
         let t = dates.binary_search(&d).expect("collected above");

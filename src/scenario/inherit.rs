@@ -19,7 +19,7 @@ const MAX_DEPTH: usize = 16;
 
 /// Largest scenario file accepted, in bytes: far above any real scenario, small enough that a
 /// stray binary or log file is refused before it is parsed.
-pub(crate) const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// One file of a scenario, at its place in the virtual address space.
 #[derive(Debug, Clone)]

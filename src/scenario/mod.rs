@@ -24,7 +24,8 @@ use crate::model::metric::{Metric, Names};
 use crate::model::outcome::Outcome;
 use crate::model::param::{ParamId, ParamTable};
 pub use diagnostic::{Diagnostic, Location, ScenarioError};
-pub use inherit::Reader;
+pub use inherit::{MAX_FILE_BYTES, Reader};
+pub use validate::{MAX_ACTORS, MAX_ELEMENTS};
 
 /// A checked scenario.
 #[derive(Debug, Clone, Serialize)]
@@ -162,7 +163,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read(path).map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+        let text = crate::input::read(path, MAX_FILE_BYTES as u64)
+            .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
         let display = path.display().to_string();
         let text = String::from_utf8(text).map_err(|e| ScenarioError::Invalid {
             file: display.clone(),

@@ -110,7 +110,7 @@ pub(crate) fn read_disk_or_shipped(from: &str, path: &Path) -> io::Result<Found>
     if by_display_name(from).is_some() {
         return read_shipped(from, path);
     }
-    match std::fs::read_to_string(path) {
+    match crate::input::read_text(path, super::MAX_FILE_BYTES as u64) {
         Ok(text) => Ok(Found { name: path.display().to_string(), text }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => at(path).map(found).ok_or(e),
         Err(e) => Err(e),

@@ -30,6 +30,8 @@ fn hindcast_tiny(out: &Path, threads: &str) -> Output {
 fn files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> =
         std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    // Hidden files are heartland's bookkeeping (`charts/.heartland-charts`), not results.
+    names.retain(|n| !n.starts_with('.'));
     names.sort();
     names
 }

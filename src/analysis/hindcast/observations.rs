@@ -19,7 +19,6 @@
 //! Every problem is reported, each located by line and column of its cell and named by its
 //! column, as a [`Diagnostic`] rendered like a scenario error.
 
-use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 
@@ -154,17 +153,15 @@ impl Observations {
             file: file.clone(),
             diagnostics: vec![Diagnostic::new("", message).expected(expected)],
         };
-        if std::fs::metadata(path).map_err(io)?.is_dir() {
-            return Err(invalid(format!("{file} is a directory"), "a CSV file of observations"));
-        }
-        let mut bytes = Vec::new();
-        std::fs::File::open(path).map_err(io)?.take(MAX_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-        if bytes.len() as u64 > MAX_BYTES {
-            return Err(invalid(
-                format!("the file is larger than {} MB", MAX_BYTES >> 20),
-                "a CSV file of observations",
-            ));
-        }
+        let expected = "a CSV file of observations";
+        let bytes = crate::input::read(path, MAX_BYTES).map_err(|e| match e.kind() {
+            std::io::ErrorKind::IsADirectory => invalid(format!("{file} is a directory"), expected),
+            std::io::ErrorKind::FileTooLarge => {
+                invalid(format!("the file is larger than {} MB", MAX_BYTES >> 20), expected)
+            }
+            std::io::ErrorKind::InvalidInput => invalid(format!("{file} {e}"), expected),
+            _ => io(e),
+        })?;
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             invalid(
                 format!("the file is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),

@@ -171,11 +171,19 @@ pub struct Sweep {
     pub discovery: Option<(usize, f64)>,
 }
 
+/// The most design points a sweep may have (each holds a value per parameter and a row of
+/// results): ten million.
+pub const MAX_DESIGN_POINTS: usize = 10_000_000;
+
+/// Largest sweep file read, in bytes: far above any real sweep (a few dozen lines), small
+/// enough that a stray large file is refused before it is parsed.
+pub const MAX_SWEEP_BYTES: u64 = 1 << 20;
+
 impl Sweep {
     /// Reads and checks a sweep file and the scenario it names.
     pub fn load(path: &Path) -> Result<Sweep, ScenarioError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
+        let text = crate::input::read_text(path, MAX_SWEEP_BYTES)
+            .map_err(|source| ScenarioError::Io { path: path.to_path_buf(), source })?;
         Sweep::parse(&text, &path.display().to_string())
     }
 
@@ -331,6 +339,26 @@ impl Sweep {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(DESIGN_STREAM);
         let k = params.len();
+        // The design's size, in checked arithmetic, before any design is built: a grid whose
+        // product overflows or a design of billions of points is refused, never wrapped.
+        let size = match meta.design {
+            DesignKind::Grid => params.iter().try_fold(1usize, |n, p| n.checked_mul(p.values.len().max(1))),
+            DesignKind::Latin => meta.points,
+            DesignKind::Sobol => meta.points.and_then(|n| n.checked_mul(k.max(1) + 2)),
+            DesignKind::Morris => meta.points.and_then(|r| r.checked_mul(k.max(1) + 1)),
+        };
+        if size.is_none_or(|n| n > MAX_DESIGN_POINTS) && (meta.points.is_some() || meta.design == DesignKind::Grid) {
+            let at_key = if meta.design == DesignKind::Grid { key(&["parameters"]) } else { key(&["sweep", "points"]) };
+            let size = size.map_or("more than 2^64".to_string(), |n| n.to_string());
+            diags.push(at(
+                &at_key,
+                Diagnostic::new(
+                    "",
+                    format!("the design has {size} points, more than the {MAX_DESIGN_POINTS} a sweep may have"),
+                ),
+            ));
+            return Err(invalid(diags));
+        }
         let need_points = |diags: &mut Vec<Diagnostic>, what: &str| -> usize {
             match meta.points {
                 Some(n) if n >= 2 => n,

@@ -203,25 +203,25 @@ struct Chart<'a> {
 /// Draws every chart the tables allow.
 pub(crate) fn draw_all(r: &Results) -> Result<Vec<Drawn>, ChartError> {
     register_font();
-    build(r).iter().map(|c| render(c, &r.series.dates)).collect()
+    build(r).iter().filter_map(|c| render(c, &r.series.dates)).collect()
 }
 
 /// Draws every chart a sweep's tables allow.
 pub(crate) fn draw_sweep(r: &SweepResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
-    build_sweep(r).iter().map(|c| render(c, &[])).collect()
+    build_sweep(r).iter().filter_map(|c| render(c, &[])).collect()
 }
 
 /// Draws the charts of a hindcast.
 pub(crate) fn draw_hindcast(r: &HindcastResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
-    hindcast::build(&r.tables, None, "model").iter().map(|c| render(c, &[])).collect()
+    hindcast::build(&r.tables, None, "model").iter().filter_map(|c| render(c, &[])).collect()
 }
 
 /// Draws the charts of a calibration: the calibrated scenario's hindcast, the prior's beside.
 pub(crate) fn draw_calibration(r: &CalibrationResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
-    hindcast::build(&r.posterior, Some(&r.prior), "posterior").iter().map(|c| render(c, &[])).collect()
+    hindcast::build(&r.posterior, Some(&r.prior), "posterior").iter().filter_map(|c| render(c, &[])).collect()
 }
 
 /// The names of every actor the tables mention, for capitalizing labels.
@@ -256,25 +256,30 @@ fn build(r: &Results) -> Vec<Chart<'_>> {
 }
 
 /// How tall the chart is, given its contents.
-fn height(c: &Chart<'_>) -> u32 {
-    let header = header_height(c);
-    header
-        + match &c.body {
-            Body::Grid(g) => g.panels.len().div_ceil(g.cols) as u32 * time::panel_height(g),
-            Body::Bars(b) => 70 + 44 * b.rows.len().max(3) as u32,
-            Body::Cumulative(cu) => 520 + legend_rows(&legend_of(cu), WIDTH - 80) * 24 + 30,
-            Body::HeatMaps(h) => {
-                let l = heat_layout(h);
-                let rows = h.snapshots.len().div_ceil(l.cols) as u32;
-                rows * (l.top + l.cell * h.rows.len() as u32 + 24)
-            }
-            Body::Scatter(sc) => sc.panels.len().div_ceil(sc.cols) as u32 * sweep::scatter_height(sc),
-            Body::Sensitivity(sb) => sb.panels.len().div_ceil(2) as u32 * sweep::sensitivity_height(sb),
-            Body::Trajectory(t) => 520 + 24 * t.notes.len() as u32 + 20,
-            Body::Reliability(r) => hindcast::reliability_height(r),
-            Body::Worst(w) => hindcast::worst_height(w),
+fn height(c: &Chart<'_>) -> u64 {
+    let header = u64::from(header_height(c));
+    let times = |n: usize, each: u32| (n as u64).saturating_mul(u64::from(each));
+    header.saturating_add(match &c.body {
+        Body::Grid(g) => times(g.panels.len().div_ceil(g.cols), time::panel_height(g)),
+        Body::Bars(b) => 70 + times(b.rows.len().max(3), 44),
+        Body::Cumulative(cu) => 520 + times(legend_rows(&legend_of(cu), WIDTH - 80) as usize, 24) + 30,
+        Body::HeatMaps(h) => {
+            let l = heat_layout(h);
+            let rows = h.snapshots.len().div_ceil(l.cols);
+            times(rows, l.top).saturating_add(times(rows, l.cell).saturating_mul(h.rows.len() as u64)) + times(rows, 24)
         }
+        Body::Scatter(sc) => times(sc.panels.len().div_ceil(sc.cols), sweep::scatter_height(sc)),
+        Body::Sensitivity(sb) => times(sb.panels.len().div_ceil(2), sweep::sensitivity_height(sb)),
+        Body::Trajectory(t) => 520 + times(t.notes.len(), 24) + 20,
+        Body::Reliability(r) => u64::from(hindcast::reliability_height(r)),
+        Body::Worst(w) => u64::from(hindcast::worst_height(w)),
+    })
 }
+
+/// The tallest chart drawn, in pixels: a bitmap of [`WIDTH`] × 20,000 pixels takes 72 MB. A
+/// chart that would be taller (thousands of outcomes, actors or series in the tables) is not
+/// drawn; the tables hold its numbers.
+pub const MAX_HEIGHT: u64 = 20_000;
 
 fn header_height(c: &Chart<'_>) -> u32 {
     let legend = match &c.body {
@@ -292,8 +297,13 @@ fn subtitle_extra(c: &Chart<'_>) -> u32 {
     (c.subtitle.lines().count().max(1) as u32 - 1) * 20
 }
 
-fn render(c: &Chart<'_>, dates: &[Date]) -> Result<Drawn, ChartError> {
-    let size = (WIDTH, height(c));
+/// Draws `c`, or nothing when it would be taller than [`MAX_HEIGHT`].
+fn render(c: &Chart<'_>, dates: &[Date]) -> Option<Result<Drawn, ChartError>> {
+    let height = height(c);
+    (height <= MAX_HEIGHT).then(|| render_sized(c, dates, (WIDTH, height as u32)))
+}
+
+fn render_sized(c: &Chart<'_>, dates: &[Date], size: (u32, u32)) -> Result<Drawn, ChartError> {
     // As many year labels as fit without crowding: about one per 50 pixels of plot.
     let plot_width = match &c.body {
         Body::Grid(g) => WIDTH / g.cols as u32 - 90,
@@ -307,6 +317,10 @@ fn render(c: &Chart<'_>, dates: &[Date]) -> Result<Drawn, ChartError> {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         draw(&root, c, axis).map_err(fail)?;
         root.present().map_err(|e| fail(e.into()))?;
+    }
+    // Labels come from files: a control character would make the SVG ill-formed XML.
+    if let std::borrow::Cow::Owned(safe) = crate::printable::printable(&svg) {
+        svg = safe;
     }
     let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
     {

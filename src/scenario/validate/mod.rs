@@ -39,24 +39,29 @@ use crate::model::calendar::{Calendar, Period};
 use crate::model::metric::{Metric, Names};
 use crate::model::param::{Distribution, Domain, Param, ParamId, ParamTable, show};
 
+/// The most actors a scenario may have: each pair of actors has trust and ties, so memory and
+/// work grow with the square of this.
+pub const MAX_ACTORS: usize = 1_000;
+
+/// The most issues, state variables, outcomes or events a scenario may have.
+pub const MAX_ELEMENTS: usize = 5_000;
+
 pub(super) fn parse(files: &SourceFiles) -> Result<Scenario, Vec<Diagnostic>> {
     let doc = files.merged()?;
     let total = files.files.last().map_or(0, |f| f.base + f.text.len());
     let file = ScenarioFile::deserialize(toml::de::Deserializer::from(toml::Spanned::new(0..total, doc.clone())))
         .map_err(|e| vec![toml_error(&e, files, Some(&doc))])?;
     let mut v = Validator::default();
-    let scenario = v.scenario(&file);
-    if v.diags.is_empty() {
+    // Sizes first: a scenario of tens of thousands of actors is refused before anything the
+    // size of actors × actors is built.
+    v.sizes(&file);
+    let scenario = v.diags.is_empty().then(|| v.scenario(&file));
+    if let (true, Some(scenario)) = (v.diags.is_empty(), scenario) {
         Ok(scenario)
     } else {
         // A shared default that is wrong is reported once, not once per actor.
-        let mut seen = Vec::new();
-        v.diags.retain(|(path, _, d)| {
-            let key = (path.clone(), d.message.clone());
-            let fresh = !seen.contains(&key);
-            seen.push(key);
-            fresh
-        });
+        let mut seen = std::collections::HashSet::new();
+        v.diags.retain(|(path, _, d)| seen.insert((join(path), d.message.clone())));
         Err(v
             .diags
             .into_iter()
@@ -135,6 +140,24 @@ struct Validator {
 impl Validator {
     fn error(&mut self, at: &Path, d: Diagnostic) {
         self.diags.push((at.clone(), false, d));
+    }
+
+    /// Refuses a scenario with more elements of a kind than [`MAX_ACTORS`] or
+    /// [`MAX_ELEMENTS`], at the first one too many.
+    fn sizes(&mut self, f: &ScenarioFile) {
+        let tables: [(&str, Vec<&String>, usize); 5] = [
+            ("actors", f.actors.keys().collect(), MAX_ACTORS),
+            ("issues", f.issues.keys().collect(), MAX_ELEMENTS),
+            ("state", f.state.keys().collect(), MAX_ELEMENTS),
+            ("outcomes", f.outcomes.keys().collect(), MAX_ELEMENTS),
+            ("events", f.events.keys().collect(), MAX_ELEMENTS),
+        ];
+        for (table, keys, max) in tables {
+            if let Some(first_over) = keys.get(max) {
+                let message = format!("{} {table}: more than the {max} a scenario may have", keys.len());
+                self.error_on_key(&path(&[table, first_over]), Diagnostic::new("", message));
+            }
+        }
     }
 
     fn error_on_key(&mut self, at: &Path, d: Diagnostic) {

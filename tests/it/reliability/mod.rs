@@ -5,14 +5,24 @@
 //!   valid ones run cleanly;
 //! - [`catalogue`]: hostile scenario files that `errors.rs` does not cover;
 //! - [`locations`]: hostile command lines and output locations, through the binary;
+//! - [`bombs`]: resource bombs refused before work (sizes, memory and work estimates);
+//! - [`crafted`]: crafted numbers in result files for `plot`, control characters in labels;
+//! - [`folder`]: links planted in the output folder, the user's look-alike files, a full disk;
 //! - [`kills`]: `run` and `sweep` killed with SIGKILL never leave half a file;
+//! - [`mutated`]: mutated sweep, observation, orders and result files (the fuzzing fallback);
+//! - [`special`]: FIFOs, devices and folders as input files; full and closed standard streams;
 //! - [`memory`]: the Monte Carlo holds at most one batch of records.
 
+mod bombs;
 mod catalogue;
+mod crafted;
+mod folder;
 mod generated;
 mod kills;
 mod locations;
 mod memory;
+mod mutated;
+mod special;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -51,6 +61,29 @@ fn files_under(dir: &Path) -> Files {
         walk(dir, dir, &mut out);
     }
     out
+}
+
+/// Runs heartland in `cwd` with `args`, killed (and the test failed) if it takes more than 20 s.
+fn bounded(cwd: &Path, args: &[&str]) -> Output {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heartland"))
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("{args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
 
 fn stderr(o: &Output) -> String {
