@@ -155,6 +155,7 @@ pub mod play;
 #[cfg(feature = "charts")]
 pub mod report;
 pub mod results;
+pub mod scaleout;
 pub mod scenario;
 pub mod simulation;
 

@@ -13,7 +13,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use heartland::analysis::compare::OutcomeDiff;
 use heartland::analysis::sweep::Sweep;
 use heartland::english::count;
-use heartland::model::actor::{BEHAVIOUR, BehaviourParam};
 use heartland::montecarlo::Plan;
 use heartland::pipeline::{self, Base, CompareJob, RunJob, SweepJob};
 use heartland::report::charts::{percent, points};
@@ -49,6 +48,12 @@ use play::PlayArgs;
 #[path = "cli/explain.rs"]
 mod explain;
 use explain::{ExplainArgs, explain_cmd};
+// `params`, and the scale-out flags with `merge`.
+#[path = "cli/params.rs"]
+mod params;
+use params::params;
+#[path = "cli/scale.rs"]
+mod scale;
 
 #[derive(Parser)]
 #[command(
@@ -132,6 +137,8 @@ enum Command {
         /// No progress bar and no summary.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        scale: scale::ScaleFlags,
     },
     /// Score a scenario against what happened: hindcast.csv, scores.csv, reliability.csv,
     /// manifest.json.
@@ -151,6 +158,8 @@ enum Command {
     },
     /// List the shipped scenarios and sweeps, by the names `run` and `sweep` take.
     List,
+    /// Merge the shard folders of a run or a sweep (`--shard K/N`) into one result set.
+    Merge(scale::MergeArgs),
     /// List every parameter a sweep can vary: its path, value or distribution, domain and source.
     Params {
         /// The scenario: a file, or the name of a shipped scenario.
@@ -189,6 +198,8 @@ struct RunFlags {
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    scale: scale::ScaleFlags,
 }
 
 /// A failure, rendered once for people.
@@ -212,13 +223,16 @@ fn main() -> ExitCode {
         Some(Command::Compare { base, variant, runs, seed, threads, out }) => {
             compare(&base, &variant, CompareFlags { runs, seed, threads, out })
         }
-        Some(Command::Sweep { file, threads, out, per_run, quiet }) => sweep(&file, threads, out, per_run, quiet),
+        Some(Command::Sweep { file, threads, out, per_run, quiet, scale }) => {
+            sweep(&file, threads, out, per_run, quiet, scale)
+        }
         Some(Command::List) => list(),
         Some(Command::Params { scenario, csv }) => params(&scenario, csv),
         Some(Command::Hindcast(args)) => hindcast(args),
         Some(Command::Calibrate(args)) => calibrate(args),
         Some(Command::Play(args)) => play::play(args),
         Some(Command::Explain(args)) => explain_cmd(args),
+        Some(Command::Merge(args)) => scale::merge(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -342,6 +356,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let base = base.as_ref().map(|(b, f)| Base { scenario: b, file: f });
     let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true, base };
+    if let Some(shard) = flags.scale.shard {
+        return scale::run_shard(&job, shard, &flags.scale, flags.threads, flags.quiet);
+    }
     let done = pool.install(|| pipeline::run_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
 
@@ -556,7 +573,14 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, Failure> {
         .map_err(|e| Failure::Io(format!("cannot start {}: {e}", count(threads as u64, "thread"))))
 }
 
-fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool, quiet: bool) -> Result<(), Failure> {
+fn sweep(
+    file: &Path,
+    threads: Option<u16>,
+    out: Option<PathBuf>,
+    per_run: bool,
+    quiet: bool,
+    scale: scale::ScaleFlags,
+) -> Result<(), Failure> {
     let source = Source::of(file, shipped::sweep);
     let (sweep, bytes) = load_sweep(&source)?;
     let stem = source.stem("sweep");
@@ -565,6 +589,9 @@ fn sweep(file: &Path, threads: Option<u16>, out: Option<PathBuf>, per_run: bool,
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
     let (name, sha256) = (source.name(), sha256_hex(&bytes));
     let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };
+    if let Some(shard) = scale.shard {
+        return scale::sweep_shard(&job, shard, &scale, threads, quiet);
+    }
     let done =
         pool.install(|| pipeline::sweep_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
@@ -615,81 +642,4 @@ fn load_sweep(source: &Source) -> Result<(Sweep, Vec<u8>), Failure> {
     let text = String::from_utf8(bytes.clone())
         .map_err(|_| Failure::Input(format!("error: {} is not UTF-8 text", file.display())))?;
     Ok((checked(Sweep::parse(&text, &file.display().to_string()))?, bytes))
-}
-
-fn params(path: &Path, csv: bool) -> Result<(), Failure> {
-    let (scenario, _) = load(path)?;
-    let entries: Vec<Entry> = sources::listing(&scenario).into_iter().filter(Entry::is_parameter).collect();
-    if csv {
-        return params_csv(&entries);
-    }
-    // Sections in the order the scenario registers them, parameters in file order within each.
-    let mut sections: Vec<&str> = Vec::new();
-    for e in &entries {
-        if !sections.contains(&e.section()) {
-            sections.push(e.section());
-        }
-    }
-    for (i, section) in sections.iter().enumerate() {
-        let group: Vec<&Entry> = entries.iter().filter(|e| e.section() == *section).collect();
-        say!("{}## {section}: {} parameters", if i == 0 { "" } else { "\n" }, group.len());
-        for e in group {
-            let domain = e.domain.expect("a parameter").describe();
-            say!("{} = {}\n    domain: {domain}", e.path, e.value);
-            if let Some(b) = behaviour_param(&e.path) {
-                say!("    meaning: {}", b.doc);
-            }
-            match (&e.source, &e.inherited_from) {
-                (Some(s), None) if e.is_sourced() => say!("    source: {s}"),
-                (Some(s), Some(from)) if e.is_sourced() => say!("    source (from {from}): {s}"),
-                _ if e.defaulted => say!("    source: none (a built-in default)"),
-                _ => say!("    source: none"),
-            }
-            if let Some((pattern, why)) = &e.uncertainty {
-                say!("    range (uncertainty.\"{pattern}\"): {why}");
-            }
-        }
-    }
-    say!("\n{} parameters; a sweep varies any of them by its path", entries.len());
-    Ok(())
-}
-
-/// The behaviour parameter a path such as `actors.russia.behaviour.pressure` names.
-fn behaviour_param(path: &str) -> Option<&'static BehaviourParam> {
-    match path.split('.').collect::<Vec<_>>()[..] {
-        ["actors", _, "behaviour", key] => BEHAVIOUR.iter().find(|p| p.key == key),
-        _ => None,
-    }
-}
-
-/// The parameters as CSV on standard output, one row each.
-fn params_csv(entries: &[Entry]) -> Result<(), Failure> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| Failure::Io(format!("cannot write the table: {e}"));
-    let header =
-        ["section", "path", "value", "domain", "min", "max", "source", "source_from", "defaulted", "range_source"];
-    w.write_record(header).map_err(failed)?;
-    for e in entries {
-        let domain = e.domain.expect("a parameter");
-        let (min, max) = domain.bounds();
-        w.write_record([
-            e.section(),
-            &e.path,
-            &e.value,
-            &domain.describe(),
-            &min.to_string(),
-            &max.to_string(),
-            e.source.as_deref().unwrap_or(""),
-            e.inherited_from.as_deref().unwrap_or(""),
-            if e.defaulted { "true" } else { "false" },
-            e.uncertainty.as_ref().map_or("", |(_, why)| why.as_str()),
-        ])
-        .map_err(failed)?;
-    }
-    let bytes = w.into_inner().map_err(|e| Failure::Io(format!("cannot write the table: {e}")))?;
-    use std::io::Write as _;
-    match std::io::stdout().write_all(&bytes) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Io(format!("cannot write: {e}"))),
-        _ => Ok(()),
-    }
 }

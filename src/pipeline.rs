@@ -64,7 +64,7 @@ pub enum PipelineError {
 }
 
 /// Creates `out` if needed and clears the temporaries an interrupted job left in it.
-fn prepare(out: &Path) -> Result<(), PipelineError> {
+pub(crate) fn prepare(out: &Path) -> Result<(), PipelineError> {
     if out.exists() && !out.is_dir() {
         return Err(PipelineError::NotADirectory(out.to_path_buf()));
     }
@@ -151,7 +151,20 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
     let summary = montecarlo::run(sc, plan, |records| writer.write(records), progress)?;
     writer.finish()?;
     let wall = started.elapsed().as_secs_f64();
+    finish_run(job, summary, threads, wall)
+}
 
+/// Completes a run's folder once `runs.csv` is written and `summary` holds every run of
+/// `job.plan`: `series.csv`, `outcomes.csv`, a variant's `comparison.csv`, the manifest, then
+/// the charts and the report. A single process and a merge of shards both end here, so they
+/// write the same files.
+pub(crate) fn finish_run(
+    job: &RunJob<'_>,
+    summary: Summary,
+    threads: usize,
+    wall: f64,
+) -> Result<RunDone, PipelineError> {
+    let (sc, out, plan) = (job.scenario, job.out, job.plan);
     let outcomes = outcome_rows(sc, &summary);
     write_series(sc, &summary, &out.join("series.csv"))?;
     write_outcomes(&outcomes, &out.join("outcomes.csv"))?;
@@ -282,8 +295,21 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
     if let Some(w) = runs {
         w.finish()?;
     }
-    let sensitivity = sweep::sensitivity(sw, &results);
-    let discovery = sweep::discovery(sw, &results);
+    finish_sweep(job, &results, threads, &|| started.elapsed().as_secs_f64())
+}
+
+/// Completes a sweep's folder once `points.csv` (and `runs.csv`) are written and `results`
+/// holds every design point in order: `sensitivity.csv`, `discovery.csv`, the manifest, then
+/// the charts and the report. A single process and a merge of shards both end here.
+pub(crate) fn finish_sweep(
+    job: &SweepJob<'_>,
+    results: &[PointResult],
+    threads: usize,
+    wall: &dyn Fn() -> f64,
+) -> Result<SweepDone, PipelineError> {
+    let (sw, out) = (job.sweep, job.out);
+    let sensitivity = sweep::sensitivity(sw, results);
+    let discovery = sweep::discovery(sw, results);
     let mut files = vec!["points.csv", "manifest.json"];
     if job.per_run {
         files.push("runs.csv");
@@ -296,7 +322,7 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
         write_discovery(sw, trajectory, *chosen, &out.join("discovery.csv"))?;
         files.push("discovery.csv");
     }
-    let wall = started.elapsed().as_secs_f64();
+    let wall = wall();
     let sc = &sw.scenario;
     let manifest = SweepManifest {
         tool: "heartland",

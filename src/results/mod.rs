@@ -30,6 +30,7 @@
 //! code path, and a chart shows exactly what the CSV files say. Readers name the file and line
 //! of anything they cannot read ([`ReadError`]).
 
+pub mod aggregates;
 pub(crate) mod atomic;
 pub mod comparison;
 mod date;
@@ -48,6 +49,7 @@ pub mod scores;
 pub mod sensitivity;
 pub mod series;
 mod set;
+pub mod shard;
 
 #[cfg(test)]
 mod fixtures;
