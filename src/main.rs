@@ -358,6 +358,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true, base };
     if let Some(shard) = flags.scale.shard {
         return scale::run_shard(&job, shard, &flags.scale, flags.threads, flags.quiet);
+    } else if scale::run_complete(&job, &flags.scale, flags.quiet) {
+        return Ok(());
     }
     let done = pool.install(|| pipeline::run_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
@@ -424,6 +426,8 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
+    let lock = dir.is_dir().then(|| heartland::results::integrity::lock_dir(dir)).transpose();
+    let _lock = lock.map_err(|e| Failure::Io(e.to_string()))?;
     let published = report::publish(dir).map_err(|e| match e {
         PublishError::Read(e @ ReadError::Invalid { .. }) => Failure::Input(format!("error: {e}")),
         e => Failure::Io(e.to_string()),
@@ -591,6 +595,8 @@ fn sweep(
     let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };
     if let Some(shard) = scale.shard {
         return scale::sweep_shard(&job, shard, &scale, threads, quiet);
+    } else if scale::sweep_complete(&job, &scale, quiet) {
+        return Ok(());
     }
     let done =
         pool.install(|| pipeline::sweep_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;

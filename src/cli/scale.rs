@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use heartland::english::count;
 use heartland::montecarlo::Plan;
 use heartland::pipeline::{Base, PipelineError, RunJob, SweepJob};
+use heartland::results::integrity::is_complete;
 use heartland::scaleout::Shard;
 use heartland::scaleout::merge::{self, MergeError, ShardSet};
 use heartland::scaleout::run::{ShardDone, run_shard_to_dir, sweep_shard_to_dir};
 use heartland::scenario::{sha256_hex, shipped};
+use serde_json::json;
 
 use super::{Failure, Source, load_source, load_sweep, pool};
 
@@ -58,6 +60,39 @@ fn say_shard(done: &ShardDone, what: &str, out: &std::path::Path) {
             say!("shard {}/{}: {range} already complete in {}/, skipped", m.shard, m.shards, out.display())
         }
     }
+}
+
+/// With `--resume`, whether `out` already holds the complete result set of this run (said so
+/// unless `quiet`).
+pub(crate) fn run_complete(job: &RunJob<'_>, flags: &ScaleFlags, quiet: bool) -> bool {
+    let want = [
+        ("/version", json!(env!("CARGO_PKG_VERSION"))),
+        ("/scenario/sha256", json!(job.sha256)),
+        ("/seed", json!(job.plan.seed)),
+        ("/first_run", json!(job.plan.first_run)),
+        ("/runs", json!(job.plan.runs)),
+    ];
+    skip(flags.resume && is_complete(job.out, &want), job.out, quiet)
+}
+
+/// With `--resume`, whether `out` already holds the complete result set of this sweep.
+pub(crate) fn sweep_complete(job: &SweepJob<'_>, flags: &ScaleFlags, quiet: bool) -> bool {
+    let want = [
+        ("/version", json!(env!("CARGO_PKG_VERSION"))),
+        ("/sweep_sha256", json!(job.sha256)),
+        ("/seed", json!(job.sweep.seed)),
+        ("/points", json!(job.sweep.points)),
+        ("/replications", json!(job.sweep.replications)),
+    ];
+    let per_run = |dir: &std::path::Path| dir.join("runs.csv").exists() == job.per_run;
+    skip(flags.resume && is_complete(job.out, &want) && per_run(job.out), job.out, quiet)
+}
+
+fn skip(complete: bool, out: &std::path::Path, quiet: bool) -> bool {
+    if complete && !quiet {
+        say!("{}/ already holds this work, complete: skipped (--resume)", out.display());
+    }
+    complete
 }
 
 /// `run --shard K/N`: one shard of the runs.

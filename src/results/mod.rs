@@ -38,6 +38,7 @@ pub mod design;
 pub mod discovery;
 mod error;
 pub mod hindcast;
+pub mod integrity;
 pub mod labels;
 pub mod manifest;
 pub mod outcomes;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use super::Shard;
 use crate::analysis::sweep::PointResult;
-use crate::pipeline::{PipelineError, RunDone, RunJob, SweepDone, SweepJob, finish_run, finish_sweep, prepare};
+use crate::pipeline::{PipelineError, RunDone, RunJob, SweepDone, SweepJob, finish_run, finish_sweep, stage};
 use crate::results::aggregates::{self, AggregatesKind, read_aggregates};
 use crate::results::shard::{self, FILE, ShardManifest, read_shard_manifest};
 use crate::results::{AtomicFile, OutputError, PointsWriter, ReadError};
@@ -251,10 +251,13 @@ pub fn merge_run_to_dir(job: &RunJob<'_>, set: &ShardSet) -> Result<RunDone, Mer
         }
         aggregates::add_run(sc, &mut summary, &part).map_err(content)?;
     }
-    prepare(job.out)?;
-    join_rows(set, "runs.csv", job.out)?;
+    let stage = stage(job.out)?;
+    let staged = RunJob { out: stage.dir(), ..*job };
+    join_rows(set, "runs.csv", stage.dir())?;
     let (threads, wall) = effort(set);
-    Ok(finish_run(job, summary, threads, wall)?)
+    let done = finish_run(&staged, summary, threads, wall)?;
+    stage.commit()?;
+    Ok(done)
 }
 
 /// Merges the shards of a sweep into `job.out` (the sweep the shards ran, its SHA-256 checked
@@ -276,13 +279,16 @@ pub fn merge_sweep_to_dir(job: &SweepJob<'_>, set: &ShardSet) -> Result<SweepDon
         }
         results.extend(points);
     }
-    prepare(job.out)?;
-    let mut points = PointsWriter::create(sw, &job.out.join("points.csv"))?;
+    let stage = stage(job.out)?;
+    let staged = SweepJob { out: stage.dir(), ..*job };
+    let mut points = PointsWriter::create(sw, &stage.dir().join("points.csv"))?;
     points.write(&results)?;
     points.finish()?;
     if job.per_run {
-        join_rows(set, "runs.csv", job.out)?;
+        join_rows(set, "runs.csv", stage.dir())?;
     }
     let (threads, wall) = effort(set);
-    Ok(finish_sweep(job, &results, threads, &|| wall)?)
+    let done = finish_sweep(&staged, &results, threads, &|| wall)?;
+    stage.commit()?;
+    Ok(done)
 }

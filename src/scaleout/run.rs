@@ -9,6 +9,7 @@ use crate::analysis::sweep;
 use crate::montecarlo::{self, Plan};
 use crate::pipeline::{PipelineError, RunJob, SweepJob, prepare};
 use crate::results::aggregates::{Aggregates, write_aggregates};
+use crate::results::integrity::lock_dir;
 use crate::results::shard::{self, FILE, ShardManifest, read_shard_manifest, write_shard_manifest};
 use crate::results::{OutputError, PointsWriter, RunsWriter, SweepRunsWriter};
 
@@ -99,6 +100,11 @@ pub fn run_shard_to_dir(
     if resume && let Some(found) = complete(out, &m) {
         return Ok(ShardDone::AlreadyComplete(found));
     }
+    if !out.is_dir() {
+        prepare(out)?;
+    }
+    // Locked before anything is cleared or written: two processes never share a folder.
+    let _lock = lock_dir(out)?;
     prepare(out)?;
     unmark(out)?;
     let started = Instant::now();
@@ -134,6 +140,11 @@ pub fn sweep_shard_to_dir(
     if resume && let Some(found) = complete(out, &m) {
         return Ok(ShardDone::AlreadyComplete(found));
     }
+    if !out.is_dir() {
+        prepare(out)?;
+    }
+    // Locked before anything is cleared or written: two processes never share a folder.
+    let _lock = lock_dir(out)?;
     prepare(out)?;
     unmark(out)?;
     let started = Instant::now();

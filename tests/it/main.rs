@@ -8,6 +8,7 @@ mod hindcast;
 mod pack;
 mod play;
 mod reliability;
+mod resultset;
 mod scaleout;
 mod statics;
 mod sweep;
