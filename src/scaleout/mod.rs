@@ -11,7 +11,7 @@
 //! ([`crate::results::shard`]): the mark that the shard is complete, with the SHA-256 of every
 //! file. [`run`] writes a shard ([`run::run_shard_to_dir`], [`run::sweep_shard_to_dir`]),
 //! [`merge`] checks a set of shard folders and writes the merged result set through the same
-//! code as a single process ([`merge::merge_to_dir`]). The schedulers that start the shards
+//! code as a single process ([`merge::merge_run_to_dir`], [`merge::merge_sweep_to_dir`]). The schedulers that start the shards
 //! (Slurm arrays, Kubernetes Indexed Jobs, HTCondor, GNU parallel) are in
 //! `docs/scale-out.md`.
 
