@@ -32,6 +32,7 @@ use crate::analysis::prim::Trajectory;
 use crate::analysis::sweep::{self, PointResult, SensitivityRow, Sweep};
 use crate::montecarlo::{self, Plan, Summary};
 use crate::results::comparison::{ComparisonInfo, write_comparison};
+use crate::results::datapackage::write_datapackage;
 use crate::results::integrity::{STAGE, Stage, digests};
 use crate::results::labels::{Labels, outcome_rules};
 use crate::results::{
@@ -212,6 +213,8 @@ pub(crate) fn finish_run(
             None
         }
     };
+    files.push("datapackage.json");
+    write_datapackage(out, &sc.name, &files)?;
     let manifest = Manifest {
         tool: "heartland",
         version: env!("CARGO_PKG_VERSION"),
@@ -354,6 +357,8 @@ pub(crate) fn finish_sweep(
     }
     let wall = wall();
     let sc = &sw.scenario;
+    files.push("datapackage.json");
+    write_datapackage(out, &sw.name, &files)?;
     let manifest = SweepManifest {
         tool: "heartland",
         version: env!("CARGO_PKG_VERSION"),
@@ -467,7 +472,8 @@ fn hindcast_into(job: &HindcastJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
     let started = Instant::now();
     let (assessment, decisions) = hindcast::hindcast(sc, job.observations, plan, progress);
     let mut files = write_assessment(&assessment, out)?;
-    files.push("manifest.json");
+    files.extend(["manifest.json", "datapackage.json"]);
+    write_datapackage(out, &sc.name, &files)?;
     let wall = started.elapsed().as_secs_f64();
     let turns_per_run = job.observations.rows.iter().map(|o| o.last + 1).max().unwrap_or(0);
     let manifest = HindcastManifest {
@@ -546,7 +552,7 @@ pub struct CalibrateDone {
 }
 
 /// The files of a calibration's folder.
-const CALIBRATION_FILES: [&str; 11] = [
+const CALIBRATION_FILES: [&str; 12] = [
     "design.csv",
     "posterior.csv",
     "calibrated.toml",
@@ -558,6 +564,7 @@ const CALIBRATION_FILES: [&str; 11] = [
     "posterior/scores.csv",
     "posterior/reliability.csv",
     "manifest.json",
+    "datapackage.json",
 ];
 
 /// `target` as a path relative to the directory `base` (both must exist), with `/`
@@ -637,6 +644,7 @@ fn calibrate_into(job: &CalibrateJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Re
         write_assessment(a, &dir)?;
     }
     write_prior_posterior(&prior_posterior_rows(&prior.scores, &posterior.scores), &out.join("comparison.csv"))?;
+    write_datapackage(out, &sc.name, &CALIBRATION_FILES)?;
     let wall = started.elapsed().as_secs_f64();
     let manifest = CalibrationManifest {
         tool: "heartland",

@@ -33,6 +33,7 @@
 pub mod aggregates;
 pub(crate) mod atomic;
 pub mod comparison;
+pub mod datapackage;
 mod date;
 pub mod design;
 pub mod discovery;
