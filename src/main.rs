@@ -348,7 +348,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         })
         .transpose()?;
     let stem = source.stem("scenario");
-    let out = flags.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
+    let out = flags.out.unwrap_or_else(|| scale::default_out(Path::new("outputs").join(&stem), flags.scale.shard));
     let plan =
         Plan { seed: flags.seed.unwrap_or(scenario.seed), first_run: 0, runs: flags.runs.unwrap_or(scenario.runs) };
     let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, flags.quiet);
@@ -588,7 +588,7 @@ fn sweep(
     let source = Source::of(file, shipped::sweep);
     let (sweep, bytes) = load_sweep(&source)?;
     let stem = source.stem("sweep");
-    let out = out.unwrap_or_else(|| Path::new("outputs").join("sweeps").join(&stem));
+    let out = out.unwrap_or_else(|| scale::default_out(Path::new("outputs").join("sweeps").join(&stem), scale.shard));
     let pool = pool(threads)?;
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
     let (name, sha256) = (source.name(), sha256_hex(&bytes));

@@ -45,6 +45,15 @@ pub(crate) struct MergeArgs {
     quiet: bool,
 }
 
+/// The default output folder: `base`, or for shard K `base/shards/K`, so that shards started
+/// without `--out` never share a folder.
+pub(crate) fn default_out(base: PathBuf, shard: Option<Shard>) -> PathBuf {
+    match shard {
+        Some(s) => base.join("shards").join(s.index.to_string()),
+        None => base,
+    }
+}
+
 fn pipeline_failure(e: PipelineError) -> Failure {
     Failure::Io(e.to_string())
 }
