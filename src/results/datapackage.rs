@@ -7,7 +7,7 @@
 //! (`missingValues: [""]`), so a column that is empty in every row (an outcome never reached)
 //! keeps its type (`date`) instead of being guessed from nothing.
 //!
-//! Types come from the column's name ([`column`]), as the writers define them, not from the
+//! Types come from the column's name ([`column()`]), as the writers define them, not from the
 //! values, so they do not change from one run to the next; a name with no rule is a `number`
 //! when every cell is one and a `string` otherwise (labels, ids, claims).
 
