@@ -158,6 +158,7 @@ pub mod printable;
 #[cfg(feature = "charts")]
 pub mod report;
 pub mod results;
+pub mod scaleout;
 pub mod scenario;
 #[cfg(feature = "serve")]
 pub mod serve;

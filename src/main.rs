@@ -43,6 +43,9 @@ mod serve;
 #[path = "cli/inspect.rs"]
 mod inspect;
 use inspect::{list, params, sources, validate};
+// The scale-out flags (`--shard`, `--resume`) and `merge`.
+#[path = "cli/scale.rs"]
+mod scale;
 
 #[derive(Parser)]
 #[command(
@@ -132,6 +135,8 @@ enum Command {
         /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
         #[arg(long)]
         allow_large: bool,
+        #[command(flatten)]
+        scale: scale::ScaleFlags,
     },
     /// Score a scenario against what happened: hindcast.csv, scores.csv, reliability.csv,
     /// manifest.json.
@@ -153,6 +158,8 @@ enum Command {
     },
     /// List the shipped scenarios and sweeps, by the names `run` and `sweep` take.
     List,
+    /// Merge the shard folders of a run or a sweep (`--shard K/N`) into one result set.
+    Merge(scale::MergeArgs),
     /// List every parameter a sweep can vary: its path, value or distribution, domain and source.
     Params {
         /// The scenario: a file, or the name of a shipped scenario.
@@ -194,6 +201,8 @@ struct RunFlags {
     /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
     #[arg(long)]
     allow_large: bool,
+    #[command(flatten)]
+    scale: scale::ScaleFlags,
 }
 
 /// A failure, rendered once for people.
@@ -217,8 +226,8 @@ fn main() -> ExitCode {
         Some(Command::Compare { base, variant, runs, seed, threads, out, allow_large }) => {
             compare(&base, &variant, CompareFlags { runs, seed, threads, out, allow_large })
         }
-        Some(Command::Sweep { file, threads, out, per_run, quiet, allow_large }) => {
-            sweep(&file, threads, out, per_run, (quiet, allow_large))
+        Some(Command::Sweep { file, threads, out, per_run, quiet, allow_large, scale }) => {
+            sweep(&file, threads, out, per_run, (quiet, allow_large), scale)
         }
         Some(Command::List) => list(),
         Some(Command::Params { scenario, csv }) => params(&scenario, csv),
@@ -227,6 +236,7 @@ fn main() -> ExitCode {
         Some(Command::Play(args)) => play::play(args),
         Some(Command::Explain(args)) => explain_cmd(args),
         Some(Command::Serve(args)) => serve::serve(args),
+        Some(Command::Merge(args)) => scale::merge(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -340,7 +350,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         })
         .transpose()?;
     let stem = source.stem("scenario");
-    let out = flags.out.unwrap_or_else(|| Path::new("outputs").join(&stem));
+    let out = flags.out.unwrap_or_else(|| scale::default_out(Path::new("outputs").join(&stem), flags.scale.shard));
     let plan =
         Plan { seed: flags.seed.unwrap_or(scenario.seed), first_run: 0, runs: flags.runs.unwrap_or(scenario.runs) };
     let pool = pool(flags.threads)?;
@@ -350,6 +360,11 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let base = base.as_ref().map(|(b, f)| Base { scenario: b, file: f });
     let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true, base };
+    if let Some(shard) = flags.scale.shard {
+        return scale::run_shard(&job, shard, &flags.scale, flags.threads, flags.quiet);
+    } else if scale::run_complete(&job, &flags.scale, flags.quiet) {
+        return Ok(());
+    }
     let done = pool.install(|| pipeline::run_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
 
@@ -411,6 +426,8 @@ fn print_diffs(diffs: &[OutcomeDiff]) {
 }
 
 fn plot(dir: &Path, quiet: bool) -> Result<(), Failure> {
+    let lock = dir.is_dir().then(|| heartland::results::integrity::lock_dir(dir)).transpose();
+    let _lock = lock.map_err(|e| Failure::Io(e.to_string()))?;
     let published = report::publish(dir).map_err(|e| match e {
         PublishError::Read(e @ ReadError::Invalid { .. }) => Failure::Input(format!("error: {e}")),
         e => Failure::Io(e.to_string()),
@@ -471,12 +488,13 @@ fn sweep(
     out: Option<PathBuf>,
     per_run: bool,
     flags: (bool, bool),
+    scale: scale::ScaleFlags,
 ) -> Result<(), Failure> {
     let (quiet, allow_large) = flags;
     let source = Source::of(file, shipped::sweep);
     let (sweep, bytes) = load_sweep(&source)?;
     let stem = source.stem("sweep");
-    let out = out.unwrap_or_else(|| Path::new("outputs").join("sweeps").join(&stem));
+    let out = out.unwrap_or_else(|| scale::default_out(Path::new("outputs").join("sweeps").join(&stem), scale.shard));
     let pool = pool(threads)?;
     let what = format!(
         "{} × {} of {}",
@@ -488,6 +506,11 @@ fn sweep(
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
     let (name, sha256) = (source.name(), sha256_hex(&bytes));
     let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };
+    if let Some(shard) = scale.shard {
+        return scale::sweep_shard(&job, shard, &scale, threads, quiet);
+    } else if scale::sweep_complete(&job, &scale, quiet) {
+        return Ok(());
+    }
     let done =
         pool.install(|| pipeline::sweep_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();

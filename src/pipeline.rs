@@ -32,6 +32,8 @@ use crate::analysis::prim::Trajectory;
 use crate::analysis::sweep::{self, PointResult, SensitivityRow, Sweep};
 use crate::montecarlo::{self, Plan, Summary};
 use crate::results::comparison::{ComparisonInfo, write_comparison};
+use crate::results::datapackage::write_datapackage;
+use crate::results::integrity::{STAGE, Stage, digests};
 use crate::results::labels::{Labels, outcome_rules};
 use crate::results::{
     AtomicFile, CalibrationManifest, HindcastManifest, Manifest, ManifestCalibration, ManifestObservations,
@@ -63,8 +65,20 @@ pub enum PipelineError {
     Publish(#[from] crate::report::PublishError),
 }
 
+/// Locks `out` (created if needed) and opens a staging folder in it for a whole result set,
+/// swapped in by [`Stage::commit`] once every file is written ([`crate::results::integrity`]).
+pub(crate) fn stage(out: &Path) -> Result<Stage, PipelineError> {
+    if out.exists() && !out.is_dir() {
+        return Err(PipelineError::NotADirectory(out.to_path_buf()));
+    }
+    let stage = Stage::begin(out)?;
+    // A job killed mid-way leaves hidden temporaries, never half a result file: clear them.
+    remove_stale_temporaries(out)?;
+    Ok(stage)
+}
+
 /// Creates `out` if needed and clears the temporaries an interrupted job left in it.
-fn prepare(out: &Path) -> Result<(), PipelineError> {
+pub(crate) fn prepare(out: &Path) -> Result<(), PipelineError> {
     if out.exists() && !out.is_dir() {
         return Err(PipelineError::NotADirectory(out.to_path_buf()));
     }
@@ -143,6 +157,14 @@ pub struct RunDone {
 
 /// Runs `job` on the current rayon pool; `progress` is called with 1 as each run finishes.
 pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<RunDone, PipelineError> {
+    let stage = stage(job.out)?;
+    let done = run_into(&RunJob { out: stage.dir(), ..*job }, progress)?;
+    stage.commit()?;
+    Ok(done)
+}
+
+/// [`run_to_dir`] into the staging folder `job.out`.
+fn run_into(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<RunDone, PipelineError> {
     let (sc, out, plan) = (job.scenario, job.out, job.plan);
     prepare(out)?;
     let threads = rayon::current_num_threads();
@@ -151,7 +173,20 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
     let summary = montecarlo::run(sc, plan, |records| writer.write(records), progress)?;
     writer.finish()?;
     let wall = started.elapsed().as_secs_f64();
+    finish_run(job, summary, threads, wall)
+}
 
+/// Completes a run's folder once `runs.csv` is written and `summary` holds every run of
+/// `job.plan`: `series.csv`, `outcomes.csv`, a variant's `comparison.csv`, the manifest, then
+/// the charts and the report. A single process and a merge of shards both end here, so they
+/// write the same files.
+pub(crate) fn finish_run(
+    job: &RunJob<'_>,
+    summary: Summary,
+    threads: usize,
+    wall: f64,
+) -> Result<RunDone, PipelineError> {
+    let (sc, out, plan) = (job.scenario, job.out, job.plan);
     let outcomes = outcome_rows(sc, &summary);
     write_series(sc, &summary, &out.join("series.csv"))?;
     write_outcomes(&outcomes, &out.join("outcomes.csv"))?;
@@ -178,6 +213,8 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
             None
         }
     };
+    files.push("datapackage.json");
+    write_datapackage(out, &sc.name, &files)?;
     let manifest = Manifest {
         tool: "heartland",
         version: env!("CARGO_PKG_VERSION"),
@@ -197,6 +234,7 @@ pub fn run_to_dir(job: &RunJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<R
         turns_per_run: summary.turns_per_run,
         turns_simulated: plan.runs * summary.turns_per_run as u64,
         actor_decisions: summary.decisions,
+        file_sha256: digests(out, &files)?,
         files,
         labels: Labels::of(sc),
         outcome_conditions: outcome_rules(sc),
@@ -267,6 +305,14 @@ pub struct SweepDone {
 
 /// Runs `job` on the current rayon pool; `progress` is called with 1 as each point finishes.
 pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<SweepDone, PipelineError> {
+    let stage = stage(job.out)?;
+    let done = sweep_into(&SweepJob { out: stage.dir(), ..*job }, progress)?;
+    stage.commit()?;
+    Ok(done)
+}
+
+/// [`sweep_to_dir`] into the staging folder `job.out`.
+fn sweep_into(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<SweepDone, PipelineError> {
     let (sw, out) = (job.sweep, job.out);
     prepare(out)?;
     let threads = rayon::current_num_threads();
@@ -282,8 +328,21 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
     if let Some(w) = runs {
         w.finish()?;
     }
-    let sensitivity = sweep::sensitivity(sw, &results);
-    let discovery = sweep::discovery(sw, &results);
+    finish_sweep(job, &results, threads, &|| started.elapsed().as_secs_f64())
+}
+
+/// Completes a sweep's folder once `points.csv` (and `runs.csv`) are written and `results`
+/// holds every design point in order: `sensitivity.csv`, `discovery.csv`, the manifest, then
+/// the charts and the report. A single process and a merge of shards both end here.
+pub(crate) fn finish_sweep(
+    job: &SweepJob<'_>,
+    results: &[PointResult],
+    threads: usize,
+    wall: &dyn Fn() -> f64,
+) -> Result<SweepDone, PipelineError> {
+    let (sw, out) = (job.sweep, job.out);
+    let sensitivity = sweep::sensitivity(sw, results);
+    let discovery = sweep::discovery(sw, results);
     let mut files = vec!["points.csv", "manifest.json"];
     if job.per_run {
         files.push("runs.csv");
@@ -296,8 +355,10 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
         write_discovery(sw, trajectory, *chosen, &out.join("discovery.csv"))?;
         files.push("discovery.csv");
     }
-    let wall = started.elapsed().as_secs_f64();
+    let wall = wall();
     let sc = &sw.scenario;
+    files.push("datapackage.json");
+    write_datapackage(out, &sw.name, &files)?;
     let manifest = SweepManifest {
         tool: "heartland",
         version: env!("CARGO_PKG_VERSION"),
@@ -320,6 +381,7 @@ pub fn sweep_to_dir(job: &SweepJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Resu
         seed: sw.seed,
         threads,
         wall_seconds: (wall * 1000.0).round() / 1000.0,
+        file_sha256: digests(out, &files)?,
         files,
         labels: Labels::of(sc),
     };
@@ -396,13 +458,22 @@ fn manifest_scenario(sc: &Scenario, file: &str, sha256: &str) -> ManifestScenari
 
 /// Runs `job` on the current rayon pool; `progress` is called with 1 as each run finishes.
 pub fn hindcast_to_dir(job: &HindcastJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<HindcastDone, PipelineError> {
+    let stage = stage(job.out)?;
+    let done = hindcast_into(&HindcastJob { out: stage.dir(), ..*job }, progress)?;
+    stage.commit()?;
+    Ok(done)
+}
+
+/// [`hindcast_to_dir`] into the staging folder `job.out`.
+fn hindcast_into(job: &HindcastJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<HindcastDone, PipelineError> {
     let (sc, out, plan) = (job.scenario, job.out, job.plan);
     prepare(out)?;
     let threads = rayon::current_num_threads();
     let started = Instant::now();
     let (assessment, decisions) = hindcast::hindcast(sc, job.observations, plan, progress);
     let mut files = write_assessment(&assessment, out)?;
-    files.push("manifest.json");
+    files.extend(["manifest.json", "datapackage.json"]);
+    write_datapackage(out, &sc.name, &files)?;
     let wall = started.elapsed().as_secs_f64();
     let turns_per_run = job.observations.rows.iter().map(|o| o.last + 1).max().unwrap_or(0);
     let manifest = HindcastManifest {
@@ -418,6 +489,7 @@ pub fn hindcast_to_dir(job: &HindcastJob<'_>, progress: &(dyn Fn(u64) + Sync)) -
         actor_decisions: decisions,
         log_clip: [hindcast::score::CLIP.0, hindcast::score::CLIP.1],
         bins: hindcast::score::BINS_DESCRIPTION,
+        file_sha256: digests(out, &files)?,
         files,
     };
     write_hindcast_manifest(&manifest, &out.join("manifest.json"))?;
@@ -479,6 +551,22 @@ pub struct CalibrateDone {
     pub wall_seconds: f64,
 }
 
+/// The files of a calibration's folder.
+const CALIBRATION_FILES: [&str; 12] = [
+    "design.csv",
+    "posterior.csv",
+    "calibrated.toml",
+    "comparison.csv",
+    "prior/hindcast.csv",
+    "prior/scores.csv",
+    "prior/reliability.csv",
+    "posterior/hindcast.csv",
+    "posterior/scores.csv",
+    "posterior/reliability.csv",
+    "manifest.json",
+    "datapackage.json",
+];
+
 /// `target` as a path relative to the directory `base` (both must exist), with `/`
 /// separators; the absolute path if they share no root.
 fn relative_path(target: &Path, base: &Path) -> Result<String, PipelineError> {
@@ -501,6 +589,22 @@ pub fn calibrate_to_dir(
     job: &CalibrateJob<'_>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<CalibrateDone, PipelineError> {
+    let stage = stage(job.out)?;
+    // `extends` is relative to the output folder, not to the staging folder inside it: the
+    // text is fixed here and passed on as it is.
+    let relative = match job.extends {
+        Extends::File(path) => Some(relative_path(path, job.out)?),
+        Extends::Shipped(_) => None,
+    };
+    let extends = relative.as_deref().map_or(job.extends, Extends::Shipped);
+    let done = calibrate_into(&CalibrateJob { out: stage.dir(), extends, ..*job }, progress)?;
+    stage.commit()?;
+    Ok(done)
+}
+
+/// [`calibrate_to_dir`] into the staging folder `job.out`, `job.extends` already relative to
+/// the output folder.
+fn calibrate_into(job: &CalibrateJob<'_>, progress: &(dyn Fn(u64) + Sync)) -> Result<CalibrateDone, PipelineError> {
     let (sc, out, obs, settings) = (job.scenario, job.out, job.observations, job.settings);
     prepare(out)?;
     let threads = rayon::current_num_threads();
@@ -511,13 +615,16 @@ pub fn calibrate_to_dir(
 
     let extends = match job.extends {
         Extends::File(path) => relative_path(path, out)?,
-        Extends::Shipped(name) => name.to_string(),
+        Extends::Shipped(text) => text.to_string(),
     };
     let name = Path::new(&obs.file).file_name().map_or(obs.file.clone(), |n| n.to_string_lossy().into_owned());
     let text = calibrate::calibrated_toml(sc, &extends, &name, &design.paths, &kept, settings, points.len());
     let calibrated_path = out.join("calibrated.toml");
-    // Checked before anything is written: a scenario that would not load is a bug here.
-    let calibrated = Scenario::parse(&text, &calibrated_path.display().to_string())
+    // Checked before anything is written: a scenario that would not load is a bug here. Read
+    // as from the output folder, where its relative `extends` points from.
+    let parent = out.parent().filter(|_| out.file_name().is_some_and(|n| n == STAGE));
+    let seen_from = parent.unwrap_or(out).join("calibrated.toml");
+    let calibrated = Scenario::parse(&text, &seen_from.display().to_string())
         .map_err(|e| PipelineError::Calibrated(e.to_string()))?;
     write_design(&design.paths, &points, &order, &out.join("design.csv"))?;
     write_posterior(&design.paths, &kept, &out.join("posterior.csv"))?;
@@ -537,6 +644,7 @@ pub fn calibrate_to_dir(
         write_assessment(a, &dir)?;
     }
     write_prior_posterior(&prior_posterior_rows(&prior.scores, &posterior.scores), &out.join("comparison.csv"))?;
+    write_datapackage(out, &sc.name, &CALIBRATION_FILES)?;
     let wall = started.elapsed().as_secs_f64();
     let manifest = CalibrationManifest {
         tool: "heartland",
@@ -559,19 +667,8 @@ pub fn calibrate_to_dir(
         wall_seconds: (wall * 1000.0).round() / 1000.0,
         log_clip: [hindcast::score::CLIP.0, hindcast::score::CLIP.1],
         bins: hindcast::score::BINS_DESCRIPTION,
-        files: vec![
-            "design.csv",
-            "posterior.csv",
-            "calibrated.toml",
-            "comparison.csv",
-            "prior/hindcast.csv",
-            "prior/scores.csv",
-            "prior/reliability.csv",
-            "posterior/hindcast.csv",
-            "posterior/scores.csv",
-            "posterior/reliability.csv",
-            "manifest.json",
-        ],
+        file_sha256: digests(out, &CALIBRATION_FILES)?,
+        files: CALIBRATION_FILES.to_vec(),
     };
     write_calibration_manifest(&manifest, &out.join("manifest.json"))?;
     publish(out, job.draw)?;

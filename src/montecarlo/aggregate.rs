@@ -31,6 +31,16 @@ impl FixedSum {
         self.0 += other.0;
     }
 
+    /// The exact sum in units of 2⁻³², for saving a shard's aggregate without loss.
+    pub fn raw(self) -> i128 {
+        self.0
+    }
+
+    /// A sum saved with [`FixedSum::raw`].
+    pub fn from_raw(raw: i128) -> FixedSum {
+        FixedSum(raw)
+    }
+
     /// The sum divided by `n`; NaN for `n = 0`.
     pub fn mean(self, n: u64) -> f64 {
         if n == 0 { f64::NAN } else { self.0 as f64 / FIXED_SCALE / n as f64 }
@@ -89,6 +99,37 @@ impl SeriesAgg {
     /// Runs added so far (merged ones included).
     pub fn runs(&self) -> u64 {
         self.runs
+    }
+
+    /// The histogram of series `series` at `turn`: runs per bin ([`BINS`] bins).
+    pub fn histogram(&self, series: usize, turn: usize) -> &[u32] {
+        let c = series * self.turns + turn;
+        &self.counts[c * BINS..(c + 1) * BINS]
+    }
+
+    /// The exact sum of series `series` at `turn` across runs.
+    pub fn sum(&self, series: usize, turn: usize) -> FixedSum {
+        self.sums[series * self.turns + turn]
+    }
+
+    /// Adds a saved part (another process's shard) to series `series` at `turn`: runs per bin
+    /// as `(bin, runs)` pairs and the exact sum. Call [`SeriesAgg::add_runs`] once per part.
+    /// Returns `false`, adding nothing, for a bin outside `0..BINS`.
+    pub fn add_cell(&mut self, series: usize, turn: usize, bins: &[(usize, u32)], sum: FixedSum) -> bool {
+        if bins.iter().any(|&(b, _)| b >= BINS) {
+            return false;
+        }
+        let c = series * self.turns + turn;
+        for &(b, k) in bins {
+            self.counts[c * BINS + b] += k;
+        }
+        self.sums[c].merge(sum);
+        true
+    }
+
+    /// Counts `runs` more runs, whose cells [`SeriesAgg::add_cell`] added.
+    pub fn add_runs(&mut self, runs: u64) {
+        self.runs += runs;
     }
 
     /// Adds one run: `values[turn * series + i]` is series `i` at `turn`. For many runs,
@@ -251,6 +292,24 @@ impl OutcomeAgg {
     /// Runs added so far.
     pub fn runs(&self) -> u64 {
         self.runs
+    }
+
+    /// Runs that first reached outcome `o` at each turn.
+    pub fn first(&self, o: usize) -> &[u64] {
+        &self.first[o * self.turns..(o + 1) * self.turns]
+    }
+
+    /// Adds a saved part (another process's shard): `runs` runs, of which `first[o][t]` first
+    /// reached outcome `o` at turn `t`. Returns `false`, adding nothing, when the shape differs.
+    pub fn add_part(&mut self, first: &[Vec<u64>], runs: u64) -> bool {
+        if first.len() * self.turns != self.first.len() || first.iter().any(|f| f.len() != self.turns) {
+            return false;
+        }
+        for (o, f) in first.iter().enumerate() {
+            self.first[o * self.turns..(o + 1) * self.turns].iter_mut().zip(f).for_each(|(a, b)| *a += b);
+        }
+        self.runs += runs;
+        true
     }
 
     /// Runs that reached outcome `o`.

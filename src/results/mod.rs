@@ -30,13 +30,16 @@
 //! code path, and a chart shows exactly what the CSV files say. Readers name the file and line
 //! of anything they cannot read ([`ReadError`]).
 
+pub mod aggregates;
 pub(crate) mod atomic;
 pub mod comparison;
+pub mod datapackage;
 mod date;
 pub mod design;
 pub mod discovery;
 mod error;
 pub mod hindcast;
+pub mod integrity;
 pub mod labels;
 pub mod manifest;
 pub mod outcomes;
@@ -48,6 +51,7 @@ pub mod scores;
 pub mod sensitivity;
 pub mod series;
 mod set;
+pub mod shard;
 
 #[cfg(test)]
 pub(crate) mod fixtures;

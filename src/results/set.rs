@@ -32,6 +32,7 @@ impl Results {
         if !dir.is_dir() {
             return Err(invalid(dir, None, "no such directory"));
         }
+        super::integrity::present(dir)?;
         let info = read_manifest(&dir.join("manifest.json"))?;
         let series = read_series(&dir.join("series.csv"))?;
         let outcomes = read_outcomes(&dir.join("outcomes.csv"))?;
@@ -40,6 +41,8 @@ impl Results {
             Some(_) => super::comparison::read_comparison(&dir.join("comparison.csv"))?,
             None => Vec::new(),
         };
+        // Read first, so that a malformed file is located; then the set must be one.
+        super::integrity::check(dir)?;
         Ok(Results { info, series, outcomes, reached, comparison })
     }
 }
@@ -68,12 +71,14 @@ impl SweepResults {
         if !dir.is_dir() {
             return Err(invalid(dir, None, "no such directory"));
         }
+        super::integrity::present(dir)?;
         let info = read_sweep_manifest(&dir.join("manifest.json"))?;
         let (outcomes, outputs, points) = read_points(&dir.join("points.csv"), &info.parameters)?;
         let optional = |name: &str| dir.join(name).exists().then(|| dir.join(name));
         let sensitivity = optional("sensitivity.csv").map(|p| read_sensitivity(&p)).transpose()?.unwrap_or_default();
         let discovery =
             optional("discovery.csv").map(|p| read_discovery(&p, &info.parameters)).transpose()?.unwrap_or_default();
+        super::integrity::check(dir)?;
         Ok(SweepResults { info, outcomes, outputs, points, sensitivity, discovery })
     }
 }
@@ -188,8 +193,11 @@ impl HindcastResults {
         if !dir.is_dir() {
             return Err(invalid(dir, None, "no such directory"));
         }
+        super::integrity::present(dir)?;
         let info = super::manifest::read_hindcast_manifest(&dir.join("manifest.json"))?;
-        Ok(HindcastResults { info, tables: HindcastTables::load(dir)? })
+        let tables = HindcastTables::load(dir)?;
+        super::integrity::check(dir)?;
+        Ok(HindcastResults { info, tables })
     }
 }
 
@@ -215,12 +223,15 @@ impl CalibrationResults {
         if !dir.is_dir() {
             return Err(invalid(dir, None, "no such directory"));
         }
-        Ok(CalibrationResults {
+        super::integrity::present(dir)?;
+        let results = CalibrationResults {
             info: super::manifest::read_calibration_manifest(&dir.join("manifest.json"))?,
             comparison: super::prior_posterior::read_prior_posterior(&dir.join("comparison.csv"))?,
             design: super::design::read_design(&dir.join("design.csv"))?,
             prior: HindcastTables::load(&dir.join("prior"))?,
             posterior: HindcastTables::load(&dir.join("posterior"))?,
-        })
+        };
+        super::integrity::check(dir)?;
+        Ok(results)
     }
 }

@@ -33,7 +33,20 @@ fn run_writes_its_files_without_a_progress_bar_off_terminal() {
     let mut names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    assert_eq!(names, ["charts", "manifest.json", "outcomes.csv", "report.html", "runs.csv", "series.csv"]);
+    assert_eq!(
+        names,
+        ["charts", "datapackage.json", "manifest.json", "outcomes.csv", "report.html", "runs.csv", "series.csv"]
+    );
+    // The Frictionless descriptor types every table's columns, outcome dates as dates.
+    let package: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("datapackage.json")).unwrap()).unwrap();
+    let paths: Vec<&str> =
+        package["resources"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["runs.csv", "series.csv", "outcomes.csv"]);
+    let runs = &package["resources"][0]["schema"]["fields"];
+    let outcome =
+        runs.as_array().unwrap().iter().find(|f| f["name"].as_str().unwrap().starts_with("outcome.")).unwrap();
+    assert_eq!((runs[0]["type"].as_str(), outcome["type"].as_str()), (Some("integer"), Some("date")));
     let runs = std::fs::read_to_string(dir.path().join("runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 121);
     assert!(runs.starts_with("run,actors.kazakhstan.capability,"));

@@ -46,7 +46,7 @@ fn a_tiny_hindcast_end_to_end() {
     assert!(stdout.contains("8 facts, 200 runs to 2018-Q4") && stdout.contains("most wrong"), "{stdout}");
     assert_eq!(
         files(dir.path()),
-        ["charts", "hindcast.csv", "manifest.json", "reliability.csv", "report.html", "scores.csv"]
+        ["charts", "datapackage.json", "hindcast.csv", "manifest.json", "reliability.csv", "report.html", "scores.csv"]
     );
     assert_eq!(
         files(&dir.path().join("charts")),

@@ -9,6 +9,8 @@ mod hindcast;
 mod pack;
 mod play;
 mod reliability;
+mod resultset;
+mod scaleout;
 mod serve;
 mod statics;
 mod sweep;

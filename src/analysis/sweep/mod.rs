@@ -544,6 +544,25 @@ pub fn run<E>(
     Ok(all)
 }
 
+/// [`run`] for the design points `points` alone (a shard of the design): each point's
+/// result is the one [`run`] gives it.
+pub fn run_range<E>(
+    sweep: &Sweep,
+    points: std::ops::Range<usize>,
+    per_run: bool,
+    mut sink: impl FnMut(&[PointResult]) -> Result<(), E>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Vec<PointResult>, E> {
+    let mut all = Vec::with_capacity(points.len());
+    let store = |batch: Vec<PointResult>| {
+        sink(&batch)?;
+        all.extend(batch.into_iter().map(|r| PointResult { runs: Vec::new(), ..r }));
+        Ok(())
+    };
+    run_points_in(points, |p| run_point(sweep, p, per_run), store, progress)?;
+    Ok(all)
+}
+
 /// Runs `one` for every design point `0..points` on the current rayon pool, points in
 /// parallel, in batches that reach `sink` in point order; `progress` is called with 1 per
 /// finished point. The runner of sweeps and of calibrations: whatever a point computes, its
@@ -551,10 +570,20 @@ pub fn run<E>(
 pub(crate) fn run_points<R: Send, E>(
     points: usize,
     one: impl Fn(usize) -> R + Sync,
+    sink: impl FnMut(Vec<R>) -> Result<(), E>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(), E> {
+    run_points_in(0..points, one, sink, progress)
+}
+
+/// [`run_points`] for the points `range` alone.
+fn run_points_in<R: Send, E>(
+    range: std::ops::Range<usize>,
+    one: impl Fn(usize) -> R + Sync,
     mut sink: impl FnMut(Vec<R>) -> Result<(), E>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(), E> {
-    let mut start = 0;
+    let (mut start, points) = (range.start, range.end);
     while start < points {
         let stop = (start + BATCH).min(points);
         let batch: Vec<R> = (start..stop)

@@ -39,7 +39,8 @@ fn kill_after(args: &[&str], delay: Duration) {
 fn visible(files: &Files) -> Files {
     files
         .iter()
-        .filter(|(p, _)| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        // Hidden files and folders (temporaries, the staging folder of a set) are not results.
+        .filter(|(p, _)| !p.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')))
         .map(|(p, b)| (p.clone(), b.clone()))
         .collect()
 }
