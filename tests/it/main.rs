@@ -4,6 +4,7 @@ mod charts;
 mod cli;
 mod engine;
 mod errors;
+mod games;
 mod hindcast;
 mod pack;
 mod play;
