@@ -49,6 +49,8 @@ use play::PlayArgs;
 #[path = "cli/explain.rs"]
 mod explain;
 use explain::{ExplainArgs, explain_cmd};
+#[path = "cli/tournament.rs"]
+mod tournament;
 
 #[derive(Parser)]
 #[command(
@@ -144,6 +146,8 @@ enum Command {
     Play(PlayArgs),
     /// Explain the model's decisions in a run or a saved game: one decision's terms, or all as CSV.
     Explain(ExplainArgs),
+    /// Play a round-robin tournament of classic strategies from a file; tables, charts, report.
+    Tournament(tournament::TournamentArgs),
     /// Check a scenario file and print what it defines.
     Validate {
         /// The scenario: a file, or the name of a shipped scenario.
@@ -219,6 +223,7 @@ fn main() -> ExitCode {
         Some(Command::Calibrate(args)) => calibrate(args),
         Some(Command::Play(args)) => play::play(args),
         Some(Command::Explain(args)) => explain_cmd(args),
+        Some(Command::Tournament(args)) => tournament::tournament(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

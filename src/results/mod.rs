@@ -48,6 +48,7 @@ pub mod scores;
 pub mod sensitivity;
 pub mod series;
 mod set;
+pub mod tournament;
 
 #[cfg(test)]
 mod fixtures;

@@ -29,6 +29,7 @@ mod style;
 mod sweep;
 mod text;
 mod time;
+mod tournament;
 
 use std::error::Error;
 
@@ -189,6 +190,7 @@ enum Body<'a> {
     Trajectory(Trajectory),
     Reliability(hindcast::Reliability),
     Worst(hindcast::Worst),
+    Strip(tournament::Strip),
 }
 
 struct Chart<'a> {
@@ -222,6 +224,12 @@ pub(crate) fn draw_hindcast(r: &HindcastResults) -> Result<Vec<Drawn>, ChartErro
 pub(crate) fn draw_calibration(r: &CalibrationResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     hindcast::build(&r.posterior, Some(&r.prior), "posterior").iter().map(|c| render(c, &[])).collect()
+}
+
+/// Draws the charts of a tournament.
+pub(crate) fn draw_tournament(r: &crate::results::tournament::TournamentResults) -> Result<Vec<Drawn>, ChartError> {
+    register_font();
+    tournament::build(r).iter().map(|c| render(c, &[])).collect()
 }
 
 /// The names of every actor the tables mention, for capitalizing labels.
@@ -273,6 +281,7 @@ fn height(c: &Chart<'_>) -> u32 {
             Body::Trajectory(t) => 520 + 24 * t.notes.len() as u32 + 20,
             Body::Reliability(r) => hindcast::reliability_height(r),
             Body::Worst(w) => hindcast::worst_height(w),
+            Body::Strip(s) => tournament::strip_height(s),
         }
 }
 
@@ -375,6 +384,7 @@ where
             hindcast::draw_reliability(&root.split_vertically(body_top).1, r)?;
         }
         Body::Worst(wf) => hindcast::draw_worst(&root.split_vertically(body_top).1, wf)?,
+        Body::Strip(s) => tournament::draw_strip(&root.split_vertically(body_top).1, s)?,
     }
     Ok(())
 }
