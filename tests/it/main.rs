@@ -11,6 +11,7 @@ mod play;
 mod reliability;
 mod statics;
 mod sweep;
+mod teaching;
 
 use std::path::{Path, PathBuf};
 
