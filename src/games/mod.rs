@@ -6,14 +6,15 @@
 //! Python library's scores exactly for deterministic strategies (`tests/it/games.rs`, against
 //! fixtures the library wrote). It shares the project's conventions, not its model: a
 //! tournament is a function of (file, seed), matches are played on rayon from one ChaCha8
-//! stream each, and nothing here does I/O ([`file`] reads text given to it;
-//! [`crate::results::tournament`] writes the tables).
+//! stream each, and nothing here writes a file ([`mod@file`] reads the tournament file, as
+//! scenarios are read; [`crate::results::tournament`] writes the tables).
 //!
 //! - [`game`]: actions and the four payoffs; [`strategy`]: the strategy library and its
 //!   compiled rules; [`play`]: one match; [`tournament`]: the round robin and its standings;
 //! - [`markov`]: expected payoffs of memory-one strategies, over n turns and in the long run;
 //! - [`moran`]: fixation in a finite population, simulated and exact;
-//! - [`file`]: the tournament file, checked with located errors.
+//! - [`mod@file`]: the tournament file, checked with located errors;
+//! - [`actors`]: classic strategies in place of a scenario's actors on its dyadic issues.
 
 pub mod actors;
 pub mod file;

@@ -4,8 +4,9 @@
 
 The tournament: the thirteen deterministic strategies of make_fixtures.py, the prisoner's
 dilemma, 200 turns, REPETITIONS repetitions (default 10), NOISE (default 0). axelrod is timed
-from the Tournament's construction to its ResultSet (imports excluded), with processes=1;
-heartland is the whole `heartland tournament --threads 1 --no-charts` command (starting,
+from the Tournament's construction to its ResultSet (imports excluded), serially in its own
+process (`processes=None`: with `processes=1` axelrod plays in a worker process whose CPU time
+the parent does not see); heartland is the whole `heartland tournament --threads 1 --no-charts` command (starting,
 reading the file, playing, writing the tables), as child CPU time. Without noise both rankings
 must agree exactly; with noise they agree in distribution only (different random streams).
 """
@@ -43,7 +44,7 @@ def main():
     noise = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
     players = [make() for _, make in STRATEGIES]
     start = time.process_time()
-    results = axl.Tournament(players, turns=200, repetitions=reps, noise=noise, seed=1).play(progress_bar=False, processes=1)
+    results = axl.Tournament(players, turns=200, repetitions=reps, noise=noise, seed=1).play(progress_bar=False)
     ax_cpu = time.process_time() - start
 
     with tempfile.TemporaryDirectory() as d:
