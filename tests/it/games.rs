@@ -155,3 +155,20 @@ fn memory_one_expectations_agree_with_the_monte_carlo() {
         }
     }
 }
+
+/// The random streams are pinned: a rand or rand_chacha release that changed the values would
+/// change every noisy tournament, and this says so (lesson 3's numbers in docs/teaching.md).
+#[test]
+fn noisy_results_are_pinned() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/teaching/03_noise.toml");
+    let f = heartland::games::file::TournamentFile::load(&path).unwrap();
+    let t = &f.tournament;
+    let played = t.play();
+    let (gtft, tft) = (1, 0);
+    assert!((played.payoff(gtft, gtft) - 2.834875).abs() < 1e-9, "{}", played.payoff(gtft, gtft));
+    assert!((played.payoff(tft, tft) - 2.217875).abs() < 1e-9, "{}", played.payoff(tft, tft));
+    let m = f.moran.as_ref().unwrap();
+    let n = t.players.len();
+    let payoff: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| played.payoff(i, j)).collect()).collect();
+    assert_eq!(heartland::games::moran::fixations(&payoff, m.mutant, m.resident, m.population, m.runs, t.seed), 340);
+}

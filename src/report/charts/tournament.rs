@@ -22,8 +22,13 @@ pub(super) fn build(r: &TournamentResults) -> Vec<Chart<'static>> {
     let mut m = vec![vec![None; n]; n];
     for row in &r.matches {
         if let (Some(i), Some(j)) = (at(&row.player), at(&row.opponent)) {
-            m[i][j] = Some(row.score);
-            m[j][i] = Some(if i == j { row.score } else { row.opponent_score });
+            if i == j {
+                // Self-play: the two copies' mean, as `Played::payoff` and the caption say.
+                m[i][i] = Some((row.score + row.opponent_score) / 2.0);
+            } else {
+                m[i][j] = Some(row.score);
+                m[j][i] = Some(row.opponent_score);
+            }
         }
     }
     let g = r.manifest.game;
