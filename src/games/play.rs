@@ -3,8 +3,9 @@
 //!
 //! The order of random draws is fixed, so that a match is a function of its stream: at the
 //! start, the length (only with a continuation probability); each turn, the first player's
-//! decision, the second's (each only if it is random), then the noise flips of the first and
-//! of the second move (only with noise). Noise changes the move as played: both players
+//! decision, the second's (each only if it is random), then one 64-bit number for both noise
+//! flips (only with noise): its low half decides the first move's, its high half the second's,
+//! each flipped when below noise × 2³² (one draw instead of two: half the turn's cost). Noise changes the move as played: both players
 //! remember the flipped move, as in the axelrod library.
 
 use rand::{RngExt, SeedableRng};
@@ -72,9 +73,15 @@ fn length(rules: &MatchRules, rng: &mut ChaCha8Rng) -> u32 {
     }
 }
 
+/// Both moves after noise: `threshold` is noise × 2³² (0: no draw).
 #[inline]
-fn noisy(a: Action, noise: f64, rng: &mut ChaCha8Rng) -> Action {
-    if noise > 0.0 && rng.random::<f64>() < noise { a.flip() } else { a }
+fn noisy(x: Action, y: Action, threshold: u64, rng: &mut ChaCha8Rng) -> (Action, Action) {
+    if threshold == 0 {
+        return (x, y);
+    }
+    let u: u64 = rng.random();
+    let flip = |a: Action, half: u64| if half < threshold { a.flip() } else { a };
+    (flip(x, u & 0xffff_ffff), flip(y, u >> 32))
 }
 
 /// Plays a match between `a` and `b`, calling `each(move_a, move_b)` after every turn with
@@ -90,11 +97,12 @@ pub fn play_with(
     let turns = length(rules, rng);
     let (mut ma, mut mb) = (Memory::default(), Memory::default());
     let mut out = MatchScore { turns, score: [0.0; 2], cooperations: [0; 2] };
+    // noise ≤ 0.5, so the threshold fits; noise 0 never draws.
+    let threshold = (rules.noise * 4_294_967_296.0).round() as u64;
     for _ in 0..turns {
         let x = a.decide(&ma, rng);
         let y = b.decide(&mb, rng);
-        let x = noisy(x, rules.noise, rng);
-        let y = noisy(y, rules.noise, rng);
+        let (x, y) = noisy(x, y, threshold, rng);
         ma.record(x, y);
         mb.record(y, x);
         out.score[0] += game.payoff(x, y);
