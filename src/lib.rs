@@ -109,7 +109,9 @@
 //! - [`report`] (feature `charts`): charts and `report.html` drawn from an output folder's
 //!   files; [`pipeline`]: from a checked input to a complete output folder, the one way the
 //!   binary, the benchmarks and the tests produce one;
-//! - [`english`]: counts with their nouns, for messages and pages.
+//! - [`english`]: counts with their nouns, for messages and pages;
+//! - [`games`]: apart from the model, the classic iterated 2×2 games (strategies, tournaments,
+//!   exact Markov expectations, the Moran process), the teaching path's first lessons.
 //!
 //! # The public surface
 //!
@@ -149,6 +151,7 @@
 pub mod analysis;
 pub mod budget;
 pub mod english;
+pub mod games;
 pub mod input;
 pub mod model;
 pub mod montecarlo;

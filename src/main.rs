@@ -46,6 +46,8 @@ use inspect::{list, params, sources, validate};
 // The scale-out flags (`--shard`, `--resume`) and `merge`.
 #[path = "cli/scale.rs"]
 mod scale;
+#[path = "cli/tournament.rs"]
+mod tournament;
 
 #[derive(Parser)]
 #[command(
@@ -151,6 +153,8 @@ enum Command {
     Explain(ExplainArgs),
     /// Serve a seminar game: teams, facilitator and projector in browsers (GAME_OR_SCENARIO).
     Serve(serve::ServeArgs),
+    /// Play a round-robin tournament of classic strategies from a file; tables, charts, report.
+    Tournament(tournament::TournamentArgs),
     /// Check a scenario file and print what it defines.
     Validate {
         /// The scenario: a file, or the name of a shipped scenario.
@@ -237,6 +241,7 @@ fn main() -> ExitCode {
         Some(Command::Explain(args)) => explain_cmd(args),
         Some(Command::Serve(args)) => serve::serve(args),
         Some(Command::Merge(args)) => scale::merge(args),
+        Some(Command::Tournament(args)) => tournament::tournament(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

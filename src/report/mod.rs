@@ -14,6 +14,7 @@ pub mod aar;
 mod assessment;
 pub mod charts;
 mod html;
+mod tournament;
 mod words;
 
 use std::io::Write as _;
@@ -28,8 +29,10 @@ pub(crate) use html::{html, sweep_html};
 
 /// Every chart file name [`charts::draw_all`] and [`charts::draw_sweep`] may write: only these
 /// are ever removed as stale.
-const CHART_NAMES: [&str; 12] = [
+const CHART_NAMES: [&str; 14] = [
     "cooperation",
+    "payoffs",
+    "scores",
     "outcomes",
     "outcomes_over_time",
     "trust",
@@ -70,6 +73,11 @@ pub struct Published {
 /// run's, a sweep's (whose manifest names the sweep), a hindcast's (whose manifest names an
 /// observation file) or a calibration's (whose manifest describes it).
 pub fn publish(dir: &Path) -> Result<Published, PublishError> {
+    if crate::results::tournament::is_tournament(dir) {
+        let results = crate::results::tournament::TournamentResults::load(dir)?;
+        let drawn = charts::draw_tournament(&results)?;
+        return write_all(dir, &drawn, &tournament::tournament_html(&results, &drawn));
+    }
     if crate::results::is_calibration(dir) {
         let results = CalibrationResults::load(dir)?;
         let drawn = charts::draw_calibration(&results)?;

@@ -52,6 +52,7 @@ pub mod sensitivity;
 pub mod series;
 mod set;
 pub mod shard;
+pub mod tournament;
 
 #[cfg(test)]
 pub(crate) mod fixtures;

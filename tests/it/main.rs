@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod engine;
 mod errors;
+mod games;
 mod hindcast;
 mod pack;
 mod play;
@@ -14,6 +15,7 @@ mod scaleout;
 mod serve;
 mod statics;
 mod sweep;
+mod teaching;
 
 use std::path::{Path, PathBuf};
 

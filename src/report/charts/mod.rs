@@ -29,6 +29,7 @@ mod style;
 mod sweep;
 mod text;
 mod time;
+mod tournament;
 
 use std::error::Error;
 
@@ -189,6 +190,7 @@ enum Body<'a> {
     Trajectory(Trajectory),
     Reliability(hindcast::Reliability),
     Worst(hindcast::Worst),
+    Strip(tournament::Strip),
 }
 
 struct Chart<'a> {
@@ -222,6 +224,12 @@ pub(crate) fn draw_hindcast(r: &HindcastResults) -> Result<Vec<Drawn>, ChartErro
 pub(crate) fn draw_calibration(r: &CalibrationResults) -> Result<Vec<Drawn>, ChartError> {
     register_font();
     hindcast::build(&r.posterior, Some(&r.prior), "posterior").iter().filter_map(|c| render(c, &[])).collect()
+}
+
+/// Draws the charts of a tournament.
+pub(crate) fn draw_tournament(r: &crate::results::tournament::TournamentResults) -> Result<Vec<Drawn>, ChartError> {
+    register_font();
+    tournament::build(r).iter().filter_map(|c| render(c, &[])).collect()
 }
 
 /// The names of every actor the tables mention, for capitalizing labels.
@@ -273,6 +281,7 @@ fn height(c: &Chart<'_>) -> u64 {
         Body::Trajectory(t) => 520 + times(t.notes.len(), 24) + 20,
         Body::Reliability(r) => u64::from(hindcast::reliability_height(r)),
         Body::Worst(w) => u64::from(hindcast::worst_height(w)),
+        Body::Strip(s) => u64::from(tournament::strip_height(s)),
     })
 }
 
@@ -389,6 +398,7 @@ where
             hindcast::draw_reliability(&root.split_vertically(body_top).1, r)?;
         }
         Body::Worst(wf) => hindcast::draw_worst(&root.split_vertically(body_top).1, wf)?,
+        Body::Strip(s) => tournament::draw_strip(&root.split_vertically(body_top).1, s)?,
     }
     Ok(())
 }
