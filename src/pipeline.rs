@@ -71,6 +71,11 @@ pub(crate) fn stage(out: &Path) -> Result<Stage, PipelineError> {
     if out.exists() && !out.is_dir() {
         return Err(PipelineError::NotADirectory(out.to_path_buf()));
     }
+    // A `charts` that is a symbolic link (or not a folder) is refused before any work, as the
+    // report's writer refuses it: the set is never swapped in through it.
+    if std::fs::symlink_metadata(out.join("charts")).is_ok() {
+        crate::results::own_subfolder(out, "charts")?;
+    }
     let stage = Stage::begin(out)?;
     // A job killed mid-way leaves hidden temporaries, never half a result file: clear them.
     remove_stale_temporaries(out)?;

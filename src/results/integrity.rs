@@ -110,10 +110,16 @@ impl Stage {
         for name in &names {
             let (from, to) = (self.dir.join(name), self.out.join(name));
             if from.is_dir() {
-                // A folder (charts/, prior/) cannot be renamed over: the old one goes aside.
                 match std::fs::symlink_metadata(&to) {
-                    Ok(m) if m.is_dir() => std::fs::rename(&to, previous.join(name)).map_err(io(&to))?,
-                    Ok(_) => std::fs::remove_file(&to).map_err(io(&to))?,
+                    // A folder of the earlier set (charts/, prior/) takes the new files in: a
+                    // user's files there stay, and only files the earlier set listed go.
+                    Ok(m) if m.is_dir() => {
+                        merge_folder(&from, &to, name, &old).map_err(io(&to))?;
+                        // Temporaries a killed writer left in it are heartland's too.
+                        super::atomic::remove_stale_temporaries(&to)?;
+                        continue;
+                    }
+                    Ok(_) => std::fs::rename(&to, previous.join(name)).map_err(io(&to))?,
                     Err(_) => {}
                 }
             }
@@ -142,6 +148,36 @@ impl Drop for Stage {
 }
 
 /// The `files` a manifest lists; none if it does not read.
+/// Moves the staged folder `from`'s files into the earlier set's folder `to` (named `name` in
+/// the set), then deletes the files of `to` that the earlier set wrote (its manifest's
+/// `name/…` entries, or for charts the list `.heartland-charts` keeps) and the new one lacks.
+fn merge_folder(from: &Path, to: &Path, name: &str, old_manifest: &[String]) -> std::io::Result<()> {
+    let prefix = format!("{name}/");
+    let mut earlier: Vec<String> =
+        old_manifest.iter().filter_map(|n| n.strip_prefix(&prefix)).map(String::from).collect();
+    if let Ok(list) = std::fs::read_to_string(to.join(".heartland-charts")) {
+        earlier.extend(list.lines().map(String::from));
+    }
+    let mut now = Vec::new();
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let file = entry.file_name();
+        let target = to.join(&file);
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+            remove_any(&target)?;
+        }
+        std::fs::rename(entry.path(), &target)?;
+        now.push(file.to_string_lossy().into_owned());
+    }
+    for stale in earlier.iter().filter(|n| !now.contains(n) && !n.contains(['/', '\\'])) {
+        let path = to.join(stale);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
 fn listed_files(path: &Path) -> Vec<String> {
     let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
     let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };

@@ -285,7 +285,7 @@ fn height(c: &Chart<'_>) -> u64 {
     })
 }
 
-/// The tallest chart drawn, in pixels: a bitmap of [`WIDTH`] × 20,000 pixels takes 72 MB. A
+/// The tallest chart drawn, in pixels: a bitmap of `WIDTH` × 20,000 pixels takes 72 MB. A
 /// chart that would be taller (thousands of outcomes, actors or series in the tables) is not
 /// drawn; the tables hold its numbers.
 pub const MAX_HEIGHT: u64 = 20_000;

@@ -57,6 +57,7 @@ fn crafted_numbers_in_result_files_are_refused_with_their_line_or_drawn() {
             copy_dir(&d.join(folder), &case);
             let text = std::fs::read_to_string(case.join(file)).unwrap();
             std::fs::write(case.join(file), with_cell(&text, *row, *col, value)).unwrap();
+            super::rehash(&case);
             let o = bounded(d, &["plot", case.to_str().unwrap(), "-q"]);
             let err = stderr(&o);
             assert!(!err.contains("panicked"), "{file} {value}: {err}");
@@ -87,6 +88,7 @@ fn a_series_file_with_many_dates_and_series_is_refused_not_grown_quadratically()
         text.push_str(&format!("{y}-{m:02}-{day:02},state,v{i},0.5,0.1,0.5,0.9\n"));
     }
     std::fs::write(d.join("run/series.csv"), text).unwrap();
+    super::rehash(&d.join("run"));
     let o = bounded(d, &["plot", "run", "-q"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("series.csv") && stderr(&o).contains("more than"), "{}", stderr(&o));
@@ -137,6 +139,8 @@ fn control_characters_in_labels_reach_no_terminal_svg_or_page_raw() {
     w.write_record(&header).unwrap();
     rows.iter().for_each(|r| w.write_record(r).unwrap());
     w.flush().unwrap();
+    drop(w);
+    super::rehash(&d.join("out"));
     let o = bounded(d, &["plot", "out"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!bad(&std::fs::read(d.join("out/report.html")).unwrap()));

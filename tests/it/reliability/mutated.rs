@@ -146,6 +146,7 @@ fn mutated_result_files_never_panic_plot() {
         let mut i = 0;
         each_mutant(&seed, 10 + stream as u64, 60, |text| {
             std::fs::write(case.join(file), text).unwrap();
+            super::rehash(&case);
             i += 1;
             // Reading every mutant; drawing one in six (drawing is the slow part).
             let ok = if folder == "run" {
@@ -214,10 +215,12 @@ fn the_new_fuzz_corpora_never_panic() {
         let file = FILES[usize::from(pick) % FILES.len()];
         let good = std::fs::read(run.join(file)).unwrap();
         std::fs::write(run.join(file), rest).unwrap();
+        super::rehash(&run);
         if heartland::results::Results::load(&run).is_ok() {
             let _ = heartland::report::publish(&run);
         }
         std::fs::write(run.join(file), good).unwrap();
+        super::rehash(&run);
     }
     assert!(sweeps.len() >= 8 && results.len() >= 7);
 }
