@@ -40,6 +40,23 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// `s` escaped for HTML text and attribute values, with control characters replaced as by
+/// [`printable`]: what every page heartland writes or serves puts into its markup.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in printable(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,18 +11,7 @@ use crate::results::{Results, SweepResults};
 /// Escapes text for HTML element content and attribute values; control characters (a NUL,
 /// an escape) become U+FFFD ([`crate::printable`]).
 pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in crate::printable::printable(s).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::printable::escape_html(s)
 }
 
 /// The charts, inline, each with its caption and the names of its files.

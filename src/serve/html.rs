@@ -13,20 +13,9 @@ pub const CSS: &str = include_str!("static/seminar.css");
 /// the clock down, and keeps a half-filled form from being reloaded away.
 pub const JS: &str = include_str!("static/seminar.js");
 
-/// `s` escaped for HTML text and attribute values.
+/// `s` escaped for HTML text and attribute values, control characters replaced.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::printable::escape_html(s)
 }
 
 /// A whole page: `title`, a class for the body (`team`, `facilitator`, `projector`, `join`),
