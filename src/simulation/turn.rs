@@ -17,24 +17,19 @@ use crate::scenario::Scenario;
 impl Simulation<'_> {
     pub(super) fn fire_events<O: Observer>(&mut self, t: usize, observer: &mut O) {
         let sc = self.scenario;
-        let mut recompile = false;
         for (e, ev) in sc.events.iter().enumerate() {
             let fire = match &ev.trigger {
                 // A scheduled event a facilitator has already injected does not fire again.
                 Trigger::At(turn) => *turn == t && self.state.fired[e].is_none() && self.conditions_hold(&ev.when),
-                Trigger::Hazard { per_year, drivers, repeat } => {
+                Trigger::Hazard { drivers, repeat, .. } => {
                     let u: f64 = self.rng.random();
-                    // The compiled rate holds until an effect changes a parameter this turn;
+                    // The compiled rate (refreshed after every event that changes a parameter);
                     // a hazard with drivers is computed from the state of the moment.
                     let per_turn = |sim: &Self| {
                         if drivers.is_empty() {
-                            if recompile {
-                                sc.calendar.per_turn(sim.values.get(*per_year))
-                            } else {
-                                sim.model.hazard[e]
-                            }
+                            sim.model.hazard[e]
                         } else {
-                            let base = if recompile { sim.values.get(*per_year) } else { sim.model.hazard_year[e] };
+                            let base = sim.model.hazard_year[e];
                             let terms = &sim.model.hazard_terms[e];
                             let h = base + terms.iter().map(|(m, c)| c * sim.metric(m)).sum::<f64>();
                             sc.calendar.per_turn(h.clamp(0.0, 1.0))
@@ -51,18 +46,16 @@ impl Simulation<'_> {
                 if let Some(id) = apply_effect(sc, &mut self.values, &mut self.state, effect.target, effect.op, amount)
                 {
                     self.scratch.changed.push(id);
-                    recompile = true;
                 }
             }
             self.org_trust_current = false;
             self.state.fired[e].get_or_insert(t);
             self.state.last_fired[e] = Some(t);
             observer.event(t, e);
-            if recompile {
+            if !self.scratch.changed.is_empty() {
                 // Later events' hazards and conditions see the changed parameters.
                 self.model.refresh(sc, &self.values, &self.scratch.changed);
                 self.scratch.changed.clear();
-                recompile = false;
             }
         }
         // An effect on a member's trust reaches its organizations' trust within the turn.
