@@ -272,6 +272,8 @@ pub(crate) struct StateVarFile {
     /// `metric path = coefficient`: target += coefficient × metric.
     #[serde(default)]
     pub drivers: IndexMap<String, ParamFile>,
+    /// Standard deviation of the year's random shocks, in the variable's units.
+    pub volatility: Option<ParamFile>,
     pub source: Option<String>,
 }
 

@@ -252,6 +252,7 @@ mod tests {
             "initial",
             "target",
             "rate",
+            "volatility",
             "drivers",
             "sides",
             "payoffs",

@@ -108,6 +108,9 @@ pub struct StateVar {
     pub target: Linear,
     /// Per-year fraction of the gap to the target closed, in [0, 1]; `None` when it does not relax.
     pub rate: Option<ParamId>,
+    /// Standard deviation of the random shocks of a year, in the variable's units, in
+    /// [0, max − min]; `None` when the variable moves only by its target, issues and events.
+    pub volatility: Option<ParamId>,
     /// The source the file gives for the variable.
     pub source: Option<String>,
 }

@@ -273,6 +273,9 @@ impl IssueC {
 pub(super) struct VarC {
     pub(super) target: LinearC,
     pub(super) rate: f64,
+    /// Standard deviation of a turn's shock: the yearly volatility × √(years per turn), so
+    /// that the shocks of a year add up to the yearly volatility whatever the step.
+    pub(super) shock: f64,
     pub(super) min: f64,
     pub(super) max: f64,
 }
@@ -375,6 +378,7 @@ impl Compiled {
             .map(|s| VarC {
                 target: LinearC { base: 0.0, terms: s.target.terms.iter().map(|&(m, _)| (m, 0.0)).collect() },
                 rate: 0.0,
+                shock: 0.0,
                 min: s.min,
                 max: s.max,
             })
@@ -523,7 +527,7 @@ impl Compiled {
             out.extend(ic.salience_terms.iter().map(|t| t.1).chain(ic.on_mutual.iter().map(|t| t.1)));
         }
         for var in &self.vars {
-            out.extend([var.target.base, var.rate]);
+            out.extend([var.target.base, var.rate, var.shock]);
             out.extend(var.target.terms.iter().map(|t| t.1));
         }
         out.extend(self.org_weights.iter().flat_map(|(_, members)| members.iter().map(|m| m.1)));

@@ -247,7 +247,7 @@ impl Compiled {
         ic.relevance = v(issue.relevance);
     }
 
-    /// Recomputes the state variables' targets and rates.
+    /// Recomputes the state variables' targets, rates and shocks.
     fn rebuild_vars(&mut self, sc: &Scenario, values: &Values, per_turn: &mut PerTurn) {
         let v = |id: ParamId| values.get(id);
         for (var, s) in self.vars.iter_mut().zip(&sc.state) {
@@ -256,6 +256,7 @@ impl Compiled {
                 term.1 = v(id);
             }
             var.rate = s.rate.map_or(0.0, |id| per_turn.get(&sc.calendar, v(id)));
+            var.shock = s.volatility.map_or(0.0, |id| v(id) * sc.calendar.step.years().sqrt());
         }
     }
 

@@ -2,6 +2,7 @@
 //! documentation of [`super`] for the order).
 
 use rand::RngExt;
+use rand_distr::{Distribution as _, StandardNormal};
 
 use super::compiled::{Compiled, Scratch, metric_value};
 use super::influence::normalise;
@@ -355,11 +356,19 @@ impl Simulation<'_> {
         let (sc, m, st, sx) = (self.scenario, &self.model, &mut self.state, &mut self.scratch);
         for (v, var) in m.vars.iter().enumerate() {
             let x = st.vars[v];
-            sx.next_vars[v] = if var.rate > 0.0 {
+            let relaxed = if var.rate > 0.0 {
                 let target = var.target.eval(sc, m, st);
                 x + var.rate * (target - x)
             } else {
                 x
+            };
+            // A variable without volatility draws nothing, so adding a volatile variable to a
+            // scenario leaves the random streams of the others' scenarios as they were.
+            sx.next_vars[v] = if var.shock > 0.0 {
+                let z: f64 = StandardNormal.sample(&mut self.rng);
+                relaxed + var.shock * z
+            } else {
+                relaxed
             };
         }
         for (v, var) in m.vars.iter().enumerate() {

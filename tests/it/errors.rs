@@ -71,6 +71,19 @@ fn out_of_range_values_say_what_is_expected() {
 }
 
 #[test]
+fn a_volatility_must_lie_between_zero_and_the_range() {
+    for (bad, expected) in [("-0.1", "a number in [0, 1]"), ("1.5", "a number in [0, 1]")] {
+        let d = errors_with("[state.isaf]\ninitial = 1\n", &format!("[state.isaf]\ninitial = 1\nvolatility = {bad}\n"));
+        assert_eq!(d.len(), 1, "{bad}: {d:?}");
+        assert_eq!(d[0].key, "state.isaf.volatility");
+        assert_eq!(d[0].message, format!("out of range: got {bad}"));
+        assert_eq!(d[0].expected.as_deref(), Some(expected));
+        let loc = d[0].location.as_ref().unwrap();
+        assert_eq!(loc.line, line_of(&tiny_text(), "[state.isaf]") + 2);
+    }
+}
+
+#[test]
 fn an_organization_cannot_be_its_own_member() {
     let d = errors_with("members = [\"russia\", \"kazakhstan\"]", "members = [\"russia\", \"csto\"]");
     assert_eq!(d[0].key, "actors.csto.members[1]");

@@ -245,3 +245,40 @@ fn under_consensus_only_an_objection_blocks() {
     let anything = mean_of(&consensus("objection = 50.0"), "coop.info.csto", unchanged);
     assert!(anything >= lenient && anything < 1.0, "objection 50: {anything:.3}");
 }
+
+/// A state variable's volatility is the standard deviation of a year's shocks: with nothing
+/// else moving it (`state.isaf` has no target, and the drawdown is put off), the spread
+/// of its value across runs after t years is the volatility × √t, and a variable without one
+/// stays where it started in every run.
+#[test]
+fn volatility_spreads_a_variable_by_its_yearly_standard_deviation() {
+    let text = std::fs::read_to_string(crate::fixture("tiny.toml")).unwrap();
+    let text = text.replace("[state.isaf]\ninitial = 1\n", "[state.isaf]\ninitial = 0.5\nvolatility = 0.1\n").replace(
+        "at = \"2014-Q4\"\neffects = [{ target = \"state.isaf\"",
+        "at = \"2016-Q4\"\neffects = [{ target = \"state.isaf\"",
+    );
+    let volatile = Scenario::parse(&text, "tiny-volatile").unwrap();
+    let spread = |sc: &Scenario| {
+        let isaf = sc.metric("state.isaf").unwrap();
+        let year: Vec<f64> = (0..RUNS)
+            .map(|run| {
+                let values = sc.params.sample(&mut run_stream(SEED, run));
+                let mut sim = Simulation::with_values(sc, values, SEED, run);
+                for _ in 0..3 {
+                    sim.step();
+                }
+                sim.metric(&isaf)
+            })
+            .collect();
+        let mean = year.iter().sum::<f64>() / year.len() as f64;
+        let sd = (year.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (year.len() as f64 - 1.0)).sqrt();
+        (mean, sd)
+    };
+    // Three quarters (the drawdown's date in the fixture is the fourth): sd 0.1·√0.75.
+    let (mean, sd) = spread(&volatile);
+    let expected = 0.1 * 0.75f64.sqrt();
+    // 400 runs: the standard error of a standard deviation is about sd/√800 ≈ 0.003.
+    assert!((sd - expected).abs() < 0.012, "after three quarters: sd {sd:.4}, expected {expected:.4}");
+    assert!((mean - 0.5).abs() < 0.02, "after three quarters: mean {mean:.4}, expected 0.5 (shocks have mean 0)");
+    assert_eq!(spread(&tiny()).1, 0.0, "without volatility the variable does not move");
+}

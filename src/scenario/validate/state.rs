@@ -56,6 +56,8 @@ impl Validator {
             );
         }
         let rate = self.opt_param(&with(&at, "rate"), s.rate.as_ref(), Domain::UNIT);
+        let width = if ok_range { max - min } else { 1.0 };
+        let volatility = self.opt_param(&with(&at, "volatility"), s.volatility.as_ref(), Domain::Range(0.0, width));
         StateVar {
             id: id.to_string(),
             label: s.label.clone().unwrap_or_else(|| id.to_string()),
@@ -64,6 +66,7 @@ impl Validator {
             max,
             target: Linear { base, terms },
             rate,
+            volatility,
             source: s.source.clone(),
         }
     }
