@@ -351,6 +351,8 @@ pub struct Param {
 pub struct ParamTable {
     params: Vec<Param>,
     joint: Option<Joint>,
+    /// The parameters a calibration fits, when the scenario names them (`[calibration]`).
+    fit: Option<Vec<ParamId>>,
 }
 
 /// Parameters drawn jointly from a table of samples, such as a calibration's posterior: each
@@ -425,6 +427,18 @@ impl ParamTable {
     /// The parameters drawn jointly, if any.
     pub fn joint(&self) -> Option<&Joint> {
         self.joint.as_ref()
+    }
+
+    /// Fits a calibration to `ids` alone (validated: known, uncertain, each once); the other
+    /// uncertain parameters keep their own draws.
+    pub(crate) fn set_fit(&mut self, ids: Vec<ParamId>) {
+        self.fit = Some(ids);
+    }
+
+    /// The parameters a calibration fits: those the scenario's `[calibration]` names, in its
+    /// order, or else every uncertain one ([`ParamTable::uncertain`]).
+    pub fn calibrated(&self) -> Vec<ParamId> {
+        self.fit.clone().unwrap_or_else(|| self.uncertain())
     }
 
     /// Each parameter at its central value.

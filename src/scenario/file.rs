@@ -53,6 +53,18 @@ pub(crate) struct ScenarioFile {
     pub uncertainty: IndexMap<String, UncertaintyFile>,
     /// Joint samples of some parameters (a calibration's posterior).
     pub posterior: Option<PosteriorFile>,
+    /// The parameters `heartland calibrate` fits (default: every uncertain one).
+    pub calibration: Option<CalibrationFile>,
+}
+
+/// `[calibration]`: the uncertain parameters a calibration fits; the others keep their draws.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CalibrationFile {
+    /// Parameter paths, e.g. `events.war_weariness.hazard`.
+    pub parameters: Vec<String>,
+    /// Why these.
+    pub source: Option<String>,
 }
 
 /// A class of judgement values and the range the sources defend for them.

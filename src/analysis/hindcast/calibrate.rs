@@ -1,8 +1,9 @@
 //! Calibration: the scenario's uncertain parameters fitted on the train facts, by ABC
 //! rejection over a space-filling design of the priors.
 //!
-//! The parameters are the scenario's uncertain ones (`ParamTable::uncertain`), their
-//! distributions the priors. A scrambled Sobol' sequence, drawn from the master seed's design
+//! The parameters are those the scenario's `[calibration]` names, or else all its uncertain
+//! ones (`ParamTable::calibrated`), their distributions the priors; the other uncertain
+//! parameters keep their own draws in every run. A scrambled Sobol' sequence, drawn from the master seed's design
 //! stream, gives `points` points of the unit cube (a Latin hypercube from the same stream when
 //! there are more parameters than the Sobol' directions cover, as in a baseline whose every
 //! judgement value has a range), each mapped through every prior's quantile function
@@ -68,8 +69,8 @@ pub struct Settings {
 pub struct DesignPoint {
     /// Its index in the design.
     pub point: usize,
-    /// Each calibrated parameter's value, in the order of the scenario's uncertain parameters
-    /// ([`crate::model::param::ParamTable::uncertain`]).
+    /// Each calibrated parameter's value, in the order of the scenario's calibrated parameters
+    /// ([`crate::model::param::ParamTable::calibrated`]).
     pub values: Vec<f64>,
     /// Mean Brier and log scores of the point's forecasts of the train facts.
     pub brier: f64,
@@ -97,9 +98,10 @@ enum Points {
 }
 
 impl Design {
-    /// The design of `points` points over `sc`'s uncertain parameters for master seed `seed`.
+    /// The design of `points` points over the parameters `sc` calibrates (its `[calibration]`,
+    /// or every uncertain one) for master seed `seed`.
     pub fn new(sc: &Scenario, seed: u64, points: usize) -> Result<Design, CalibrationError> {
-        let params = sc.params.uncertain();
+        let params = sc.params.calibrated();
         if params.is_empty() {
             return Err(CalibrationError::NoParameters);
         }

@@ -15,6 +15,7 @@
 
 mod actors;
 mod calendar;
+mod calibration;
 mod events;
 mod influence;
 mod issues;
@@ -441,6 +442,7 @@ impl Validator {
         self.uncertainty(&f.uncertainty);
         // Last: it refers to parameters of every section.
         self.posterior(f.posterior.as_ref());
+        self.calibration(f.calibration.as_ref());
 
         // Only a valid scenario is recorded: with errors, issues may lack their sides.
         let series = if self.diags.is_empty() {
