@@ -162,7 +162,8 @@ enum Command {
     },
     /// List the shipped scenarios and sweeps, by the names `run` and `sweep` take.
     List,
-    /// Merge the shard folders of a run or a sweep (`--shard K/N`) into one result set.
+    /// Merge the shard folders of a run, a sweep, a hindcast or a calibration (`--shard K/N`)
+    /// into one result set.
     Merge(scale::MergeArgs),
     /// List every parameter a sweep can vary: its path, value or distribution, domain and source.
     Params {

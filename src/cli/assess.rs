@@ -10,7 +10,7 @@ use heartland::montecarlo::Plan;
 use heartland::pipeline::{self, CalibrateJob, Extends, HindcastJob};
 use heartland::scenario::{Scenario, ScenarioError, sha256_hex, shipped};
 
-use super::{Failure, Source, load_source, pool, progress_bar};
+use super::{Failure, Source, load_source, pool, progress_bar, scale};
 
 #[derive(clap::Args)]
 pub(crate) struct HindcastArgs {
@@ -36,6 +36,8 @@ pub(crate) struct HindcastArgs {
     /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
     #[arg(long)]
     allow_large: bool,
+    #[command(flatten)]
+    scale: scale::ScaleFlags,
 }
 
 #[derive(clap::Args)]
@@ -68,10 +70,12 @@ pub(crate) struct CalibrateArgs {
     /// Run even beyond the memory and work heartland allows unasked (2 GiB, 10^11 units).
     #[arg(long)]
     allow_large: bool,
+    #[command(flatten)]
+    scale: scale::ScaleFlags,
 }
 
 /// Reads an observation file and checks it against `scenario`.
-fn load_observations(path: &Path, scenario: &Scenario) -> Result<(Observations, String), Failure> {
+pub(crate) fn load_observations(path: &Path, scenario: &Scenario) -> Result<(Observations, String), Failure> {
     match Observations::load(path, scenario) {
         Ok((obs, bytes)) => Ok((obs, sha256_hex(&bytes))),
         Err(e @ ScenarioError::Invalid { .. }) => Err(Failure::Input(e.to_string())),
@@ -82,11 +86,30 @@ fn load_observations(path: &Path, scenario: &Scenario) -> Result<(Observations, 
     }
 }
 
+/// A shipped scenario's file name (`baseline_2014.toml`), which a calibrated scenario
+/// `extends`; empty for a file.
+pub(crate) fn shipped_file(source: &Source) -> String {
+    match source {
+        Source::Shipped(s) => s.file_name(),
+        Source::File(_) => String::new(),
+    }
+}
+
+/// What a calibration of `source` extends (`shipped_file` from [`shipped_file`]).
+pub(crate) fn extends<'a>(source: &'a Source, shipped_file: &'a str) -> Extends<'a> {
+    match source {
+        Source::File(path) => Extends::File(path),
+        Source::Shipped(_) => Extends::Shipped(shipped_file),
+    }
+}
+
 pub(crate) fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
     let source = Source::of(&args.scenario, shipped::scenario);
     let (scenario, bytes) = load_source(&source)?;
     let (observations, observations_sha256) = load_observations(&args.observations, &scenario)?;
-    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("hindcast").join(source.stem("scenario")));
+    let out = args.out.unwrap_or_else(|| {
+        scale::default_out(Path::new("outputs").join("hindcast").join(source.stem("scenario")), args.scale.shard)
+    });
     let plan =
         Plan { seed: args.seed.unwrap_or(scenario.seed), first_run: 0, runs: args.runs.unwrap_or(scenario.runs) };
     let pool = pool(args.threads)?;
@@ -104,6 +127,11 @@ pub(crate) fn hindcast(args: HindcastArgs) -> Result<(), Failure> {
         out: &out,
         draw: true,
     };
+    if let Some(shard) = args.scale.shard {
+        return scale::hindcast_shard(&job, shard, &args.scale, args.threads, args.quiet);
+    } else if scale::hindcast_complete(&job, &args.scale, args.quiet) {
+        return Ok(());
+    }
     let done =
         pool.install(|| pipeline::hindcast_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();
@@ -138,7 +166,9 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     };
     // Checked before the output folder is touched.
     calibrate::check(&scenario, &observations, settings).map_err(|e| Failure::Input(format!("error: {e}")))?;
-    let out = args.out.unwrap_or_else(|| Path::new("outputs").join("calibrate").join(source.stem("scenario")));
+    let out = args.out.unwrap_or_else(|| {
+        scale::default_out(Path::new("outputs").join("calibrate").join(source.stem("scenario")), args.scale.shard)
+    });
     let pool = pool(args.threads)?;
     // The design's runs, then the prior's and the posterior's hindcasts.
     let runs = args.points.saturating_mul(args.runs).saturating_add(scenario.runs.saturating_mul(2));
@@ -146,18 +176,11 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
     super::out::within_budget(&scenario, runs, &pool, args.allow_large, &what)?;
     let bar = progress_bar(args.points, "points", &scenario.name, args.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
-    let shipped_file = match &source {
-        Source::Shipped(s) => s.file_name(),
-        Source::File(_) => String::new(),
-    };
-    let extends = match &source {
-        Source::File(path) => Extends::File(path),
-        Source::Shipped(_) => Extends::Shipped(&shipped_file),
-    };
+    let shipped_file = shipped_file(&source);
     let job = CalibrateJob {
         scenario: &scenario,
         file: &file,
-        extends,
+        extends: extends(&source, &shipped_file),
         sha256: &sha256,
         observations: &observations,
         observations_sha256: &observations_sha256,
@@ -166,6 +189,11 @@ pub(crate) fn calibrate(args: CalibrateArgs) -> Result<(), Failure> {
         out: &out,
         draw: true,
     };
+    if let Some(shard) = args.scale.shard {
+        return scale::calibrate_shard(&job, shard, &args.scale, args.threads, args.quiet);
+    } else if scale::calibrate_complete(&job, &args.scale, args.quiet) {
+        return Ok(());
+    }
     let done =
         pool.install(|| pipeline::calibrate_to_dir(&job, &|n| bar.inc(n))).map_err(|e| Failure::Io(e.to_string()))?;
     bar.finish_and_clear();

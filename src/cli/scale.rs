@@ -1,21 +1,26 @@
-//! Scale-out on the command line: `--shard K/N` and `--resume` for `run` and `sweep`, and
-//! `heartland merge`. Part of the binary (`src/main.rs` includes it), not of the library.
+//! Scale-out on the command line: `--shard K/N` and `--resume` for `run`, `sweep`, `hindcast`
+//! and `calibrate`, and `heartland merge`. Part of the binary (`src/main.rs` includes it), not of the library.
 
 use std::path::PathBuf;
 
+use heartland::analysis::hindcast::calibrate::Settings;
 use heartland::english::count;
 use heartland::montecarlo::Plan;
-use heartland::pipeline::{Base, PipelineError, RunJob, SweepJob};
+use heartland::pipeline::{Base, CalibrateJob, HindcastJob, PipelineError, RunJob, SweepJob};
 use heartland::results::integrity::is_complete;
 use heartland::scaleout::Shard;
+use heartland::scaleout::assess::{
+    calibrate_shard_to_dir, hindcast_shard_to_dir, merge_calibration_to_dir, merge_hindcast_to_dir,
+};
 use heartland::scaleout::merge::{self, MergeError, ShardSet};
 use heartland::scaleout::run::{ShardDone, run_shard_to_dir, sweep_shard_to_dir};
 use heartland::scenario::{sha256_hex, shipped};
 use serde_json::json;
 
+use super::assess::{extends, load_observations, shipped_file};
 use super::{Failure, Source, load_source, load_sweep, pool};
 
-/// The scale-out flags of `run` and `sweep`.
+/// The scale-out flags of `run`, `sweep`, `hindcast` and `calibrate`.
 #[derive(clap::Args, Default)]
 pub(crate) struct ScaleFlags {
     /// Compute only shard K of N (K counts from 0: 0/4 … 3/4) into the output folder, for
@@ -31,13 +36,15 @@ pub(crate) struct ScaleFlags {
 /// `heartland merge`.
 #[derive(clap::Args)]
 pub(crate) struct MergeArgs {
-    /// The shard folders, each written by `run` or `sweep` with `--shard K/N`, every K once.
+    /// The shard folders, each written by `run`, `sweep`, `hindcast` or `calibrate` with
+    /// `--shard K/N`, every K once.
     #[arg(required = true, value_name = "SHARD_DIR")]
     shards: Vec<PathBuf>,
     /// Where the merged result set goes (created if missing).
     #[arg(long)]
     out: PathBuf,
-    /// Worker threads [default: all cores] (a variant's comparison runs here).
+    /// Worker threads [default: all cores] (a variant's comparison and a calibration's
+    /// prior and posterior hindcasts run here).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Print nothing on success.
@@ -97,6 +104,33 @@ pub(crate) fn sweep_complete(job: &SweepJob<'_>, flags: &ScaleFlags, quiet: bool
     skip(flags.resume && is_complete(job.out, &want) && per_run(job.out), job.out, quiet)
 }
 
+/// With `--resume`, whether `out` already holds the complete result set of this hindcast.
+pub(crate) fn hindcast_complete(job: &HindcastJob<'_>, flags: &ScaleFlags, quiet: bool) -> bool {
+    let want = [
+        ("/version", json!(env!("CARGO_PKG_VERSION"))),
+        ("/scenario/sha256", json!(job.sha256)),
+        ("/observations/sha256", json!(job.observations_sha256)),
+        ("/seed", json!(job.plan.seed)),
+        ("/runs", json!(job.plan.runs)),
+    ];
+    skip(flags.resume && is_complete(job.out, &want), job.out, quiet)
+}
+
+/// With `--resume`, whether `out` already holds the complete result set of this calibration.
+pub(crate) fn calibrate_complete(job: &CalibrateJob<'_>, flags: &ScaleFlags, quiet: bool) -> bool {
+    let want = [
+        ("/version", json!(env!("CARGO_PKG_VERSION"))),
+        ("/scenario/sha256", json!(job.sha256)),
+        ("/observations/sha256", json!(job.observations_sha256)),
+        ("/seed", json!(job.settings.seed)),
+        ("/calibration/points", json!(job.settings.points)),
+        ("/calibration/runs_per_point", json!(job.settings.runs)),
+        ("/calibration/keep", json!(job.settings.keep)),
+        ("/hindcast_runs", json!(job.hindcast_runs)),
+    ];
+    skip(flags.resume && is_complete(job.out, &want), job.out, quiet)
+}
+
 fn skip(complete: bool, out: &std::path::Path, quiet: bool) -> bool {
     if complete && !quiet {
         say!("{}/ already holds this work, complete: skipped (--resume)", out.display());
@@ -136,6 +170,38 @@ pub(crate) fn sweep_shard(
     Ok(())
 }
 
+/// `hindcast --shard K/N`: one shard of the runs.
+pub(crate) fn hindcast_shard(
+    job: &HindcastJob<'_>,
+    shard: Shard,
+    flags: &ScaleFlags,
+    threads: Option<u16>,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let pool = pool(threads)?;
+    let done = pool.install(|| hindcast_shard_to_dir(job, shard, flags.resume, &|_| {})).map_err(pipeline_failure)?;
+    if !quiet {
+        say_shard(&done, "runs", job.out);
+    }
+    Ok(())
+}
+
+/// `calibrate --shard K/N`: one shard of the design points.
+pub(crate) fn calibrate_shard(
+    job: &CalibrateJob<'_>,
+    shard: Shard,
+    flags: &ScaleFlags,
+    threads: Option<u16>,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let pool = pool(threads)?;
+    let done = pool.install(|| calibrate_shard_to_dir(job, shard, flags.resume, &|_| {})).map_err(pipeline_failure)?;
+    if !quiet {
+        say_shard(&done, "points", job.out);
+    }
+    Ok(())
+}
+
 fn merge_failure(e: MergeError) -> Failure {
     match e {
         MergeError::Pipeline(e) => Failure::Io(e.to_string()),
@@ -162,6 +228,22 @@ fn same_input(set: &ShardSet, bytes: &[u8]) -> Result<String, Failure> {
     Ok(sha256)
 }
 
+/// The observation file the shards name, checked to be the one they ran; with its SHA-256.
+fn same_observations(
+    set: &ShardSet,
+    scenario: &heartland::Scenario,
+) -> Result<(heartland::analysis::hindcast::Observations, String), Failure> {
+    let work = set.work();
+    let (obs, sha256) = load_observations(std::path::Path::new(&work.observations), scenario)?;
+    if sha256 != work.observations_sha256 {
+        return Err(Failure::Input(format!(
+            "error: the shards ran the observation file {} with SHA-256 {}, but it now has SHA-256 {sha256}: merge needs the file the shards ran (restore it)",
+            work.observations, work.observations_sha256
+        )));
+    }
+    Ok((obs, sha256))
+}
+
 /// `heartland merge --out DIR SHARD_DIR...`.
 pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
     let set = merge::read_shards(&args.shards).map_err(merge_failure)?;
@@ -169,7 +251,50 @@ pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
     let source = source_of(&work.input);
     let pool = pool(args.threads)?;
     let out = args.out.as_path();
-    if work.kind == "sweep" {
+    if work.kind == "hindcast" || work.kind == "calibration" {
+        let (scenario, bytes) = load_source(&source)?;
+        let sha256 = same_input(&set, &bytes)?;
+        let (observations, observations_sha256) = same_observations(&set, &scenario)?;
+        let file = source.name();
+        if work.kind == "hindcast" {
+            let plan = Plan { seed: work.seed, first_run: 0, runs: work.total };
+            let job = HindcastJob {
+                scenario: &scenario,
+                file: &file,
+                sha256: &sha256,
+                observations: &observations,
+                observations_sha256: &observations_sha256,
+                plan,
+                out,
+                draw: true,
+            };
+            pool.install(|| merge_hindcast_to_dir(&job, &set)).map_err(merge_failure)?;
+        } else {
+            let calibration = work.calibration.ok_or_else(|| {
+                Failure::Input(format!(
+                    "error: shard {}: no `calibration` settings in shard.json",
+                    set.shards[0].0.display()
+                ))
+            })?;
+            let points = usize::try_from(work.total).map_err(|_| Failure::Input("error: too many points".into()))?;
+            let settings =
+                Settings { points, runs: calibration.runs_per_point, seed: work.seed, keep: calibration.keep };
+            let shipped_file = shipped_file(&source);
+            let job = CalibrateJob {
+                scenario: &scenario,
+                file: &file,
+                extends: extends(&source, &shipped_file),
+                sha256: &sha256,
+                observations: &observations,
+                observations_sha256: &observations_sha256,
+                settings,
+                hindcast_runs: calibration.hindcast_runs,
+                out,
+                draw: true,
+            };
+            pool.install(|| merge_calibration_to_dir(&job, &set)).map_err(merge_failure)?;
+        }
+    } else if work.kind == "sweep" {
         let (sweep, bytes) = load_sweep(&source)?;
         let sha256 = same_input(&set, &bytes)?;
         let name = source.name();
@@ -187,7 +312,7 @@ pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
         pool.install(|| merge::merge_run_to_dir(&job, &set)).map_err(merge_failure)?;
     }
     if !args.quiet {
-        let what = if work.kind == "sweep" { "point" } else { "run" };
+        let what = if work.kind == "sweep" || work.kind == "calibration" { "point" } else { "run" };
         say!(
             "merged {} ({} of {}) into {}/",
             count(set.shards.len() as u64, "shard"),

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::atomic::{AtomicFile, OutputError};
 use super::error::{ReadError, invalid};
+use crate::analysis::hindcast::{FactCounts, Observations, Split};
 use crate::analysis::sweep::{PointResult, Sweep};
 use crate::montecarlo::aggregate::{BINS, FixedSum};
 use crate::montecarlo::{Collect, Standard, Summary};
@@ -57,6 +58,50 @@ pub enum AggregatesKind {
     Run(RunAggregates),
     /// A sweep's design points.
     Sweep(SweepAggregates),
+    /// A hindcast's runs.
+    Hindcast(HindcastAggregates),
+    /// A calibration's design points.
+    Calibration(CalibrationAggregates),
+}
+
+/// The counts of a block of a hindcast's runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HindcastAggregates {
+    /// Runs aggregated.
+    pub runs: u64,
+    /// Actor-decisions over these runs.
+    pub decisions: u64,
+    /// Per fact of the observation file, in file order.
+    pub facts: Vec<FactPart>,
+}
+
+/// One fact's count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactPart {
+    /// The fact's id.
+    pub id: String,
+    /// Runs in which it held.
+    pub held: u64,
+}
+
+/// The counts of a block of a calibration's design points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationAggregates {
+    /// Runs per design point.
+    pub runs_per_point: u64,
+    /// The train facts' ids, in file order.
+    pub facts: Vec<String>,
+    /// One per point, in order.
+    pub points: Vec<CalibrationPointPart>,
+}
+
+/// One design point's counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationPointPart {
+    /// The point's index in the design.
+    pub point: usize,
+    /// Per train fact: the point's runs in which it held.
+    pub held: Vec<u64>,
 }
 
 /// The aggregates of a block of runs.
@@ -172,6 +217,73 @@ impl Aggregates {
             .collect();
         Aggregates { format: FORMAT.into(), version: VERSION, kind: AggregatesKind::Sweep(SweepAggregates { points }) }
     }
+
+    /// The aggregates of a hindcast's block of runs: `counts` of the facts of `obs`.
+    pub fn of_hindcast(obs: &Observations, counts: &FactCounts, decisions: u64) -> Aggregates {
+        let facts = obs.rows.iter().zip(&counts.held).map(|(o, &held)| FactPart { id: o.id.clone(), held }).collect();
+        let kind = AggregatesKind::Hindcast(HindcastAggregates { runs: counts.runs, decisions, facts });
+        Aggregates { format: FORMAT.into(), version: VERSION, kind }
+    }
+
+    /// The aggregates of a calibration's block of design points: per point, the counts of the
+    /// train facts of `obs`.
+    pub fn of_calibration(obs: &Observations, runs_per_point: u64, points: &[(usize, FactCounts)]) -> Aggregates {
+        let facts = obs.in_split(Split::Train).map(|o| o.id.clone()).collect();
+        let points =
+            points.iter().map(|(point, c)| CalibrationPointPart { point: *point, held: c.held.clone() }).collect();
+        let kind = AggregatesKind::Calibration(CalibrationAggregates { runs_per_point, facts, points });
+        Aggregates { format: FORMAT.into(), version: VERSION, kind }
+    }
+}
+
+/// The fact counts of a hindcast's shard of `runs` runs, checked against `obs`; `Err` says
+/// what does not fit.
+pub fn fact_counts(obs: &Observations, part: &HindcastAggregates, runs: u64) -> Result<FactCounts, String> {
+    if part.runs != runs {
+        return Err(format!("{} runs, the shard's range has {runs}", part.runs));
+    }
+    let ids: Vec<&str> = part.facts.iter().map(|f| f.id.as_str()).collect();
+    let want: Vec<&str> = obs.rows.iter().map(|o| o.id.as_str()).collect();
+    if ids != want {
+        return Err(format!("facts {ids:?}, the observation file's are {want:?}"));
+    }
+    if let Some(f) = part.facts.iter().find(|f| f.held > runs) {
+        return Err(format!("fact `{}` held in {} of {runs} runs", f.id, f.held));
+    }
+    Ok(FactCounts { runs, held: part.facts.iter().map(|f| f.held).collect() })
+}
+
+/// The design points of a calibration's shard, `first..end` in order, as (index, counts),
+/// checked against `obs` and the runs per point; `Err` says what does not fit.
+pub fn point_counts(
+    obs: &Observations,
+    part: &CalibrationAggregates,
+    runs_per_point: u64,
+    (first, end): (u64, u64),
+) -> Result<Vec<(usize, FactCounts)>, String> {
+    if part.runs_per_point != runs_per_point {
+        return Err(format!("`runs_per_point` is {}, the shards ran {runs_per_point}", part.runs_per_point));
+    }
+    let want: Vec<String> = obs.in_split(Split::Train).map(|o| o.id.clone()).collect();
+    if part.facts != want {
+        return Err(format!("train facts {:?}, the observation file's are {want:?}", part.facts));
+    }
+    let indices: Vec<u64> = part.points.iter().map(|p| p.point as u64).collect();
+    if indices != (first..end).collect::<Vec<_>>() {
+        return Err(format!("its points are not {first}..{end} in order"));
+    }
+    part.points
+        .iter()
+        .map(|p| {
+            if p.held.len() != want.len() || p.held.iter().any(|&h| h > runs_per_point) {
+                return Err(format!(
+                    "point {} does not have one count of at most {runs_per_point} per train fact",
+                    p.point
+                ));
+            }
+            Ok((p.point, FactCounts { runs: runs_per_point, held: p.held.clone() }))
+        })
+        .collect()
 }
 
 /// An empty summary of `sc`'s runs, to add shards' pieces to with [`add_run`].

@@ -4,9 +4,11 @@
 //! Format `heartland-shard`, version 1, pretty JSON: `format`, `version`, `tool`,
 //! `tool_version` (the heartland that computed it), `kind` (`run` or `sweep`), `input` (the
 //! scenario or sweep file as given, or `NAME (shipped)`) and `input_sha256`, `scenario_sha256`
-//! (the scenario's file: for a run the input itself), `seed`, `design` (`runs` for a run, the
-//! sweep's design otherwise), `total` (runs or design points of the whole work), `per_run`
-//! (a sweep's `runs.csv`), `shards` (N), `shard` (K, from 0), `first` and `end` (the indices
+//! (the scenario's file: for a run the input itself), `seed`, `design` (`runs` for a run and a
+//! hindcast, `points` for a calibration, the sweep's design otherwise), `total` (runs or design points of the whole work), `per_run`
+//! (a sweep's `runs.csv`), for a hindcast or a calibration `observations` and
+//! `observations_sha256` (the observation file as given and its digest), for a calibration
+//! `calibration` (`runs_per_point`, `keep`, `hindcast_runs`), `shards` (N), `shard` (K, from 0), `first` and `end` (the indices
 //! computed, `first..end`), `rows` (data rows of each table), `sha256` (of every other file of
 //! the shard), `threads` and `wall_seconds`.
 //!
@@ -40,7 +42,7 @@ pub struct ShardManifest {
     pub tool: String,
     /// The crate version that computed the shard.
     pub tool_version: String,
-    /// `run` or `sweep`.
+    /// `run`, `sweep`, `hindcast` or `calibration`.
     pub kind: String,
     /// The scenario or sweep file as given, or `NAME (shipped)`.
     pub input: String,
@@ -50,12 +52,23 @@ pub struct ShardManifest {
     pub scenario_sha256: String,
     /// The master seed.
     pub seed: u64,
-    /// `runs` for a run; a sweep's design (`grid`, `latin`, `sobol`, `morris`).
+    /// `runs` for a run and a hindcast, `points` for a calibration; a sweep's design (`grid`,
+    /// `latin`, `sobol`, `morris`).
     pub design: String,
-    /// Runs (of a run) or design points (of a sweep) of the whole work.
+    /// Runs (of a run or a hindcast) or design points (of a sweep or a calibration) of the
+    /// whole work.
     pub total: u64,
     /// Whether a sweep's shards write `runs.csv`.
     pub per_run: bool,
+    /// A hindcast's or a calibration's observation file, as given; empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub observations: String,
+    /// Hex SHA-256 of the observation file's bytes; empty without one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub observations_sha256: String,
+    /// A calibration's settings besides its points and seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<ShardCalibration>,
     /// N: how many shards the work is split into.
     pub shards: u64,
     /// K: this shard, from 0.
@@ -74,9 +87,20 @@ pub struct ShardManifest {
     pub wall_seconds: f64,
 }
 
+/// A calibration's settings, as its shards record them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ShardCalibration {
+    /// Runs per design point.
+    pub runs_per_point: u64,
+    /// Share of the design points kept as the posterior, in (0, 1].
+    pub keep: f64,
+    /// Runs of the prior's and the posterior's hindcasts (the merge's).
+    pub hindcast_runs: u64,
+}
+
 impl ShardManifest {
     /// The fields that must agree across the shards of one work, as (name, value).
-    pub fn identity(&self) -> [(&'static str, String); 10] {
+    pub fn identity(&self) -> [(&'static str, String); 12] {
         [
             ("format", format!("{} {}", self.format, self.version)),
             ("tool_version", self.tool_version.clone()),
@@ -87,6 +111,8 @@ impl ShardManifest {
             ("design", self.design.clone()),
             ("total", self.total.to_string()),
             ("per_run", self.per_run.to_string()),
+            ("observations_sha256", self.observations_sha256.clone()),
+            ("calibration", self.calibration.map_or_else(String::new, |c| format!("{c:?}"))),
             ("shards", self.shards.to_string()),
         ]
     }

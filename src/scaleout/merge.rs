@@ -130,7 +130,7 @@ impl ShardSet {
     }
 }
 
-fn k_of(m: &ShardManifest) -> String {
+pub(super) fn k_of(m: &ShardManifest) -> String {
     format!("{}/{}", m.shard, m.shards)
 }
 
@@ -229,7 +229,7 @@ fn join_rows(set: &ShardSet, name: &str, out: &Path) -> Result<(), MergeError> {
 }
 
 /// The shards' summed wall time and their largest thread count, for the merged manifest.
-fn effort(set: &ShardSet) -> (usize, f64) {
+pub(super) fn effort(set: &ShardSet) -> (usize, f64) {
     let threads = set.shards.iter().map(|(_, m)| m.threads).max().unwrap_or(1);
     (threads, set.shards.iter().map(|(_, m)| m.wall_seconds).sum())
 }

@@ -2,7 +2,8 @@
 //! merge of their pieces into what one process writes.
 //!
 //! A [`Shard`] `K/N` (K counts from 0: `0/4` … `3/4`) takes the contiguous block of indices
-//! [`Shard::range`] of the whole work (runs of a scenario, design points of a sweep). What an
+//! [`Shard::range`] of the whole work (runs of a scenario or a hindcast, design points of a
+//! sweep or a calibration). What an
 //! index computes depends only on the scenario, the master seed and the index, never on `N`,
 //! the thread count or the order, so the shards' pieces are pieces of the single run.
 //!
@@ -11,10 +12,12 @@
 //! ([`crate::results::shard`]): the mark that the shard is complete, with the SHA-256 of every
 //! file. [`run`] writes a shard ([`run::run_shard_to_dir`], [`run::sweep_shard_to_dir`]),
 //! [`merge`] checks a set of shard folders and writes the merged result set through the same
-//! code as a single process ([`merge::merge_run_to_dir`], [`merge::merge_sweep_to_dir`]). The schedulers that start the shards
+//! code as a single process ([`merge::merge_run_to_dir`], [`merge::merge_sweep_to_dir`]);
+//! [`assess`] does the same for hindcasts and calibrations. The schedulers that start the shards
 //! (Slurm arrays, Kubernetes Indexed Jobs, HTCondor, GNU parallel) are in
 //! `docs/scale-out.md`.
 
+pub mod assess;
 pub mod merge;
 pub mod run;
 

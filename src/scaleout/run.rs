@@ -9,7 +9,7 @@ use crate::analysis::sweep;
 use crate::montecarlo::{self, Plan};
 use crate::pipeline::{PipelineError, RunJob, SweepJob, prepare};
 use crate::results::aggregates::{Aggregates, write_aggregates};
-use crate::results::integrity::lock_dir;
+use crate::results::integrity::{DirLock, lock_dir};
 use crate::results::shard::{self, FILE, ShardManifest, read_shard_manifest, write_shard_manifest};
 use crate::results::{OutputError, PointsWriter, RunsWriter, SweepRunsWriter};
 
@@ -32,7 +32,7 @@ impl ShardDone {
 }
 
 /// The manifest of `shard` of a work, before its rows are known.
-fn manifest(
+pub(super) fn manifest(
     kind: &str,
     input: (&str, &str),
     scenario_sha256: &str,
@@ -53,6 +53,9 @@ fn manifest(
         design: design.into(),
         total,
         per_run: false,
+        observations: String::new(),
+        observations_sha256: String::new(),
+        calibration: None,
         shards: 1,
         shard: 0,
         first: 0,
@@ -72,6 +75,42 @@ fn complete(out: &Path, want: &ShardManifest) -> Option<ShardManifest> {
     let same = found.identity() == want.identity()
         && (found.shard, found.first, found.end) == (want.shard, want.first, want.end);
     (same && shard::verify(out, &found.sha256).is_ok()).then_some(found)
+}
+
+/// Opens `out` for the shard `want`: with `resume` and the shard already complete there,
+/// `Err` with its manifest (nothing is to be done); otherwise `out` created, locked (the
+/// lock is returned: two processes never share a folder), cleared of temporaries and of an
+/// earlier shard's mark.
+pub(super) fn begin(
+    out: &Path,
+    want: &ShardManifest,
+    resume: bool,
+) -> Result<Result<DirLock, ShardManifest>, PipelineError> {
+    if resume && let Some(found) = complete(out, want) {
+        return Ok(Err(found));
+    }
+    if !out.is_dir() {
+        prepare(out)?;
+    }
+    let lock = lock_dir(out)?;
+    prepare(out)?;
+    unmark(out)?;
+    Ok(Ok(lock))
+}
+
+/// Completes a shard whose files `files` are written in `out`: their hashes, the thread
+/// count and the wall time since `started` into `m`, then `shard.json`, last.
+pub(super) fn end(
+    out: &Path,
+    mut m: ShardManifest,
+    files: &[&str],
+    started: Instant,
+) -> Result<ShardDone, PipelineError> {
+    m.sha256 = shard::hashes(out, files)?;
+    m.threads = rayon::current_num_threads();
+    m.wall_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    write_shard_manifest(&m, &out.join(FILE))?;
+    Ok(ShardDone::Written(m))
 }
 
 /// Removes the mark of an earlier shard before its files are replaced, so that a kill from

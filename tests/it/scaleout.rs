@@ -231,3 +231,208 @@ fn resume_skips_complete_shards_and_redoes_interrupted_ones() {
         assert_eq!(hidden.count(), 0);
     }
 }
+
+#[test]
+fn a_hindcast_in_shards_merges_to_the_single_hindcast_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tiny, facts) = (s(&fixture("tiny.toml")), s(&fixture("tiny_facts.csv")));
+    // 9 shards for 7 runs: two have nothing to do.
+    shard_and_merge(dir.path(), &["hindcast", &tiny, &facts, "--runs", "7"], &[1, 2, 3, 9]);
+}
+
+/// The calibration of `shard_and_merge` and the tests below: 6 design points of 3 runs.
+fn calibration_args<'a>(tiny: &'a str, facts: &'a str) -> Vec<&'a str> {
+    vec!["calibrate", tiny, facts, "--points", "6", "--runs", "3", "--keep", "0.5"]
+}
+
+#[test]
+fn a_calibration_in_shards_merges_to_the_single_calibration_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tiny, facts) = (s(&fixture("tiny.toml")), s(&fixture("tiny_facts.csv")));
+    // The merge selects the posterior and runs the prior's and the posterior's hindcasts: the
+    // whole folder (design.csv, posterior.csv, calibrated.toml, prior/, posterior/, charts,
+    // report) is the single process's. 8 shards for 6 points leave two empty.
+    shard_and_merge(dir.path(), &calibration_args(&tiny, &facts), &[1, 2, 4, 8]);
+}
+
+/// `args` as shard `k`/`n` into `out`, which must succeed.
+fn shard_of(args: &[&str], k: u64, n: u64, out: &Path) {
+    let shard = format!("{k}/{n}");
+    let mut a = args.to_vec();
+    let out = s(out);
+    a.extend(["--shard", &shard, "--out", &out, "-q"]);
+    ok(&heartland(&a));
+}
+
+#[test]
+fn hindcast_and_calibration_merge_errors_name_the_shard_and_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (tiny, facts) = (s(&fixture("tiny.toml")), s(&fixture("tiny_facts.csv")));
+    let calibration = calibration_args(&tiny, &facts);
+    let f: Vec<PathBuf> = (0..3).map(|k| d.join(format!("c{k}"))).collect();
+    for (k, f) in f.iter().enumerate() {
+        shard_of(&calibration, k as u64, 3, f);
+    }
+    let out = d.join("merged");
+    merge_fails(&[&f[0], &f[2]], &out, &["shard 1/3", "is missing", "2..4"]);
+    merge_fails(&[&f[0], &f[1], &f[1], &f[2]], &out, &["both shard 1/3"]);
+    // Another share kept, another observation file, another kind of work: foreign.
+    let kept = d.join("kept");
+    let mut other = calibration.clone();
+    other[8] = "0.25";
+    shard_of(&other, 1, 3, &kept);
+    merge_fails(&[&f[0], &kept, &f[2]], &out, &[&s(&kept), "`calibration` is", "keep: 0.25"]);
+    let text = std::fs::read_to_string(fixture("tiny_facts.csv")).unwrap();
+    let edited = d.join("edited_facts.csv");
+    std::fs::write(&edited, text.replacen("ISAF was", "ISAF (edited) was", 1)).unwrap();
+    let observed = d.join("observed");
+    let mut other = calibration.clone();
+    let edited_s = s(&edited);
+    other[2] = &edited_s;
+    shard_of(&other, 1, 3, &observed);
+    merge_fails(&[&f[0], &observed, &f[2]], &out, &[&s(&observed), "`observations_sha256` is"]);
+    let hindcast = d.join("hindcast");
+    shard_of(&["hindcast", &tiny, &facts, "--runs", "6"], 1, 3, &hindcast);
+    merge_fails(&[&f[0], &hindcast, &f[2]], &out, &[&s(&hindcast), "`kind` is hindcast", "has calibration"]);
+    // The observation file changed after the shards ran: the merge needs the one they ran.
+    let moved = d.join("moving_facts.csv");
+    std::fs::copy(fixture("tiny_facts.csv"), &moved).unwrap();
+    let mut moving = calibration.clone();
+    let moved_s = s(&moved);
+    moving[2] = &moved_s;
+    let g: Vec<PathBuf> = (0..2).map(|k| d.join(format!("g{k}"))).collect();
+    for (k, g) in g.iter().enumerate() {
+        shard_of(&moving, k as u64, 2, g);
+    }
+    std::fs::write(&moved, text.replacen("ISAF was", "ISAF (edited) was", 1)).unwrap();
+    merge_fails(&[&g[0], &g[1]], &out, &["the shards ran the observation file", "restore it"]);
+    // Tampered: the counts changed after the shard finished.
+    let agg = f[2].join("aggregates.json");
+    let counts = std::fs::read_to_string(&agg).unwrap();
+    let tampered = counts.replacen("\"point\":", "\"point\": ", 1);
+    assert_ne!(tampered, counts);
+    std::fs::write(&agg, tampered).unwrap();
+    merge_fails(&[&f[0], &f[1], &f[2]], &out, &[&s(&f[2]), "aggregates.json has SHA-256", "rerun the shard"]);
+}
+
+/// The integrity rule of calibration holds for shards too: with every test fact's
+/// `observed` flipped, each shard's counts are byte for byte the same (a shard evaluates the
+/// train facts alone), and so are the merged design, posterior and calibrated scenario, while
+/// the merge's side-by-side hindcast (which scores the test facts) changes. Shards of the two
+/// files do not mix.
+#[test]
+fn calibration_shards_never_read_a_test_fact() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("tiny_facts.csv")).unwrap();
+    let poisoned: String = text
+        .lines()
+        .map(|line| match line.contains(",test,") {
+            true if line.contains(",1,,test,") => line.replacen(",1,,test,", ",0,,test,", 1),
+            true => line.replacen(",0,,test,", ",1,,test,", 1),
+            false => line.to_string(),
+        })
+        .map(|l| l + "\n")
+        .collect();
+    assert_eq!(poisoned.lines().filter(|l| l.contains(",test,")).count(), 3);
+    assert_ne!(poisoned, text);
+    let tiny = s(&fixture("tiny.toml"));
+    let mut merged = Vec::new();
+    for (name, facts) in [("clean", &text), ("poisoned", &poisoned)] {
+        let d = dir.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        // The same file name in both: calibrated.toml names it.
+        let file = s(&d.join("tiny_facts.csv"));
+        std::fs::write(&file, facts).unwrap();
+        let args = calibration_args(&tiny, &file);
+        let f: Vec<PathBuf> = (0..3).map(|k| d.join(format!("s{k}"))).collect();
+        for (k, f) in f.iter().enumerate() {
+            shard_of(&args, k as u64, 3, f);
+        }
+        let m = d.join("merged");
+        let mut a = vec!["merge".to_string(), "--out".into(), s(&m), "-q".into()];
+        a.extend(f.iter().map(|f| s(f)));
+        ok(&heartland(&a.iter().map(String::as_str).collect::<Vec<_>>()));
+        merged.push((f, m));
+    }
+    let ((clean, a), (dirty, b)) = (&merged[0], &merged[1]);
+    for (x, y) in clean.iter().zip(dirty) {
+        let read = |d: &Path| std::fs::read(d.join("aggregates.json")).unwrap();
+        assert_eq!(read(x), read(y), "{}", x.display());
+    }
+    for f in ["design.csv", "posterior.csv", "calibrated.toml", "posterior/reliability.csv"] {
+        let read = |d: &Path| std::fs::read(d.join(f)).unwrap();
+        if f.starts_with("posterior/") {
+            assert_ne!(read(a), read(b), "{f}: the test facts are scored after the fit");
+        } else {
+            assert_eq!(read(a), read(b), "{f}");
+        }
+    }
+    merge_fails(&[&clean[0], &dirty[1], &clean[2]], &dir.path().join("mixed"), &["`observations_sha256` is"]);
+}
+
+#[test]
+fn resume_redoes_a_killed_calibration_shard_and_skips_complete_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (tiny, facts) = (s(&fixture("tiny.toml")), s(&fixture("tiny_facts.csv")));
+    // Enough points that a shard takes a few hundred milliseconds, to be killed mid-way.
+    let base = ["calibrate", &tiny, &facts, "--points", "6000", "--runs", "10", "--keep", "0.01"];
+    let whole = d.join("one");
+    let mut a = base.to_vec();
+    let whole_s = s(&whole);
+    a.extend(["--out", &whole_s, "-q"]);
+    ok(&heartland(&a));
+    let folders: Vec<PathBuf> = (0..2).map(|k| d.join(format!("s{k}"))).collect();
+    let shard_args = |k: usize| -> Vec<String> {
+        let mut a: Vec<String> = base.iter().map(|x| x.to_string()).collect();
+        a.extend([
+            format!("--shard={k}/2"),
+            "--resume".into(),
+            "--threads=1".into(),
+            format!("--out={}", s(&folders[k])),
+        ]);
+        a
+    };
+    let resume = |k: usize| -> bool {
+        let o = heartland(&shard_args(k).iter().map(String::as_str).collect::<Vec<_>>());
+        ok(&o);
+        String::from_utf8_lossy(&o.stdout).contains("already complete")
+    };
+    assert!(!resume(0));
+    assert!(resume(0));
+    let mut interrupted = 0;
+    for ms in [0u64, 20, 80, 200] {
+        let mut child = spawn(&shard_args(1));
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let marked = folders[1].join("shard.json").exists();
+        interrupted += usize::from(!marked);
+        assert_eq!(resume(1), marked, "killed after {ms} ms");
+        std::fs::remove_file(folders[1].join("shard.json")).unwrap();
+    }
+    assert!(interrupted > 0, "no kill came before the shard finished");
+    assert!(!resume(1));
+    let merged = d.join("merged");
+    let mut m = vec!["merge".to_string(), "--out".into(), s(&merged), "-q".into()];
+    m.extend(folders.iter().map(|f| s(f)));
+    ok(&heartland(&m.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_same_set(&whole, &merged);
+    // A whole calibration and a whole hindcast with --resume: skipped when complete, redone
+    // when a table no longer matches the manifest.
+    let hindcast_out = s(&d.join("hindcast"));
+    let hindcast = ["hindcast", &tiny, &facts, "--runs", "20", "--resume", "--out", &hindcast_out];
+    let mut calibration = base.to_vec();
+    calibration.extend(["--resume", "--out", &whole_s]);
+    for (args, table) in [(&hindcast[..], "hindcast/scores.csv"), (&calibration[..], "one/posterior.csv")] {
+        let skipped = || String::from_utf8_lossy(&heartland(args).stdout).contains("already holds this work");
+        if table.starts_with("hindcast") {
+            assert!(!skipped());
+        }
+        assert!(skipped(), "{table}");
+        std::fs::write(d.join(table), "edited\n").unwrap();
+        assert!(!skipped(), "{table}");
+        assert!(skipped(), "{table}");
+    }
+}

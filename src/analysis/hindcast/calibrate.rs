@@ -21,11 +21,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::collect::{FactScratch, Facts};
+use super::collect::{FactCounts, FactScratch, Facts};
 use super::observations::{Observations, Split};
 use super::score;
 use crate::analysis::sensitivity::SobolSequence;
-use crate::analysis::sweep::{replication, run_points};
+use crate::analysis::sweep::{replication, run_points_in};
 use crate::model::param::ParamId;
 use crate::montecarlo::{Collect, play};
 use crate::scenario::Scenario;
@@ -151,12 +151,26 @@ pub(crate) fn fit(
     settings: Settings,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Design, Vec<DesignPoint>), CalibrationError> {
+    let (design, counts) = count_points(sc, obs, settings, 0..settings.points, progress)?;
+    let points = score_points(sc, obs, &design, &counts);
+    Ok((design, points))
+}
+
+/// Plays the design points `range` (a shard's block of the `settings.points`) on the current
+/// rayon pool: per point, in order, its index and the runs (of `settings.runs`) in which each
+/// train fact held, in file order. These integer counts are all a point's fit depends on
+/// ([`score_points`]), so the counts of shards give exactly the fit of one process.
+pub(crate) fn count_points(
+    sc: &Scenario,
+    obs: &Observations,
+    settings: Settings,
+    range: std::ops::Range<usize>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Design, Vec<(usize, FactCounts)>), CalibrationError> {
     check(sc, obs, settings)?;
-    let train: Vec<&super::Observation> = obs.in_split(Split::Train).collect();
     let design = Design::new(sc, settings.seed, settings.points)?;
     // Built from the train facts alone: the test facts are never evaluated.
-    let facts = Facts::new(sc, train.iter().copied());
-    let observed: Vec<bool> = train.iter().map(|o| o.observed).collect();
+    let facts = Facts::new(sc, obs.in_split(Split::Train));
     let one = |point: usize| {
         let values = design.point(sc, point);
         let mut counts = facts.aggregate();
@@ -168,13 +182,11 @@ pub(crate) fn fit(
             play(&facts, &mut sim, &mut scratch);
             facts.finish(&sim, run, &mut scratch, &mut counts);
         }
-        let forecasts: Vec<f64> = counts.held.iter().map(|&k| k as f64 / counts.runs as f64).collect();
-        let s = score::score(&forecasts, &observed).expect("train facts exist");
-        DesignPoint { point, values, brier: s.brier, log_score: s.log_score }
+        (point, counts)
     };
-    let mut points = Vec::with_capacity(settings.points);
-    run_points(
-        settings.points,
+    let mut points = Vec::with_capacity(range.len());
+    run_points_in(
+        range,
         one,
         |batch| {
             points.extend(batch);
@@ -184,6 +196,25 @@ pub(crate) fn fit(
     )
     .unwrap_or_else(|never| match never {});
     Ok((design, points))
+}
+
+/// Each point of `counts` (from [`count_points`]) with its values and its mean scores on the
+/// train facts of `obs`.
+pub(crate) fn score_points(
+    sc: &Scenario,
+    obs: &Observations,
+    design: &Design,
+    counts: &[(usize, FactCounts)],
+) -> Vec<DesignPoint> {
+    let observed: Vec<bool> = obs.in_split(Split::Train).map(|o| o.observed).collect();
+    counts
+        .iter()
+        .map(|(point, counts)| {
+            let forecasts: Vec<f64> = counts.held.iter().map(|&k| k as f64 / counts.runs as f64).collect();
+            let s = score::score(&forecasts, &observed).expect("train facts exist");
+            DesignPoint { point: *point, values: design.point(sc, *point), brier: s.brier, log_score: s.log_score }
+        })
+        .collect()
 }
 
 /// ABC rejection: the indices of the best `keep` share of `points` by train Brier score (at

@@ -576,8 +576,8 @@ pub(crate) fn run_points<R: Send, E>(
     run_points_in(0..points, one, sink, progress)
 }
 
-/// [`run_points`] for the points `range` alone.
-fn run_points_in<R: Send, E>(
+/// [`run_points`] for the points `range` alone (a shard's block).
+pub(crate) fn run_points_in<R: Send, E>(
     range: std::ops::Range<usize>,
     one: impl Fn(usize) -> R + Sync,
     mut sink: impl FnMut(Vec<R>) -> Result<(), E>,
