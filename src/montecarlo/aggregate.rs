@@ -185,26 +185,33 @@ impl SeriesAgg {
 ///
 /// Added one run at a time, each value lands on a different cache line of the histograms
 /// (megabytes of them), and memory traffic dominates. Buffered, each run's values are reduced
-/// at once to their bin (two bytes, written in order) and their fixed-point sum; the flush
-/// then counts the bins a block of cells at a time over all buffered runs, so that the
-/// histograms of the block stay in cache while many runs' values land on them. The result is
-/// identical to adding the runs one by one: the aggregate is order-free.
+/// at once to their bin (two bytes) and their fixed-point sum; the flush then counts the bins
+/// a block of cells at a time over all buffered runs, so that the histograms of the block
+/// stay in cache while many runs' values land on them. The result is identical to adding the
+/// runs one by one: the aggregate is order-free.
+///
+/// A run's bins are buffered series by series (`series × turns`, the histograms' order), so
+/// a block's histograms are adjacent in memory and each buffered run gives it one cache line;
+/// the flush's cost is then mostly the histogram lines it touches, once per batch, hence the
+/// large batches (see [`Batch::new`]).
 #[derive(Debug, Clone)]
 pub struct Batch {
     cells: usize,
     capacity: usize,
     len: usize,
-    /// `capacity × cells`, run-major: the bin of each buffered value.
+    /// `capacity × cells`, run-major; within a run `series × turns`: the bin of each value.
     bins: Vec<u16>,
     /// Per cell, in the runs' layout (`turns × series`): the buffered values' sum.
     sums: Vec<FixedSum>,
 }
 
-/// Cells counted together by [`Batch::flush`]: their histograms (4 KB each) fit in L2.
+/// Cells counted together by [`Batch::flush`]: their histograms (4 KB each) fit in L2, and a
+/// run's bins of a block fill one cache line.
 const FLUSH_BLOCK: usize = 32;
 
 impl Batch {
-    /// A buffer for runs of `cells` values (`turns × series`), holding `capacity` runs.
+    /// A buffer for runs of `cells` values (`turns × series`), holding `capacity` runs:
+    /// `2 × cells × capacity` bytes.
     pub fn new(cells: usize, capacity: usize) -> Batch {
         let capacity = capacity.max(1);
         Batch { cells, capacity, len: 0, bins: vec![0; cells * capacity], sums: vec![FixedSum::default(); cells] }
@@ -214,16 +221,15 @@ impl Batch {
     /// when it is full.
     pub fn push(&mut self, run: &[f64], agg: &mut SeriesAgg) {
         debug_assert_eq!(run.len(), self.cells);
-        let ns = agg.ranges.len();
+        let (ns, turns) = (agg.ranges.len(), agg.turns);
         let bins = &mut self.bins[self.len * self.cells..(self.len + 1) * self.cells];
         // A scenario may record no series at all: then there is only the run to count.
-        let width = ns.max(1);
-        let turns = run.chunks_exact(width).zip(bins.chunks_exact_mut(width)).zip(self.sums.chunks_exact_mut(width));
-        for ((values, bins), sums) in turns {
+        let rows = run.chunks_exact(ns.max(1)).zip(self.sums.chunks_exact_mut(ns.max(1)));
+        for (t, (values, sums)) in rows.enumerate() {
             let series = agg.ranges.iter().zip(&agg.scale);
-            for (((&x, bin), sum), (&(lo, _), &scale)) in values.iter().zip(bins).zip(sums).zip(series) {
+            for (s, ((&x, sum), (&(lo, _), &scale))) in values.iter().zip(sums).zip(series).enumerate() {
                 sum.add(x);
-                *bin = bin_of(x, lo, scale) as u16;
+                bins[s * turns + t] = bin_of(x, lo, scale) as u16;
             }
         }
         self.len += 1;
@@ -234,19 +240,22 @@ impl Batch {
 
     /// Adds the buffered runs to `agg`.
     pub fn flush(&mut self, agg: &mut SeriesAgg) {
-        let ns = agg.ranges.len();
-        let turns = agg.turns;
-        let mut offsets = [0usize; FLUSH_BLOCK];
-        for first in (0..self.cells).step_by(FLUSH_BLOCK) {
-            let width = FLUSH_BLOCK.min(self.cells - first);
-            for (j, off) in offsets[..width].iter_mut().enumerate() {
-                let cell = first + j;
-                *off = ((cell % ns) * turns + cell / ns) * BINS;
-            }
-            for run in self.bins[..self.len * self.cells].chunks_exact(self.cells) {
-                for (&b, &off) in run[first..first + width].iter().zip(&offsets) {
-                    agg.counts[off + usize::from(b)] += 1;
+        let (ns, turns) = (agg.ranges.len(), agg.turns);
+        let runs = &self.bins[..self.len * self.cells];
+        // Cells in the histograms' order: block after block of adjacent histograms.
+        for (first, block) in agg.counts.chunks_exact_mut(FLUSH_BLOCK * BINS).enumerate() {
+            let first = first * FLUSH_BLOCK;
+            for run in runs.chunks_exact(self.cells) {
+                for (&b, histogram) in run[first..first + FLUSH_BLOCK].iter().zip(block.chunks_exact_mut(BINS)) {
+                    histogram[usize::from(b)] += 1;
                 }
+            }
+        }
+        let rest = self.cells - self.cells % FLUSH_BLOCK;
+        let tail = &mut agg.counts[rest * BINS..];
+        for run in runs.chunks_exact(self.cells.max(1)) {
+            for (&b, histogram) in run[rest..].iter().zip(tail.chunks_exact_mut(BINS)) {
+                histogram[usize::from(b)] += 1;
             }
         }
         for (cell, part) in self.sums.iter_mut().enumerate() {

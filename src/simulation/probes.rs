@@ -9,15 +9,21 @@ impl Simulation<'_> {
     /// Appends the current value of each of `probes`' metrics to `out`: the same values as
     /// [`Simulation::metric`], read kind by kind without a dispatch on each metric's path.
     pub fn record(&self, probes: &Probes, out: &mut Vec<f64>) {
+        let start = out.len();
+        out.resize(start + probes.len, 0.0);
+        self.record_into(probes, &mut out[start..]);
+    }
+
+    /// Writes the current value of each of `probes`' metrics to `row` (`probes.len()` long),
+    /// as [`Simulation::record`] appends them: for a caller that keeps one row per turn.
+    pub fn record_into(&self, probes: &Probes, row: &mut [f64]) {
+        assert_eq!(row.len(), probes.len, "one value per probe");
         let st = &self.state;
         // As `metric_value`: before the first turn bit 0 is the start state.
         let window = (self.scenario.window as usize).min(st.turn).max(1);
         let mask = if window >= 64 { u64::MAX } else { (1u64 << window) - 1 };
         let rate = |bits: u64| f64::from((bits & mask).count_ones()) / window as f64;
         let done = |bits: u64| (bits & 1) as f64;
-        let start = out.len();
-        out.resize(start + probes.len, 0.0);
-        let row = &mut out[start..];
         for &(at, i) in &probes.vars {
             row[at as usize] = st.vars[i as usize];
         }
