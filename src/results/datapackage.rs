@@ -25,6 +25,10 @@ pub fn column(name: &str) -> Option<(&'static str, &'static str)> {
         "point" => ("integer", "the design point's index"),
         "replication" => ("integer", "the run's index within its design point"),
         "runs" | "reached" | "decisions" | "box" => ("integer", "a count"),
+        // A tournament's tables.
+        "rank" => ("integer", "1 is the best"),
+        "wins" | "opponent_wins" | "draws" | "fixations" | "population" | "repetitions" => ("integer", "a count"),
+        "repetition" => ("integer", "the repetition's index"),
         "date" | "median_first_date" => ("date", "ISO 8601 date, the first day of a turn's period"),
         "clear" | "chosen" => ("boolean", "true or false"),
         "probability" | "ci_low" | "ci_high" | "base" | "variant" | "change" => {
