@@ -1,8 +1,8 @@
 //! Metrics: named quantities of a run's state, addressed by dotted paths.
 //!
 //! The same paths are used in outcome and event conditions, in state-variable and salience
-//! drivers, and as the `variable.subject` of `series.csv`, so what an analyst reads in the
-//! output is what a scenario author writes in a condition.
+//! drivers, and in `series.csv` (there split into typed columns, [`Subject`]), so what an
+//! analyst reads in the output is what a scenario author writes in a condition.
 //!
 //! | path                          | value                                                     |
 //! |-------------------------------|-----------------------------------------------------------|
@@ -54,6 +54,60 @@ pub enum Metric {
     Outcome(usize),
     /// `event.ID`: 1 in a turn in which the event fired, else 0.
     Event(usize),
+}
+
+/// What a metric is about, one part of its path per typed column (empty where it has none):
+/// the columns of `series.csv` after `variable`, the metric's kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// A state variable's, an outcome's or an event's id.
+    pub name: String,
+    /// The issue of `coop` and `coop_rate`.
+    pub issue: String,
+    /// The domain of `influence` (`security`, `economic`…).
+    pub domain: String,
+    /// The participant of `coop.ISSUE.ACTOR` and `coop_rate.ISSUE.ACTOR`.
+    pub actor: String,
+    /// Whose trust (`trust.A.B`: A) or influence (`influence.D.CLIENT.PATRON`: the patron).
+    pub from_actor: String,
+    /// Trusted (`trust.A.B`: B) or influenced (`influence.D.CLIENT.PATRON`: the client).
+    pub to_actor: String,
+}
+
+impl Subject {
+    /// The metric path of kind `variable` with this subject, as a scenario writes it
+    /// (`influence.security.kazakhstan.russia`); `Err` names the column a kind needs and
+    /// lacks, or the unknown kind.
+    pub fn path(&self, variable: &str) -> Result<String, String> {
+        let need = |column: &str, value: &str| {
+            if value.is_empty() { Err(format!("`{variable}` needs a `{column}`")) } else { Ok(()) }
+        };
+        match variable {
+            "state" | "outcome" | "event" => {
+                need("name", &self.name)?;
+                Ok(format!("{variable}.{}", self.name))
+            }
+            "trust" => {
+                need("from_actor", &self.from_actor)?;
+                need("to_actor", &self.to_actor)?;
+                Ok(format!("trust.{}.{}", self.from_actor, self.to_actor))
+            }
+            "influence" => {
+                need("domain", &self.domain)?;
+                need("from_actor", &self.from_actor)?;
+                need("to_actor", &self.to_actor)?;
+                Ok(format!("influence.{}.{}.{}", self.domain, self.to_actor, self.from_actor))
+            }
+            "coop" | "coop_rate" => {
+                need("issue", &self.issue)?;
+                Ok(match self.actor.as_str() {
+                    "" => format!("{variable}.{}", self.issue),
+                    actor => format!("{variable}.{}.{actor}", self.issue),
+                })
+            }
+            _ => Err(format!("unknown `variable` `{variable}`: one of {}", KINDS.join(", "))),
+        }
+    }
 }
 
 /// The names a metric path may refer to, in scenario order.
@@ -201,6 +255,27 @@ impl Metric {
             Metric::Outcome(o) => ("outcome", names.outcomes[o].clone()),
             Metric::Event(e) => ("event", names.events[e].clone()),
         }
+    }
+
+    /// The parts of the path after its kind, each in its typed column of `series.csv`.
+    pub(crate) fn subject(&self, names: &Names<'_>) -> Subject {
+        let actor = |a: ActorId| names.actors[a.0].clone();
+        let mut s = Subject::default();
+        match *self {
+            Metric::State(i) => s.name = names.state[i].clone(),
+            Metric::Trust(a, b) => (s.from_actor, s.to_actor) = (actor(a), actor(b)),
+            Metric::Influence { domain, client, patron } => {
+                s.domain = names.domains[domain].clone();
+                (s.from_actor, s.to_actor) = (actor(names.patrons[patron]), actor(names.clients[client]));
+            }
+            Metric::Coop(k) | Metric::CoopRate(k) => s.issue = names.issues[k].clone(),
+            Metric::CoopActor(k, slot) | Metric::CoopRateActor(k, slot) => {
+                (s.issue, s.actor) = (names.issues[k].clone(), actor(names.participants[k][slot]));
+            }
+            Metric::Outcome(o) => s.name = names.outcomes[o].clone(),
+            Metric::Event(e) => s.name = names.events[e].clone(),
+        }
+        s
     }
 
     /// The full dotted path.

@@ -70,6 +70,11 @@ pub enum PipelineError {
 /// Locks `out` (created if needed) and opens a staging folder in it for a whole result set,
 /// swapped in by [`Stage::commit`] once every file is written ([`crate::results::integrity`]).
 pub(crate) fn stage(out: &Path) -> Result<Stage, PipelineError> {
+    stage_named(out, "manifest.json")
+}
+
+/// [`stage`] for a set whose manifest (swapped in last) is named `manifest`.
+pub(crate) fn stage_named(out: &Path, manifest: &'static str) -> Result<Stage, PipelineError> {
     if out.exists() && !out.is_dir() {
         return Err(PipelineError::NotADirectory(out.to_path_buf()));
     }
@@ -78,7 +83,7 @@ pub(crate) fn stage(out: &Path) -> Result<Stage, PipelineError> {
     if std::fs::symlink_metadata(out.join("charts")).is_ok() {
         crate::results::own_subfolder(out, "charts")?;
     }
-    let stage = Stage::begin(out)?;
+    let stage = Stage::begin_with(out, manifest)?;
     // A job killed mid-way leaves hidden temporaries, never half a result file: clear them.
     remove_stale_temporaries(out)?;
     Ok(stage)

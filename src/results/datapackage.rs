@@ -25,11 +25,22 @@ pub fn column(name: &str) -> Option<(&'static str, &'static str)> {
         "point" => ("integer", "the design point's index"),
         "replication" => ("integer", "the run's index within its design point"),
         "runs" | "reached" | "decisions" | "box" => ("integer", "a count"),
+        // A tournament's tables.
+        "rank" => ("integer", "1 is the best"),
+        "wins" | "opponent_wins" | "draws" | "fixations" | "population" | "repetitions" => ("integer", "a count"),
+        "repetition" => ("integer", "the repetition's index"),
         "date" | "median_first_date" => ("date", "ISO 8601 date, the first day of a turn's period"),
         "clear" | "chosen" => ("boolean", "true or false"),
         "probability" | "ci_low" | "ci_high" | "base" | "variant" | "change" => {
             ("number", "a probability or its difference, 0 to 1 (share of runs)")
         }
+        "variable" => ("string", "the metric's kind: state, trust, influence, coop, coop_rate, outcome or event"),
+        "name" => ("string", "a state variable's, an outcome's or an event's id; empty for other kinds"),
+        "issue" => ("string", "the issue of coop and coop_rate; empty for other kinds"),
+        "domain" => ("string", "the influence domain of influence; empty for other kinds"),
+        "actor" => ("string", "the participant of coop.ISSUE.ACTOR and coop_rate.ISSUE.ACTOR; empty otherwise"),
+        "from_actor" => ("string", "who trusts (trust), the patron (influence); empty for other kinds"),
+        "to_actor" => ("string", "who is trusted (trust), the client (influence); empty for other kinds"),
         "mean" | "p05" | "p50" | "p95" => (
             "number",
             "across runs, in the metric's own units: state variables in their [min, max], shares and rates 0 to 1",
@@ -129,5 +140,30 @@ mod tests {
         let types: Vec<&str> = fields.iter().map(|f| f["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["integer", "number", "date", "date", "number", "string"]);
         assert_eq!(p["resources"][0]["schema"]["missingValues"], json!([""]));
+    }
+
+    /// `series.csv`'s subject columns are strings even when every cell is empty (a scenario
+    /// that records no trust leaves `from_actor` and `to_actor` empty), never guessed numbers.
+    #[test]
+    fn empty_subject_columns_of_series_stay_strings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("series.csv"),
+            "date,variable,name,issue,domain,actor,from_actor,to_actor,mean,p05,p50,p95\n\
+             2014-01-01,state,t,,,,,,0.5,0,0.5,1\n2014-01-01,outcome,o,,,,,,0,0,0,0\n",
+        )
+        .unwrap();
+        write_datapackage(dir.path(), "S", &["series.csv"]).unwrap();
+        let p: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("datapackage.json")).unwrap()).unwrap();
+        let fields = p["resources"][0]["schema"]["fields"].as_array().unwrap();
+        let types: Vec<&str> = fields.iter().map(|f| f["type"].as_str().unwrap()).collect();
+        assert_eq!(
+            types,
+            [
+                "date", "string", "string", "string", "string", "string", "string", "string", "number", "number",
+                "number", "number"
+            ]
+        );
     }
 }

@@ -56,6 +56,8 @@ pub fn lock_dir(dir: &Path) -> Result<DirLock, OutputError> {
 pub struct Stage {
     out: PathBuf,
     dir: PathBuf,
+    /// The manifest's name: `manifest.json`, a tournament's `tournament.json`.
+    manifest: &'static str,
     committed: bool,
     _lock: DirLock,
 }
@@ -74,6 +76,11 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
 impl Stage {
     /// Locks `out` (created if missing) and opens a fresh staging folder in it.
     pub fn begin(out: &Path) -> Result<Stage, OutputError> {
+        Stage::begin_with(out, MANIFEST)
+    }
+
+    /// [`Stage::begin`] for a set whose manifest, swapped in last, is named `manifest`.
+    pub fn begin_with(out: &Path, manifest: &'static str) -> Result<Stage, OutputError> {
         std::fs::create_dir_all(out).map_err(|source| OutputError::Io { path: out.to_path_buf(), source })?;
         let lock = lock_dir(out)?;
         let dir = out.join(STAGE);
@@ -81,7 +88,7 @@ impl Stage {
         // A killed run's staging folder: ours, and never swapped in.
         remove_any(&dir).map_err(io)?;
         std::fs::create_dir(&dir).map_err(io)?;
-        Ok(Stage { out: out.to_path_buf(), dir, committed: false, _lock: lock })
+        Ok(Stage { out: out.to_path_buf(), dir, manifest, committed: false, _lock: lock })
     }
 
     /// The staging folder: where the set's files are written.
@@ -97,14 +104,14 @@ impl Stage {
             let path = path.to_path_buf();
             move |source| OutputError::Io { path, source }
         };
-        let old = listed_files(&self.out.join(MANIFEST));
-        let manifest = self.out.join(MANIFEST);
+        let old = listed_files(&self.out.join(self.manifest));
+        let manifest = self.out.join(self.manifest);
         let previous = self.dir.join(".previous");
         std::fs::create_dir(&previous).map_err(io(&previous))?;
         let mut names: Vec<String> = std::fs::read_dir(&self.dir)
             .map_err(io(&self.dir))?
             .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .filter(|n| n != MANIFEST && n != ".previous")
+            .filter(|n| n != self.manifest && n != ".previous")
             .collect();
         names.sort();
         for name in &names {
@@ -125,13 +132,13 @@ impl Stage {
             }
             std::fs::rename(&from, &to).map_err(io(&to))?;
         }
-        for name in old.iter().filter(|n| !names.contains(n) && *n != MANIFEST && !n.contains(['/', '\\'])) {
+        for name in old.iter().filter(|n| !names.contains(n) && *n != self.manifest && !n.contains(['/', '\\'])) {
             let stale = self.out.join(name);
             if std::fs::symlink_metadata(&stale).is_ok_and(|m| m.is_file()) {
                 std::fs::remove_file(&stale).map_err(io(&stale))?;
             }
         }
-        std::fs::rename(self.dir.join(MANIFEST), &manifest).map_err(io(&manifest))?;
+        std::fs::rename(self.dir.join(self.manifest), &manifest).map_err(io(&manifest))?;
         self.committed = true;
         remove_any(&self.dir).map_err(io(&self.dir))?;
         Ok(())

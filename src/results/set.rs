@@ -102,7 +102,11 @@ mod tests {
         let e = Results::load(&dir.path().join("absent")).unwrap_err();
         assert!(e.to_string().ends_with("absent: no such directory"), "{e}");
         write(dir.path(), "manifest.json", r#"{"runs": 2, "scenario": {"name": "S"}}"#);
-        write(dir.path(), "series.csv", "date,variable,subject,mean,p05,p50,p95\n2014-01-01,state,t,0.5,0,0.5,1\n");
+        write(
+            dir.path(),
+            "series.csv",
+            "date,variable,name,issue,domain,actor,from_actor,to_actor,mean,p05,p50,p95\n2014-01-01,state,t,,,,,,0.5,0,0.5,1\n",
+        );
         write(
             dir.path(),
             "outcomes.csv",

@@ -16,6 +16,11 @@
 //! - `moran.csv` ([`MORAN_COLUMNS`]): `mutant`, `resident`, `population`, `runs`,
 //!   `fixations`, `probability` with its 95% Wilson interval `ci_low`, `ci_high`, and
 //!   `exact`, the closed form from the same payoff matrix.
+//!
+//! The folder is one result set like a run's ([`super::integrity`]): written into a staging
+//! folder, with `datapackage.json`, then swapped in with `tournament.json` last, which lists
+//! every file (`files`) with its SHA-256 (`file_sha256`); [`TournamentResults::load`] refuses
+//! a folder whose tables do not match it.
 
 use std::path::Path;
 
@@ -157,6 +162,13 @@ pub struct TournamentManifest {
     pub players: Vec<(String, String)>,
     /// heartland's version.
     pub version: String,
+    /// Every file of the set, `tournament.json` included (empty in a manifest written before
+    /// tournaments were whole result sets).
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// SHA-256 of every file but `tournament.json`, by name.
+    #[serde(default)]
+    pub file_sha256: std::collections::BTreeMap<String, String>,
 }
 
 /// The rows of `players.csv`, in rank order.
@@ -341,8 +353,18 @@ impl TournamentResults {
     pub fn load(dir: &Path) -> Result<TournamentResults, ReadError> {
         let mpath = dir.join("tournament.json");
         let text = std::fs::read_to_string(&mpath).map_err(|source| ReadError::Io { path: mpath.clone(), source })?;
-        let manifest =
+        let manifest: TournamentManifest =
             serde_json::from_str(&text).map_err(|e| invalid(&mpath, Some(e.line() as u64), e.to_string()))?;
+        super::shard::verify(dir, &manifest.file_sha256).map_err(|(file, why)| {
+            invalid(
+                &dir.join(&file),
+                None,
+                format!(
+                    "{why}: {} is a mixed or damaged result set, not the one tournament.json describes; run the tournament again",
+                    dir.display()
+                ),
+            )
+        })?;
         let moran_path = dir.join("moran.csv");
         let moran = if moran_path.is_file() {
             read_rows::<MoranRow>(&moran_path, &MORAN_COLUMNS)?.into_iter().next()
@@ -390,6 +412,8 @@ mod tests {
             seed: 3,
             players: vec![],
             version: "0".into(),
+            files: vec![],
+            file_sha256: Default::default(),
         };
         write_tournament_manifest(&manifest, &d.join("tournament.json")).unwrap();
         let back = TournamentResults::load(d).unwrap();

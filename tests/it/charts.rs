@@ -97,7 +97,7 @@ fn plot_names_the_bad_file_and_exits_2() {
     let good = std::fs::read_to_string(&series).unwrap();
     let mut lines: Vec<String> = good.lines().map(String::from).collect();
     let mut fields: Vec<&str> = lines[1].split(',').collect();
-    fields[3] = "lots";
+    fields[8] = "lots"; // `mean`
     lines[1] = fields.join(",");
     std::fs::write(&series, lines.join("\n")).unwrap();
     let (code, err) = plot();

@@ -51,7 +51,9 @@ fn run_writes_its_files_without_a_progress_bar_off_terminal() {
     assert_eq!(runs.lines().count(), 121);
     assert!(runs.starts_with("run,actors.kazakhstan.capability,"));
     let series = std::fs::read_to_string(dir.path().join("series.csv")).unwrap();
-    assert!(series.starts_with("date,variable,subject,mean,p05,p50,p95\n2014-01-01,state,threat,"));
+    assert!(series.starts_with(
+        "date,variable,name,issue,domain,actor,from_actor,to_actor,mean,p05,p50,p95\n2014-01-01,state,threat,,,,,,"
+    ));
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["runs"], 120);

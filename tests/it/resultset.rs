@@ -142,3 +142,52 @@ fn only_files_an_earlier_set_listed_are_deleted_and_resume_skips_a_complete_set(
     assert!(!String::from_utf8_lossy(&resume("7").stdout).contains("already holds"));
     assert!(plot(&run_out).status.success());
 }
+
+/// A tournament's folder is a whole result set like a run's: nothing staged is left behind,
+/// `tournament.json` (written last) lists every file with its SHA-256, `datapackage.json`
+/// types its tables, a rerun without the Moran process removes the earlier `moran.csv`, and
+/// `plot` refuses a table changed afterwards.
+#[test]
+fn a_tournament_is_a_whole_result_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t");
+    let play = |file: &str| heartland(&["tournament", file, "--out", &s(&out), "-q"]);
+    let o = play("scenarios/teaching/03_noise.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join(".heartland-stage").exists());
+    let json = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(out.join(f)).unwrap()).unwrap()
+    };
+    let m = json("tournament.json");
+    let files: Vec<&str> = m["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(
+        files,
+        ["players.csv", "matches.csv", "repetitions.csv", "moran.csv", "datapackage.json", "tournament.json"]
+    );
+    for f in &files[..5] {
+        assert_eq!(m["file_sha256"][f].as_str().map(str::len), Some(64), "{f}");
+    }
+    assert!(m["file_sha256"].get("tournament.json").is_none());
+    let package = json("datapackage.json");
+    let resources = package["resources"].as_array().unwrap();
+    let names: Vec<&str> = resources.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["players", "matches", "repetitions", "moran"]);
+    let field = |r: usize, name: &str| {
+        let fields = resources[r]["schema"]["fields"].as_array().unwrap();
+        fields.iter().find(|f| f["name"] == name).unwrap()["type"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        (field(0, "rank"), field(0, "player"), field(0, "median_score")),
+        ("integer".into(), "string".into(), "number".into())
+    );
+    // Another file without [moran] into the same folder: the earlier moran.csv goes.
+    let o = play("scenarios/teaching/02_repeated.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("moran.csv").exists());
+    assert!(plot(&out).status.success());
+    let players = std::fs::read_to_string(out.join("players.csv")).unwrap();
+    std::fs::write(out.join("players.csv"), players.replacen(",", ";", 2)).unwrap();
+    let o = plot(&out);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("players.csv") && stderr(&o).contains("mixed or damaged result set"), "{}", stderr(&o));
+}

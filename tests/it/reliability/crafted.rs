@@ -43,8 +43,8 @@ fn crafted_numbers_in_result_files_are_refused_with_their_line_or_drawn() {
     let cells = [
         ("run", "outcomes.csv", 1, 4),
         ("run", "outcomes.csv", 2, 6),
-        ("run", "series.csv", 1, 3),
-        ("run", "series.csv", 3, 6),
+        ("run", "series.csv", 1, 8),
+        ("run", "series.csv", 3, 11),
         ("sweep", "points.csv", 1, 1),
         ("sweep", "points.csv", 2, 3),
         ("sweep", "discovery.csv", 1, 5),
@@ -82,10 +82,10 @@ fn a_series_file_with_many_dates_and_series_is_refused_not_grown_quadratically()
     let o = bounded(d, &["run", tiny.to_str().unwrap(), "--runs", "5", "--out", "run", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
     // 40,000 rows, each a new date and a new series: 1.6 billion cells if laid out densely.
-    let mut text = String::from("date,variable,subject,mean,p05,p50,p95\n");
+    let mut text = String::from("date,variable,name,issue,domain,actor,from_actor,to_actor,mean,p05,p50,p95\n");
     for i in 0..40_000u32 {
         let (y, m, day) = (1900 + i / 336, 1 + (i / 28) % 12, 1 + i % 28);
-        text.push_str(&format!("{y}-{m:02}-{day:02},state,v{i},0.5,0.1,0.5,0.9\n"));
+        text.push_str(&format!("{y}-{m:02}-{day:02},state,v{i},,,,,,0.5,0.1,0.5,0.9\n"));
     }
     std::fs::write(d.join("run/series.csv"), text).unwrap();
     super::rehash(&d.join("run"));

@@ -615,5 +615,8 @@ capability = 1
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(std::fs::read_to_string(out.join("series.csv")).unwrap(), "date,variable,subject,mean,p05,p50,p95\n");
+    assert_eq!(
+        std::fs::read_to_string(out.join("series.csv")).unwrap(),
+        "date,variable,name,issue,domain,actor,from_actor,to_actor,mean,p05,p50,p95\n"
+    );
 }
