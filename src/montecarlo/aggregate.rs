@@ -191,9 +191,10 @@ impl SeriesAgg {
 /// runs one by one: the aggregate is order-free.
 ///
 /// A run's bins are buffered series by series (`series × turns`, the histograms' order), so
-/// a block's histograms are adjacent in memory and each buffered run gives it one cache line;
-/// the flush's cost is then mostly the histogram lines it touches, once per batch, hence the
-/// large batches (see [`Batch::new`]).
+/// a block's histograms are adjacent in memory and each buffered run gives it one cache line.
+/// (Laid out turn by turn, as the runs are, a block's 32 histograms were a series' length
+/// apart; buffered block by block, so that the flush reads one block's runs in one stretch,
+/// each value of a run is written to another page, which cost more than it saved.)
 #[derive(Debug, Clone)]
 pub struct Batch {
     cells: usize,

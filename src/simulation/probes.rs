@@ -22,7 +22,13 @@ impl Simulation<'_> {
         // As `metric_value`: before the first turn bit 0 is the start state.
         let window = (self.scenario.window as usize).min(st.turn).max(1);
         let mask = if window >= 64 { u64::MAX } else { (1u64 << window) - 1 };
-        let rate = |bits: u64| f64::from((bits & mask).count_ones()) / window as f64;
+        // The quotients `k / window` a rate can take, divided once a turn rather than once a
+        // value (the same divisions, so the same numbers).
+        let mut rates = [0.0; 65];
+        for (k, r) in rates.iter_mut().enumerate().take(window.min(64) + 1) {
+            *r = f64::from(k as u32) / window as f64;
+        }
+        let rate = |bits: u64| rates[(bits & mask).count_ones() as usize];
         let done = |bits: u64| (bits & 1) as f64;
         for &(at, i) in &probes.vars {
             row[at as usize] = st.vars[i as usize];
