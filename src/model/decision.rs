@@ -64,6 +64,67 @@ pub fn with_error(p: f64, eps: f64) -> f64 {
     eps + (1.0 - 2.0 * eps) * p
 }
 
+/// Bounds `(lo, hi)` on `with_error(logistic(x), eps)` as computed (rounding included), for
+/// `eps` in [0, 0.5], found without an `exp`: a draw below `lo` or at or above `hi` is
+/// decided at once, and only a draw in between needs the exact probability. Most decisions
+/// are nearly certain, and their band is narrow: at most about 3·e^(−|x|) wide.
+///
+/// Why they hold: the computed `logistic(x)` is within `e` of 0 (x < 0) or of 1 (x ≥ 0),
+/// where `e = exp_nonpositive(−|x|)` is within 2 ulp of e^(−|x|) = 2^(−t), `t = |x|·log₂e`,
+/// so below `emax = 2^(1−k)` with `k` the integer nearest `t` (k ≤ t + ½, and 2^½ is far more
+/// than 2 ulp). `with_error` is then within `emax` plus a few roundings (each under 2⁻⁵³, the
+/// values being at most 1) of `eps` or `eps + (1 − 2·eps)`; the margin `M` (4·10⁻¹⁵) covers
+/// the roundings many times over. A NaN `x` (a NaN probability, which no draw is under), or an
+/// `eps` outside [0, 0.5] (a value set by hand, unchecked), decides nothing early.
+#[inline]
+pub fn cooperation_bounds(x: f64, eps: f64) -> (f64, f64) {
+    const M: f64 = 4e-15;
+    const ROUND: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵²: adding it rounds to an integer
+    let t = x.abs() * std::f64::consts::LOG2_E;
+    let t = if t > 1000.0 { 1000.0 } else { t };
+    // k = round(t) in [0, 1000], so 2^(1−k) is a normal number: its exponent bits.
+    let k = (t + ROUND).to_bits() & 0x3ff;
+    let emax = f64::from_bits((1024 - k) << 52);
+    let always = eps + (1.0 - 2.0 * eps); // the probability when `logistic(x)` is 1
+    if !(0.0..=0.5).contains(&eps) || x.is_nan() {
+        (f64::NEG_INFINITY, f64::INFINITY)
+    } else if x < 0.0 {
+        (eps - M, eps + emax + M)
+    } else {
+        (always - emax - M, always + M)
+    }
+}
+
+/// Whether the draw `u` falls under `p = with_error(logistic(x), eps)` (the decider
+/// cooperates), exactly as `u < p` would say, with the `exp` only when
+/// [`cooperation_bounds`] leave it open.
+#[inline]
+pub fn draw_under(u: f64, x: f64, eps: f64) -> bool {
+    let (lo, hi) = cooperation_bounds(x, eps);
+    if u < lo {
+        true
+    } else if u >= hi {
+        false
+    } else {
+        u < with_error(logistic(x), eps)
+    }
+}
+
+/// Whether the draw `u` falls at or above `1 − p`, `p = with_error(logistic(x), eps)` (the
+/// top `p` of the draws), exactly as `u >= 1.0 - p` would say, with the `exp` only when
+/// [`cooperation_bounds`] leave it open (`1 − p` is monotone in `p` under rounding too).
+#[inline]
+pub fn draw_over_complement(u: f64, x: f64, eps: f64) -> bool {
+    let (lo, hi) = cooperation_bounds(x, eps);
+    if u >= 1.0 - lo {
+        true
+    } else if u < 1.0 - hi {
+        false
+    } else {
+        u >= 1.0 - with_error(logistic(x), eps)
+    }
+}
+
 /// Expected utility advantage of cooperating in a 2×2 game, given the belief `q` that the
 /// partner cooperates: `q(R − T) + (1 − q)(S − P)`, scaled by salience.
 #[inline]
@@ -224,6 +285,60 @@ mod tests {
         assert_eq!(exp_nonpositive(f64::NEG_INFINITY), 0.0);
         assert!(exp_nonpositive(f64::NAN).is_nan());
         assert!(logistic(f64::NAN).is_nan());
+    }
+
+    /// The bounds hold the probability as computed, draws decided early are decided as the
+    /// exact comparison would, and for a nearly certain decision the band is narrow.
+    #[test]
+    fn early_decisions_agree_with_the_exact_comparison() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let next_up = |x: f64| f64::from_bits(x.to_bits() + 1);
+        let next_down = |x: f64| if x > 0.0 { f64::from_bits(x.to_bits() - 1) } else { x };
+        let mut decided = 0;
+        for i in 0..200_000 {
+            let x = match i % 4 {
+                0 => rng.random_range(-3.0..3.0),
+                1 => rng.random_range(-40.0..40.0),
+                2 => rng.random_range(-800.0..800.0),
+                // Near the thresholds of k (multiples of ln 2).
+                _ => f64::from(rng.random_range(-60i32..60)) * std::f64::consts::LN_2 + rng.random_range(-1e-12..1e-12),
+            };
+            let eps = [0.0, 1e-300, 1e-9, 0.02, 0.1, 0.25, 0.499_999, 0.5][i % 8];
+            let p = with_error(logistic(x), eps);
+            let (lo, hi) = cooperation_bounds(x, eps);
+            assert!(lo <= p && p <= hi, "x {x}, eps {eps}: {lo} <= {p} <= {hi}");
+            if x.abs() >= 10.0 {
+                assert!(hi - lo < 1.5e-4, "x {x}, eps {eps}: band {lo}..{hi}");
+            }
+            let r: f64 = rng.random();
+            for u in [
+                r,
+                p,
+                next_up(p),
+                next_down(p),
+                lo,
+                hi,
+                next_down(lo),
+                next_up(hi),
+                1.0 - p,
+                next_up(1.0 - p),
+                next_down(1.0 - p),
+                0.0,
+            ]
+            .into_iter()
+            .filter(|u| (0.0..1.0).contains(u))
+            {
+                assert_eq!(draw_under(u, x, eps), u < p, "u {u}, x {x}, eps {eps}");
+                assert_eq!(draw_over_complement(u, x, eps), u >= 1.0 - p, "u {u}, x {x}, eps {eps}");
+                decided += usize::from(u < lo || u >= hi);
+            }
+        }
+        assert!(decided > 1_000_000, "{decided}");
+        // A NaN utility decides nothing early, and no draw is under a NaN probability.
+        assert!(!draw_under(0.0, f64::NAN, 0.1) && !draw_over_complement(0.5, f64::NAN, 0.1));
+        // An error rate outside its domain decides nothing early either.
+        assert_eq!(cooperation_bounds(50.0, 0.7), (f64::NEG_INFINITY, f64::INFINITY));
     }
 
     #[test]

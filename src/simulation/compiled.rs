@@ -85,6 +85,8 @@ pub(super) struct Scratch {
     /// Per decider: its uniform draw, `λ·Δu`, the probability it cooperates, the pressure it
     /// would bear for cooperating, and what it bears (0 if it voted against).
     pub(super) draw: Vec<f64>,
+    /// The stream's bytes behind `draw`, eight per decider.
+    pub(super) draw_bytes: Vec<u8>,
     pub(super) x: Vec<f64>,
     pub(super) p: Vec<f64>,
     pub(super) pressure: Vec<f64>,
@@ -124,6 +126,7 @@ impl Scratch {
         Scratch {
             act: vec![false; slots],
             draw: vec![0.0; evals],
+            draw_bytes: vec![0; 8 * evals],
             x: vec![0.0; evals],
             p: vec![0.0; evals],
             pressure: vec![0.0; evals],
@@ -163,6 +166,9 @@ pub(super) struct Compiled {
     pub(super) evals: Vec<EvalC>,
     /// Per decider: its actor's error rate, laid out beside the utilities for the logit pass.
     pub(super) eval_error: Vec<f64>,
+    /// The deciders whose membership of their organization is in question, each with the
+    /// membership arrangement (issue index) that admits it: every other decider votes.
+    pub(super) gated: Vec<(usize, usize)>,
     pub(super) issues: Vec<IssueC>,
     pub(super) vars: Vec<VarC>,
     /// The states, in actor order: the actors that learn trust.
@@ -194,6 +200,10 @@ pub(super) struct Compiled {
     /// client deciding on a deal with a rival), each once: their pressure is computed once a
     /// turn, not once per decision.
     pub(super) pressed: Vec<usize>,
+    /// Per pressed cell `pressed[i]`, `press[press_start[i]..press_start[i + 1]]`: the
+    /// patrons who press it, in patron order (see [`Compiled::pressure_cost`]).
+    pub(super) press_start: Vec<usize>,
+    pub(super) press: Vec<Press>,
     /// The influence model's numbers (see `influence.rs`).
     pub(super) influence: InfluenceC,
     pub(super) per_turn: PerTurn,
@@ -224,26 +234,39 @@ pub(super) struct SlotC {
     pub(super) reach_terms: Vec<(Metric, f64)>,
 }
 
+/// One patron's pressure on a client against dealing with a rival: the term
+/// `leverage[leverage] · pressure · (1 − trust[trust])`.
+pub(super) struct Press {
+    /// The cell of `Scratch::leverage` (client × patron).
+    pub(super) leverage: usize,
+    /// The patron's pressure.
+    pub(super) pressure: f64,
+    /// The trust cell `patron·n + rival`.
+    pub(super) trust: usize,
+}
+
 /// A decider in a slot: the participant itself or a voting member.
 pub(super) struct EvalC {
     pub(super) actor: usize,
     pub(super) weight: f64,
     pub(super) veto: bool,
-    pub(super) r: f64,
-    pub(super) s: f64,
-    pub(super) t: f64,
-    pub(super) p: f64,
-    /// `[p, t, s, r]`: the payoff by (own action, partner's action) as bits, cooperation 1.
+    /// `[P, T, S, R]`: the payoff by (own action, partner's action) as bits, cooperation 1.
     pub(super) payoff: [f64; 4],
     /// Public goods: interest in the harmed dimension × exposure.
     pub(super) harm: f64,
     /// Public goods: utility of contributing's side effects.
     pub(super) cost: f64,
-    /// The membership arrangement (issue index) that admits this member to its organization,
-    /// or `u32::MAX` when its membership is not in question.
-    pub(super) gate: u32,
     /// Arrangements: its side's upkeep, utility per year paid for voting to stay or join.
     pub(super) upkeep: f64,
+}
+
+impl EvalC {
+    /// A dyad's utility advantage of cooperating at salience `sal` and belief `q`.
+    #[inline]
+    pub(super) fn dyadic_advantage(&self, sal: f64, q: f64) -> f64 {
+        let [p, t, s, r] = self.payoff;
+        crate::model::decision::dyadic_advantage(sal, q, r, s, t, p)
+    }
 }
 
 pub(super) struct IssueC {
@@ -307,6 +330,7 @@ impl Compiled {
         let mut evals = Vec::new();
         let mut issues = Vec::new();
         let mut issue_evals = Vec::new();
+        let mut gated = Vec::new();
         for issue in &sc.issues {
             let issue_first_eval = evals.len();
             for (local, &ActorId(a)) in issue.participants.iter().enumerate() {
@@ -320,22 +344,11 @@ impl Compiled {
                     Some(org) => org.gates.clone(),
                 };
                 for ((d, veto), gate) in members(a).into_iter().zip(vetoes).zip(gates) {
-                    let (weight, r, s, t, p, harm, cost) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-                    let gate = gate.map_or(u32::MAX, |g| u32::try_from(g).expect("fewer than 2³² issues"));
-                    evals.push(EvalC {
-                        actor: d,
-                        weight,
-                        veto,
-                        r,
-                        s,
-                        t,
-                        p,
-                        payoff: [0.0; 4],
-                        harm,
-                        cost,
-                        gate,
-                        upkeep: 0.0,
-                    });
+                    let (weight, harm, cost) = (0.0, 0.0, 0.0);
+                    if let Some(g) = gate {
+                        gated.push((evals.len(), g));
+                    }
+                    evals.push(EvalC { actor: d, weight, veto, payoff: [0.0; 4], harm, cost, upkeep: 0.0 });
                 }
                 let partner = match &issue.kind {
                     IssueKind::Dyadic { .. } => issue.participants[1 - local].0,
@@ -476,6 +489,7 @@ impl Compiled {
             issue_evals,
             slots,
             eval_error: vec![0.0; evals.len()],
+            gated,
             evals,
             issues,
             vars,
@@ -488,6 +502,8 @@ impl Compiled {
             patrons,
             credit: vec![0.0; n * np],
             rival,
+            press_start: vec![0; pressed.len() + 1],
+            press: Vec::new(),
             pressed,
             hazard: vec![0.0; sc.events.len()],
             hazard_year: vec![0.0; sc.events.len()],
@@ -514,7 +530,7 @@ impl Compiled {
         }
         out.extend(self.hazard_terms.iter().flatten().map(|t| t.1));
         for ev in &self.evals {
-            out.extend([ev.weight, ev.r, ev.s, ev.t, ev.p, ev.harm, ev.cost, ev.upkeep, f64::from(u8::from(ev.veto))]);
+            out.extend([ev.weight, ev.harm, ev.cost, ev.upkeep, f64::from(u8::from(ev.veto))]);
             out.extend(ev.payoff);
         }
         for slot in &self.slots {

@@ -73,8 +73,9 @@ fn own_params(issue: &Issue, f: &mut impl FnMut(ParamId)) {
 
 impl Compiled {
     /// Brings the numbers up to date after the parameters `changed` took new values: only
-    /// the issues that alone read them, or everything.
-    pub(in crate::simulation) fn refresh(&mut self, sc: &Scenario, values: &Values, changed: &[ParamId]) {
+    /// the issues that alone read them, or everything. Returns whether everything was rebuilt
+    /// (organizations' vote weights among the rest).
+    pub(in crate::simulation) fn refresh(&mut self, sc: &Scenario, values: &Values, changed: &[ParamId]) -> bool {
         if changed.iter().all(|id| self.scope[id.0 as usize] != GLOBAL) {
             for id in changed {
                 match self.scope[id.0 as usize] {
@@ -88,8 +89,10 @@ impl Compiled {
             }
             #[cfg(debug_assertions)]
             self.check_against_a_full_rebuild(sc, values);
+            false
         } else {
             self.rebuild(sc, values);
+            true
         }
     }
 
@@ -148,6 +151,7 @@ impl Compiled {
                 }
             }
         }
+        self.rebuild_press();
         for (e, ev) in sc.events.iter().enumerate() {
             (self.hazard[e], self.hazard_year[e]) = match &ev.trigger {
                 Trigger::Hazard { per_year, drivers, .. } => {
@@ -208,7 +212,8 @@ impl Compiled {
             };
             for (ev, &w) in self.evals[slot.evals.clone()].iter_mut().zip(weights.iter()) {
                 let d = ev.actor;
-                (ev.weight, ev.r, ev.s, ev.t, ev.p, ev.harm, ev.cost) = (w, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+                (ev.weight, ev.harm, ev.cost) = (w, 0.0, 0.0);
+                let [mut p, mut t, mut s, mut r] = [0.0; 4];
                 ev.upkeep = match &issue.kind {
                     IssueKind::Dyadic { arrangement: Some(a), .. } => v(a.upkeep[local]),
                     _ => 0.0,
@@ -218,10 +223,10 @@ impl Compiled {
                         for dp in &payoffs[local] {
                             let wd = weight(d, dp.dimension);
                             let g = |p: Option<ParamId>| p.map_or(0.0, v);
-                            ev.r += wd * g(dp.reward);
-                            ev.s += wd * g(dp.sucker);
-                            ev.t += wd * g(dp.temptation);
-                            ev.p += wd * g(dp.punishment);
+                            r += wd * g(dp.reward);
+                            s += wd * g(dp.sucker);
+                            t += wd * g(dp.temptation);
+                            p += wd * g(dp.punishment);
                         }
                     }
                     IssueKind::PublicGood(pg) => {
@@ -229,7 +234,7 @@ impl Compiled {
                         ev.cost = pg.cost.iter().map(|&(dim, id)| weight(d, dim) * v(id)).sum();
                     }
                 }
-                ev.payoff = [ev.p, ev.t, ev.s, ev.r];
+                ev.payoff = [p, t, s, r];
             }
         }
         let ic = &mut self.issues[k];

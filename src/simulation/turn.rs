@@ -1,7 +1,8 @@
 //! One turn: events, decisions, consequences, state relaxation, closing (see the module
 //! documentation of [`super`] for the order).
 
-use rand::RngExt;
+use rand::{Rng, RngExt};
+use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution as _, StandardNormal};
 
 use super::compiled::{Compiled, Scratch, metric_value};
@@ -48,19 +49,26 @@ impl Simulation<'_> {
                 {
                     self.scratch.changed.push(id);
                 }
+                // Organizations' trust is derived from their members' trust and vote weights
+                // alone: only an effect on trust (or a rebuild, below) can change it.
+                if matches!(effect.target, Target::Trust(..)) {
+                    self.org_trust_current = false;
+                }
             }
-            self.org_trust_current = false;
             self.state.fired[e].get_or_insert(t);
             self.state.last_fired[e] = Some(t);
             observer.event(t, e);
             if !self.scratch.changed.is_empty() {
                 // Later events' hazards and conditions see the changed parameters.
-                self.model.refresh(sc, &self.values, &self.scratch.changed);
+                if self.model.refresh(sc, &self.values, &self.scratch.changed) {
+                    self.org_trust_current = false;
+                }
                 self.scratch.changed.clear();
             }
         }
         // An effect on a member's trust reaches its organizations' trust within the turn.
-        // Otherwise their trust is still what the last turn derived from the same members.
+        // Otherwise their trust is still what the last turn derived from the same members
+        // with the same weights.
         if !self.org_trust_current {
             self.model.derive_org_trust(&mut self.state.trust);
             self.org_trust_current = true;
@@ -96,7 +104,7 @@ impl Simulation<'_> {
                         continue;
                     }
                     let q = st.trust[a * n + slot.partner];
-                    let advantage = decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p);
+                    let advantage = ev.dyadic_advantage(sal, q);
                     let cost = m.pressure_cost(st, &sx.leverage, a, slot.partner) + ev.upkeep;
                     let utility = issue.horizon * (advantage - cost) + sx.status_quo[k];
                     st.revealed[e] = (floor / m.lambda[a] - utility).max(0.0);
@@ -111,42 +119,34 @@ impl Simulation<'_> {
 
     /// Decisions in three passes over the deciders, so that the logit's `exp` and division,
     /// the longest chain of a decision, run in a loop of their own where the processor can
-    /// overlap consecutive ones: the utilities and draws, then the probabilities, then the
-    /// votes. The draws are taken in the same order as one pass would take them.
+    /// overlap consecutive ones: the utilities, then the probabilities, then the votes.
     pub(super) fn decide<O: Observer>(&mut self, t: usize, overrides: &Overrides, observer: &mut O) {
         let Simulation { scenario: sc, values, model: m, state: st, rng, scratch: sx, .. } = self;
         let sc: &Scenario = sc;
         let n = sc.actor_count();
         turn_inputs(sc, m, st, sx);
-        // 1. Salience, draws, utilities (as λ·Δu) and pressure.
+        // Every decider draws once a turn, in decision order, those of inactive issues too (to
+        // keep the streams of scenario variants aligned): all the draws at once.
+        uniform_draws(rng, &mut sx.draw_bytes, &mut sx.draw);
+        // 1. Salience, utilities (as λ·Δu) and pressure.
         for (k, issue) in m.issues.iter().enumerate() {
             let sal = issue.salience(sc, m, st);
             sx.salience[k] = sal;
             let slots = m.slot_start[k]..m.slot_start[k + 1];
             if !st.issue_active[k] {
-                // Every decider draws even so, to keep the streams of scenario variants aligned;
-                // nobody acts, whatever is imposed.
-                for s in slots {
-                    for _ in m.slots[s].evals.clone() {
-                        let _: f64 = rng.random();
-                    }
-                    sx.act[s] = false;
-                }
+                // Nobody acts, whatever is imposed.
+                sx.act[slots].fill(false);
                 continue;
             }
             let (status_quo, horizon) = (sx.status_quo[k], issue.horizon);
             for s in slots.clone() {
                 let slot = &m.slots[s];
                 for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
-                    sx.draw[e] = rng.random();
                     let a = ev.actor;
                     let (advantage, pressure) = match issue.threat {
                         None => {
                             let q = st.trust[a * n + slot.partner];
-                            (
-                                decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p),
-                                sx.pressure_of[a * n + slot.partner],
-                            )
+                            (ev.dyadic_advantage(sal, q), sx.pressure_of[a * n + slot.partner])
                         }
                         Some(threat) => {
                             let others = m.others_expected(st, &sx.efficacy, a, slots.clone(), s);
@@ -165,7 +165,7 @@ impl Simulation<'_> {
         }
         // 2. Probabilities of cooperating, with errors: one loop over every decider, inactive
         // issues' included (their stale utilities are finite and their probabilities unread),
-        // so that it vectorizes.
+        // so that it vectorizes (compared with the draws here, it would not).
         for ((p, &x), &eps) in sx.p.iter_mut().zip(&sx.x).zip(&m.eval_error) {
             *p = decision::with_error(decision::logistic(x), eps);
         }
@@ -200,11 +200,13 @@ impl Simulation<'_> {
                         // Once blocked, more objections change nothing: skip their `exp`.
                         let objects = !tally.blocked() && {
                             let against_change = if in_force { sx.x[e] } else { -sx.x[e] };
-                            let p_object = decision::with_error(
-                                decision::logistic(against_change - m.lambda[ev.actor] * slot.objection),
-                                m.error[ev.actor],
-                            );
-                            if in_force { u < p_object } else { u >= 1.0 - p_object }
+                            let x_object = against_change - m.lambda[ev.actor] * slot.objection;
+                            let eps = m.error[ev.actor];
+                            if in_force {
+                                decision::draw_under(u, x_object, eps)
+                            } else {
+                                decision::draw_over_complement(u, x_object, eps)
+                            }
                         };
                         tally.vote_or_object(vote ^ in_force, objects, ev.weight);
                     } else {
@@ -400,6 +402,18 @@ impl Simulation<'_> {
     }
 }
 
+/// Fills `out` with uniform draws in [0, 1), exactly as as many calls of `rng.random::<f64>()`
+/// would one after the other (the top 53 bits of each `u64` the stream gives, scaled by
+/// 2⁻⁵³), leaving the stream where they would: its bytes in one call (`bytes` is scratch of
+/// eight per draw), without a check for the end of the generator's block at every draw.
+fn uniform_draws(rng: &mut ChaCha8Rng, bytes: &mut [u8], out: &mut [f64]) {
+    rng.fill_bytes(bytes);
+    for (u, word) in out.iter_mut().zip(bytes.chunks_exact(8)) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        *u = (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+    }
+}
+
 /// What the decisions of a turn read besides each decider's payoffs, computed once: each
 /// arrangement's status quo, which members are admitted, the public goods' efficacies, and
 /// the patrons' leverage over their clients.
@@ -418,8 +432,9 @@ fn turn_inputs(sc: &Scenario, m: &Compiled, st: &mut State, sx: &mut Scratch) {
             None => 0.0,
         };
     }
-    for (member, ev) in sx.member.iter_mut().zip(&m.evals) {
-        *member = if ev.gate == u32::MAX { 1.0 } else { f64::from(u8::from(st.mutual[ev.gate as usize] & 1 == 1)) };
+    // Every other decider's entry stays 1.
+    for &(e, gate) in &m.gated {
+        sx.member[e] = f64::from(u8::from(st.mutual[gate] & 1 == 1));
     }
     for (efficacy, slot) in sx.efficacy.iter_mut().zip(&m.slots) {
         *efficacy = if slot.reach_terms.is_empty() {
@@ -440,10 +455,7 @@ fn turn_inputs(sc: &Scenario, m: &Compiled, st: &mut State, sx: &mut Scratch) {
             }
         }
     }
-    let n = sc.actor_count();
-    for &cell in &m.pressed {
-        sx.pressure_of[cell] = m.pressure_cost(st, &sx.leverage, cell / n, cell % n);
-    }
+    m.pressures(st, &sx.leverage, &mut sx.pressure_of);
 }
 
 /// The record of decision `e` (decider of slot `s` of issue `k`, turn `t`), with its draw `u`
@@ -465,7 +477,7 @@ fn explain(
     let (advantage, belief) = match issue.threat {
         None => {
             let q = st.trust[a * n + slot.partner];
-            (decision::dyadic_advantage(sal, q, ev.r, ev.s, ev.t, ev.p), q)
+            (ev.dyadic_advantage(sal, q), q)
         }
         Some(threat) => {
             let others = m.others_expected(st, &sx.efficacy, a, slots.clone(), s);
@@ -608,6 +620,35 @@ fn breakdown(
             )];
             out.extend(pg.cost.iter().map(|&(d, id)| (d, w(d) * values.get(id))));
             out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// The draws at once are the draws one by one, and leave the stream where those would,
+    /// from any position (the generator's blocks are 64 words: lengths and starts across them).
+    #[test]
+    fn draws_at_once_are_draws_one_by_one() {
+        for (before, len) in [(0, 0), (0, 1), (0, 32), (3, 29), (31, 2), (5, 256), (40, 300), (1, 33)] {
+            let mut one = ChaCha8Rng::seed_from_u64(11);
+            one.set_word_pos(super::super::DYNAMICS_WORD_OFFSET);
+            for _ in 0..before {
+                let _: f64 = one.random();
+            }
+            let mut all = one.clone();
+            let expected: Vec<f64> = (0..len).map(|_| one.random()).collect();
+            let (mut bytes, mut draws) = (vec![0; 8 * len], vec![0.0; len]);
+            super::uniform_draws(&mut all, &mut bytes, &mut draws);
+            assert_eq!(
+                draws.iter().map(|u| u.to_bits()).collect::<Vec<_>>(),
+                expected.iter().map(|u| u.to_bits()).collect::<Vec<_>>()
+            );
+            assert_eq!(all.next_u64(), one.next_u64(), "{before} then {len}");
+            assert_eq!(all.get_word_pos(), one.get_word_pos());
         }
     }
 }

@@ -4,7 +4,7 @@
 //! share of influence.
 
 use super::State;
-use super::compiled::Compiled;
+use super::compiled::{Compiled, Press};
 use crate::model::actor::{ActorId, Organization};
 use crate::model::param::Values;
 use crate::scenario::Scenario;
@@ -83,6 +83,44 @@ impl Compiled {
             }
         }
         cost
+    }
+
+    /// Lists, for each pressed cell, the terms of its [`Compiled::pressure_cost`] that
+    /// depend on the turn's leverage and trust, for [`Compiled::pressures`].
+    pub(super) fn rebuild_press(&mut self) {
+        let n = self.lambda.len();
+        let np = self.patrons.len();
+        self.press.clear();
+        self.press_start.clear();
+        self.press_start.push(0);
+        for &cell in &self.pressed {
+            let (a, partner) = (cell / n, cell % n);
+            // A pressed cell's decider is a client and its partner a rival.
+            let c = self.client_of[a].expect("a client");
+            let credit = &self.credit[partner * np..(partner + 1) * np];
+            for (p, &pa) in self.patrons.iter().enumerate() {
+                if pa != a && credit[p] == 0.0 {
+                    self.press.push(Press {
+                        leverage: c * np + p,
+                        pressure: self.pressure[pa],
+                        trust: pa * n + partner,
+                    });
+                }
+            }
+            self.press_start.push(self.press.len());
+        }
+    }
+
+    /// Each pressed cell's [`Compiled::pressure_cost`] this turn, into `out` (by cell), from
+    /// the terms [`Compiled::rebuild_press`] listed: the same terms, summed in the same order.
+    pub(super) fn pressures(&self, st: &State, leverage: &[f64], out: &mut [f64]) {
+        for (&cell, bounds) in self.pressed.iter().zip(self.press_start.windows(2)) {
+            let mut cost = 0.0;
+            for term in &self.press[bounds[0]..bounds[1]] {
+                cost += leverage[term.leverage] * term.pressure * (1.0 - st.trust[term.trust]);
+            }
+            out[cell] = cost;
+        }
     }
 
     /// The terms of [`Compiled::pressure_cost`], patron by patron (for explanations).
