@@ -52,8 +52,21 @@ pub(crate) fn io_error(path: &Path, e: std::io::Error) -> ReadError {
 /// A result CSV file, opened if it is a regular file and read to at most
 /// [`crate::input::MAX_INPUT_BYTES`].
 pub(crate) fn open_csv(path: &Path) -> Result<csv::Reader<crate::input::Capped<std::fs::File>>, ReadError> {
+    open_csv_capped(path, crate::input::MAX_INPUT_BYTES)
+}
+
+/// The most a result file read as a stream may hold (bytes): 1 TiB. A streaming reader keeps
+/// a few counters whatever the file's length (`runs.csv` of a 100,000-run baseline is over a
+/// gigabyte), so its size costs time, not memory; the cap only ends an endless file.
+pub(crate) const MAX_STREAMED_BYTES: u64 = 1 << 40;
+
+/// A result CSV file, opened if it is a regular file and read to at most `cap` bytes.
+pub(crate) fn open_csv_capped(
+    path: &Path,
+    cap: u64,
+) -> Result<csv::Reader<crate::input::Capped<std::fs::File>>, ReadError> {
     let file = crate::input::open(path).map_err(|e| io_error(path, e))?;
-    let file = crate::input::Capped::new(file, crate::input::MAX_INPUT_BYTES);
+    let file = crate::input::Capped::new(file, cap);
     Ok(csv::ReaderBuilder::new().has_headers(true).from_reader(file))
 }
 

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use super::atomic::{AtomicFile, OutputError, commit_csv, create_csv, csv_err, date, num};
 use super::date::Date;
-use super::error::{self, ReadError, columns, csv_error, open_csv};
+use super::error::{self, ReadError, columns, csv_error};
 use super::outcomes::OutcomeRow;
 use crate::analysis::sweep::{PointResult, Sweep};
 use crate::montecarlo::{RunRecord, final_metrics};
@@ -160,9 +160,10 @@ impl Reached {
     }
 }
 
-/// Streams `runs.csv`, keeping only when each of `outcomes` was first reached.
+/// Streams `runs.csv`, keeping only when each of `outcomes` was first reached: memory does
+/// not grow with the file, so any number of runs is read ([`error::MAX_STREAMED_BYTES`]).
 pub fn read_reached(path: &Path, outcomes: &[OutcomeRow]) -> Result<Reached, ReadError> {
-    let mut rdr = open_csv(path)?;
+    let mut rdr = error::open_csv_capped(path, error::MAX_STREAMED_BYTES)?;
     let header = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
     let names: Vec<String> = outcomes.iter().map(|o| outcome_column(&o.outcome)).collect();
     let at = columns(path, &header, &names)?;
@@ -288,5 +289,35 @@ mod tests {
         assert_eq!(r.cumulative(1, &dates), [0.0; 4]);
         let e = read_reached(&p, &[row("c")]).unwrap_err();
         assert!(e.to_string().contains("runs.csv:1: no column `outcome.c`"), "{e}");
+    }
+
+    /// `runs.csv` grows with the runs (136 MB for 12,000 of the baseline) and is streamed, so it
+    /// is read past the 64 MiB that files read whole may hold.
+    #[test]
+    fn a_runs_file_beyond_the_whole_file_cap_is_streamed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("runs.csv");
+        let pad = "x".repeat(1000);
+        let mut text = String::from("run,outcome.a,note\n");
+        let rows = (crate::input::MAX_INPUT_BYTES as usize / 1000) + 10;
+        for run in 0..rows {
+            let reached = if run % 2 == 0 { "2015-01-01" } else { "" };
+            text.push_str(&format!("{run},{reached},{pad}\n"));
+        }
+        assert!(text.len() as u64 > crate::input::MAX_INPUT_BYTES);
+        std::fs::write(&p, text).unwrap();
+        let row = OutcomeRow {
+            outcome: "a".into(),
+            label: "a".into(),
+            runs: rows as u64,
+            reached: 0,
+            probability: 0.0,
+            ci_low: 0.0,
+            ci_high: 0.0,
+            median_first_date: String::new(),
+        };
+        let r = read_reached(&p, &[row]).unwrap();
+        assert_eq!(r.runs, rows as u64);
+        assert_eq!(r.by_date[0].values().sum::<u64>(), rows.div_ceil(2) as u64);
     }
 }
