@@ -98,7 +98,16 @@ fn write_results(sc: &Scenario, file: &Path, runs: u64, dir: &Path) {
     let sha256 = heartland::scenario::sha256_hex(&std::fs::read(file).unwrap());
     let name = file.display().to_string();
     let plan = Plan { seed: sc.seed, first_run: 0, runs };
-    let job = pipeline::RunJob { scenario: sc, file: &name, sha256: &sha256, plan, out: dir, draw: false, base: None };
+    let job = pipeline::RunJob {
+        scenario: sc,
+        file: &name,
+        sha256: &sha256,
+        plan,
+        out: dir,
+        draw: false,
+        base: None,
+        parquet: false,
+    };
     pipeline::run_to_dir(&job, &|_| {}).unwrap();
 }
 

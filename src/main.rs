@@ -48,6 +48,9 @@ use inspect::{list, params, sources, validate};
 mod scale;
 #[path = "cli/tournament.rs"]
 mod tournament;
+// `--parquet` on `run`, `sweep` and `merge` (cargo feature `parquet`).
+#[path = "cli/parquet.rs"]
+mod parquet;
 
 #[derive(Parser)]
 #[command(
@@ -139,6 +142,8 @@ enum Command {
         allow_large: bool,
         #[command(flatten)]
         scale: scale::ScaleFlags,
+        #[command(flatten)]
+        parquet: parquet::ParquetFlag,
     },
     /// Score a scenario against what happened: hindcast.csv, scores.csv, reliability.csv,
     /// manifest.json.
@@ -208,6 +213,8 @@ struct RunFlags {
     allow_large: bool,
     #[command(flatten)]
     scale: scale::ScaleFlags,
+    #[command(flatten)]
+    parquet: parquet::ParquetFlag,
 }
 
 /// A failure, rendered once for people.
@@ -231,8 +238,8 @@ fn main() -> ExitCode {
         Some(Command::Compare { base, variant, runs, seed, threads, out, allow_large }) => {
             compare(&base, &variant, CompareFlags { runs, seed, threads, out, allow_large })
         }
-        Some(Command::Sweep { file, threads, out, per_run, quiet, allow_large, scale }) => {
-            sweep(&file, threads, out, per_run, (quiet, allow_large), scale)
+        Some(Command::Sweep { file, threads, out, per_run, quiet, allow_large, scale, parquet }) => {
+            sweep(&file, threads, out, (per_run, parquet), (quiet, allow_large), scale)
         }
         Some(Command::List) => list(),
         Some(Command::Params { scenario, csv }) => params(&scenario, csv),
@@ -344,6 +351,7 @@ fn load_source(source: &Source) -> Result<(Scenario, Vec<u8>), Failure> {
 
 fn run(args: RunArgs) -> Result<(), Failure> {
     let flags = args.flags;
+    let parquet = flags.parquet.wanted(flags.scale.shard.is_some())?;
     let source = args.scenario.map_or_else(default_scenario, |p| Source::of(&p, shipped::scenario));
     let (scenario, bytes) = load_source(&source)?;
     // A variant is read against the scenario it extends: its run compares the two.
@@ -365,7 +373,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let bar = progress_bar(plan.runs, "runs, {per_sec}", &scenario.name, flags.quiet);
     let (file, sha256) = (source.name(), sha256_hex(&bytes));
     let base = base.as_ref().map(|(b, f)| Base { scenario: b, file: f });
-    let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true, base };
+    let job = RunJob { scenario: &scenario, file: &file, sha256: &sha256, plan, out: &out, draw: true, base, parquet };
     if let Some(shard) = flags.scale.shard {
         return scale::run_shard(&job, shard, &flags.scale, flags.threads, flags.quiet);
     } else if scale::run_complete(&job, &flags.scale, flags.quiet) {
@@ -492,11 +500,12 @@ fn sweep(
     file: &Path,
     threads: Option<u16>,
     out: Option<PathBuf>,
-    per_run: bool,
+    (per_run, parquet): (bool, parquet::ParquetFlag),
     flags: (bool, bool),
     scale: scale::ScaleFlags,
 ) -> Result<(), Failure> {
     let (quiet, allow_large) = flags;
+    let parquet = parquet.wanted(scale.shard.is_some())?;
     let source = Source::of(file, shipped::sweep);
     let (sweep, bytes) = load_sweep(&source)?;
     let stem = source.stem("sweep");
@@ -511,7 +520,7 @@ fn sweep(
     within_budget(&sweep.scenario, sweep.runs(), &pool, allow_large, &what)?;
     let bar = progress_bar(sweep.points as u64, "points", &sweep.name, quiet);
     let (name, sha256) = (source.name(), sha256_hex(&bytes));
-    let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true };
+    let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out: &out, per_run, draw: true, parquet };
     if let Some(shard) = scale.shard {
         return scale::sweep_shard(&job, shard, &scale, threads, quiet);
     } else if scale::sweep_complete(&job, &scale, quiet) {

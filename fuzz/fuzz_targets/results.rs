@@ -26,6 +26,7 @@ fn folder() -> &'static PathBuf {
             out: &dir,
             draw: false,
             base: None,
+            parquet: false,
         };
         heartland::pipeline::run_to_dir(&job, &|_| {}).expect("a valid run");
         dir

@@ -50,6 +50,8 @@ pub(crate) struct MergeArgs {
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    parquet: super::parquet::ParquetFlag,
 }
 
 /// The default output folder: `base`, or for shard K `base/shards/K`, so that shards started
@@ -88,7 +90,8 @@ pub(crate) fn run_complete(job: &RunJob<'_>, flags: &ScaleFlags, quiet: bool) ->
         ("/first_run", json!(job.plan.first_run)),
         ("/runs", json!(job.plan.runs)),
     ];
-    skip(flags.resume && is_complete(job.out, &want), job.out, quiet)
+    let parquet = |dir: &std::path::Path| dir.join("runs.parquet").exists() == job.parquet;
+    skip(flags.resume && is_complete(job.out, &want) && parquet(job.out), job.out, quiet)
 }
 
 /// With `--resume`, whether `out` already holds the complete result set of this sweep.
@@ -100,7 +103,9 @@ pub(crate) fn sweep_complete(job: &SweepJob<'_>, flags: &ScaleFlags, quiet: bool
         ("/points", json!(job.sweep.points)),
         ("/replications", json!(job.sweep.replications)),
     ];
-    let per_run = |dir: &std::path::Path| dir.join("runs.csv").exists() == job.per_run;
+    let per_run = |dir: &std::path::Path| {
+        dir.join("runs.csv").exists() == job.per_run && dir.join("points.parquet").exists() == job.parquet
+    };
     skip(flags.resume && is_complete(job.out, &want) && per_run(job.out), job.out, quiet)
 }
 
@@ -246,8 +251,15 @@ fn same_observations(
 
 /// `heartland merge --out DIR SHARD_DIR...`.
 pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let parquet = args.parquet.wanted(false)?;
     let set = merge::read_shards(&args.shards).map_err(merge_failure)?;
     let work = set.work().clone();
+    if parquet && (work.kind == "hindcast" || work.kind == "calibration") {
+        return Err(Failure::Input(format!(
+            "error: --parquet: a {} has no runs.csv or points.csv to copy; merge without it",
+            work.kind
+        )));
+    }
     let source = source_of(&work.input);
     let pool = pool(args.threads)?;
     let out = args.out.as_path();
@@ -298,7 +310,8 @@ pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
         let (sweep, bytes) = load_sweep(&source)?;
         let sha256 = same_input(&set, &bytes)?;
         let name = source.name();
-        let job = SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out, per_run: work.per_run, draw: true };
+        let job =
+            SweepJob { sweep: &sweep, file: &name, sha256: &sha256, out, per_run: work.per_run, draw: true, parquet };
         pool.install(|| merge::merge_sweep_to_dir(&job, &set)).map_err(merge_failure)?;
     } else {
         let (scenario, bytes) = load_source(&source)?;
@@ -308,7 +321,7 @@ pub(crate) fn merge(args: MergeArgs) -> Result<(), Failure> {
         let base = base.as_ref().map(|(b, f)| Base { scenario: b, file: f });
         let plan = Plan { seed: work.seed, first_run: 0, runs: work.total };
         let name = source.name();
-        let job = RunJob { scenario: &scenario, file: &name, sha256: &sha256, plan, out, draw: true, base };
+        let job = RunJob { scenario: &scenario, file: &name, sha256: &sha256, plan, out, draw: true, base, parquet };
         pool.install(|| merge::merge_run_to_dir(&job, &set)).map_err(merge_failure)?;
     }
     if !args.quiet {

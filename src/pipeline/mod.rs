@@ -4,7 +4,8 @@
 //! `outcomes.csv` and `manifest.json`; [`sweep_to_dir`] runs a sweep and writes `points.csv`
 //! (and `runs.csv`, `sensitivity.csv`, `discovery.csv`) with its manifest. Both then draw the
 //! charts and `report.html` from the files just written, when the `charts` feature is on and
-//! the job asks for them. The binary, the benchmarks and the tests all call these, so there is
+//! the job asks for them. With `parquet` set (cargo feature `parquet`), `runs.parquet` and
+//! `points.parquet` are converted from the finished CSV files, in the same staged set. The binary, the benchmarks and the tests all call these, so there is
 //! one way to produce a result set.
 //!
 //! [`hindcast_to_dir`] scores a scenario against an observation file and writes
@@ -61,6 +62,9 @@ pub enum PipelineError {
     /// The calibrated scenario did not validate: a bug in heartland, not in the input.
     #[error("the calibrated scenario does not load (please report this):\n{0}")]
     Calibrated(String),
+    /// Parquet was asked for from a heartland built without the `parquet` feature.
+    #[error("built without Parquet: rebuild with `--features parquet`")]
+    NoParquet,
     /// The charts or the report could not be drawn or written.
     #[cfg(feature = "charts")]
     #[error(transparent)]
@@ -100,6 +104,21 @@ pub(crate) fn prepare(out: &Path) -> Result<(), PipelineError> {
     Ok(())
 }
 
+/// Writes `out/TABLE.parquet` from `out/TABLE.csv` ([`crate::results::parquet`]), or says
+/// that this heartland was built without the `parquet` feature.
+fn write_parquet(out: &Path, table: &str) -> Result<(), PipelineError> {
+    #[cfg(feature = "parquet")]
+    {
+        crate::results::parquet::write_from_csv(out, &format!("{table}.csv"), &format!("{table}.parquet"))?;
+        Ok(())
+    }
+    #[cfg(not(feature = "parquet"))]
+    {
+        let _ = (out, table);
+        Err(PipelineError::NoParquet)
+    }
+}
+
 /// Draws `out/charts/` and `out/report.html` from the files in `out`; returns the seconds it
 /// took, or `None` when drawing was not asked for (or the `charts` feature is off).
 fn publish(out: &Path, draw: bool) -> Result<Option<f64>, PipelineError> {
@@ -136,6 +155,8 @@ pub struct RunJob<'a> {
     pub draw: bool,
     /// The scenario this one extends, to compare with into `comparison.csv`.
     pub base: Option<Base<'a>>,
+    /// Also write `runs.parquet` (needs the cargo feature `parquet`).
+    pub parquet: bool,
 }
 
 /// The scenario a variant extends.
@@ -225,6 +246,10 @@ pub(crate) fn finish_run(
             None
         }
     };
+    if job.parquet {
+        write_parquet(out, "runs")?;
+        files.push("runs.parquet");
+    }
     files.push("datapackage.json");
     write_datapackage(out, &sc.name, &files)?;
     let manifest = Manifest {
@@ -300,6 +325,9 @@ pub struct SweepJob<'a> {
     pub per_run: bool,
     /// Draw the charts and the report after the tables.
     pub draw: bool,
+    /// Also write `points.parquet` (and `runs.parquet` with `per_run`; needs the cargo
+    /// feature `parquet`).
+    pub parquet: bool,
 }
 
 /// What a finished sweep job leaves besides its files.
@@ -366,6 +394,14 @@ pub(crate) fn finish_sweep(
     if let Some((trajectory, chosen)) = &discovery {
         write_discovery(sw, trajectory, *chosen, &out.join("discovery.csv"))?;
         files.push("discovery.csv");
+    }
+    if job.parquet {
+        write_parquet(out, "points")?;
+        files.push("points.parquet");
+        if job.per_run {
+            write_parquet(out, "runs")?;
+            files.push("runs.parquet");
+        }
     }
     let wall = wall();
     let sc = &sw.scenario;

@@ -31,6 +31,14 @@ pub enum OutputError {
         #[source]
         source: csv::Error,
     },
+    /// A Parquet file could not be encoded (`--parquet`).
+    #[error("cannot write {}: {message}", path.display())]
+    Parquet {
+        /// The file.
+        path: PathBuf,
+        /// What the encoder or the conversion said.
+        message: String,
+    },
 }
 
 /// A file being written under a temporary name; [`AtomicFile::commit`] renames it into place,

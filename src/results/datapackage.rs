@@ -1,7 +1,8 @@
 //! `datapackage.json`: a Frictionless Data package descriptor beside every result set, so that
 //! pandas, polars, R and the frictionless tools read each table typed.
 //!
-//! One `tabular-data-resource` per CSV table of the set, with its `path`, and a table schema:
+//! One `tabular-data-resource` per CSV table of the set (and per Parquet copy of one, `format:
+//! parquet`, with the CSV's schema), with its `path`, and a table schema:
 //! each column's `name`, `type` (`integer`, `number`, `date`, `boolean` or `string`) and a
 //! `description` with its unit where it has one. Empty cells are missing values
 //! (`missingValues: [""]`), so a column that is empty in every row (an outcome never reached)
@@ -64,8 +65,13 @@ fn resource_name(path: &str) -> String {
         .collect()
 }
 
-/// The schema of the CSV file at `path`: its header's columns, typed.
-fn schema(path: &Path) -> Result<Value, OutputError> {
+/// A column of a table: its name, its type and its description when its name has a rule.
+pub type TypedColumn = (String, &'static str, Option<&'static str>);
+
+/// The columns of the CSV file at `path`, in its header's order: each name, its type
+/// (`integer`, `number`, `date`, `boolean` or `string`) and its description when its name has
+/// a rule. `runs.parquet` and `points.parquet` take their column types from here too.
+pub fn column_types(path: &Path) -> Result<Vec<TypedColumn>, OutputError> {
     let csv_err = |e: csv::Error| OutputError::Csv { path: path.to_path_buf(), source: e };
     let mut reader = csv::Reader::from_path(path).map_err(csv_err)?;
     let header: Vec<String> = reader.headers().map_err(csv_err)?.iter().map(String::from).collect();
@@ -82,14 +88,25 @@ fn schema(path: &Path) -> Result<Value, OutputError> {
             }
         }
     }
-    let fields: Vec<Value> = header
-        .iter()
+    Ok(header
+        .into_iter()
         .zip(&ruled)
         .zip(&numeric)
         .map(|((name, rule), &numeric)| match rule {
-            Some((kind, description)) => json!({"name": name, "type": kind, "description": description}),
-            None if numeric => json!({"name": name, "type": "number"}),
-            None => json!({"name": name, "type": "string"}),
+            Some((kind, description)) => (name, *kind, Some(*description)),
+            None if numeric => (name, "number", None),
+            None => (name, "string", None),
+        })
+        .collect())
+}
+
+/// The table schema of the CSV file at `path`: its header's columns, typed.
+fn schema(path: &Path) -> Result<Value, OutputError> {
+    let fields: Vec<Value> = column_types(path)?
+        .into_iter()
+        .map(|(name, kind, description)| match description {
+            Some(description) => json!({"name": name, "type": kind, "description": description}),
+            None => json!({"name": name, "type": kind}),
         })
         .collect();
     Ok(json!({"fields": fields, "missingValues": [""]}))
@@ -99,16 +116,28 @@ fn schema(path: &Path) -> Result<Value, OutputError> {
 /// `dir`), for the package `name`.
 pub fn write_datapackage(dir: &Path, name: &str, files: &[&str]) -> Result<(), OutputError> {
     let mut resources = Vec::new();
-    for file in files.iter().filter(|f| f.ends_with(".csv")) {
-        resources.push(json!({
-            "name": resource_name(file),
-            "path": file,
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": schema(&dir.join(file))?,
-        }));
+    for file in files {
+        if file.ends_with(".csv") {
+            resources.push(json!({
+                "name": resource_name(file),
+                "path": file,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": schema(&dir.join(file))?,
+            }));
+        } else if let Some(stem) = file.strip_suffix(".parquet") {
+            // A Parquet copy of a CSV table: the same columns and types, nulls for empty cells.
+            resources.push(json!({
+                "name": format!("{}-parquet", resource_name(stem)),
+                "path": file,
+                "profile": "tabular-data-resource",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "schema": schema(&dir.join(format!("{stem}.csv")))?,
+            }));
+        }
     }
     let package = json!({
         "profile": "tabular-data-package",

@@ -43,6 +43,8 @@ pub mod integrity;
 pub mod labels;
 pub mod manifest;
 pub mod outcomes;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod points;
 pub mod prior_posterior;
 pub mod reliability;

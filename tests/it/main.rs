@@ -8,6 +8,7 @@ mod errors;
 mod games;
 mod hindcast;
 mod pack;
+mod parquet;
 mod play;
 mod reliability;
 mod resultset;
