@@ -364,8 +364,8 @@ impl Simulation<'_> {
             } else {
                 x
             };
-            // A variable without volatility draws nothing, so adding a volatile variable to a
-            // scenario leaves the random streams of the others' scenarios as they were.
+            // Only a volatile variable draws, so a scenario without one draws exactly the
+            // numbers it drew before volatility existed (its pinned results stand).
             sx.next_vars[v] = if var.shock > 0.0 {
                 let z: f64 = StandardNormal.sample(&mut self.rng);
                 relaxed + var.shock * z
