@@ -161,7 +161,7 @@ impl Reached {
 }
 
 /// Streams `runs.csv`, keeping only when each of `outcomes` was first reached: memory does
-/// not grow with the file, so any number of runs is read ([`error::MAX_STREAMED_BYTES`]).
+/// not grow with the file, so any number of runs is read (up to 1 TiB, against an endless file).
 pub fn read_reached(path: &Path, outcomes: &[OutcomeRow]) -> Result<Reached, ReadError> {
     let mut rdr = error::open_csv_capped(path, error::MAX_STREAMED_BYTES)?;
     let header = rdr.headers().map_err(|e| csv_error(path, e))?.clone();
