@@ -2,8 +2,7 @@
 //! a parameter, once, that varies from run to run (a `dist`, an `[uncertainty]` range or a
 //! posterior); the list may not be empty.
 
-use super::{Validator, did_you_mean, path, with, with_index};
-use crate::model::param::ParamId;
+use super::{Validator, path, with};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::file::CalibrationFile;
 
@@ -13,32 +12,18 @@ impl Validator {
         let at = path(&["calibration"]);
         let before = self.diags.len();
         let uncertain = self.params.uncertain();
-        let mut ids: Vec<ParamId> = Vec::new();
-        for (i, name) in c.parameters.iter().enumerate() {
-            let key = with_index(&with(&at, "parameters"), i);
-            match self.params.find(name) {
-                Some(id) if ids.contains(&id) => {
-                    self.error(&key, Diagnostic::new("", format!("`{name}` is listed twice")));
-                }
-                Some(id) if !uncertain.contains(&id) => {
-                    self.error(
-                        &key,
-                        Diagnostic::new("", format!("`{name}` is a fixed value: a calibration has nothing to fit"))
-                            .help("give it a `dist`, or a range in `[uncertainty]`"),
-                    );
-                }
-                Some(id) => ids.push(id),
-                None => {
-                    let paths: Vec<String> = uncertain.iter().map(|&id| self.params.get(id).path.clone()).collect();
-                    self.error(
-                        &key,
-                        Diagnostic::new("", format!("`{name}` is not a parameter of the scenario"))
-                            .expected("the path of an uncertain value, e.g. events.war_weariness.hazard")
-                            .help_opt(did_you_mean(name, paths.iter().map(String::as_str))),
-                    );
-                }
-            }
-        }
+        let ids = self.param_paths(
+            &with(&at, "parameters"),
+            &c.parameters,
+            &uncertain,
+            "the path of an uncertain value, e.g. events.war_weariness.hazard",
+            |name, id| {
+                (!uncertain.contains(&id)).then(|| {
+                    Diagnostic::new("", format!("`{name}` is a fixed value: a calibration has nothing to fit"))
+                        .help("give it a `dist`, or a range in `[uncertainty]`")
+                })
+            },
+        );
         if c.parameters.is_empty() {
             self.error(
                 &with(&at, "parameters"),

@@ -2,7 +2,7 @@
 //! calibrate` writes into a calibrated scenario). Every path must name a parameter, once;
 //! every row must have one value per parameter, each inside that parameter's domain.
 
-use super::{Validator, did_you_mean, path, with, with_index};
+use super::{Path, Validator, did_you_mean, path, with, with_index};
 use crate::model::param::{Joint, ParamId};
 use crate::scenario::diagnostic::Diagnostic;
 use crate::scenario::file::PosteriorFile;
@@ -12,25 +12,14 @@ impl Validator {
         let Some(p) = posterior else { return };
         let at = path(&["posterior"]);
         let before = self.diags.len();
-        let mut ids: Vec<ParamId> = Vec::new();
-        for (i, name) in p.parameters.iter().enumerate() {
-            let key = with_index(&with(&at, "parameters"), i);
-            match self.params.find(name) {
-                Some(id) if ids.contains(&id) => {
-                    self.error(&key, Diagnostic::new("", format!("`{name}` is listed twice")));
-                }
-                Some(id) => ids.push(id),
-                None => {
-                    let paths: Vec<String> = self.params.iter().map(|(_, q)| q.path.clone()).collect();
-                    self.error(
-                        &key,
-                        Diagnostic::new("", format!("`{name}` is not a parameter of the scenario"))
-                            .expected("the path of a number in the scenario, e.g. actors.kazakhstan.capability")
-                            .help_opt(did_you_mean(name, paths.iter().map(String::as_str))),
-                    );
-                }
-            }
-        }
+        let all: Vec<ParamId> = self.params.iter().map(|(id, _)| id).collect();
+        let ids = self.param_paths(
+            &with(&at, "parameters"),
+            &p.parameters,
+            &all,
+            "the path of a number in the scenario, e.g. actors.kazakhstan.capability",
+            |_, _| None,
+        );
         if p.parameters.is_empty() {
             self.error(&with(&at, "parameters"), Diagnostic::new("", "a posterior names at least one parameter"));
         }
@@ -65,6 +54,44 @@ impl Validator {
         if self.diags.len() == before {
             self.params.set_joint(Joint { ids, rows: p.samples.clone() });
         }
+    }
+}
+
+impl Validator {
+    /// The parameters a list of paths names (`at[i]` for the i-th), each once. A path that
+    /// names no parameter is an error with a suggestion among `candidates`; one that names a
+    /// parameter `reject` refuses (its name and id) is the error `reject` returns.
+    pub(super) fn param_paths(
+        &mut self,
+        at: &Path,
+        names: &[String],
+        candidates: &[ParamId],
+        expected: &str,
+        reject: impl Fn(&str, ParamId) -> Option<Diagnostic>,
+    ) -> Vec<ParamId> {
+        let mut ids: Vec<ParamId> = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let key = with_index(at, i);
+            match self.params.find(name) {
+                Some(id) if ids.contains(&id) => {
+                    self.error(&key, Diagnostic::new("", format!("`{name}` is listed twice")));
+                }
+                Some(id) => match reject(name, id) {
+                    Some(d) => self.error(&key, d),
+                    None => ids.push(id),
+                },
+                None => {
+                    let paths: Vec<String> = candidates.iter().map(|&id| self.params.get(id).path.clone()).collect();
+                    self.error(
+                        &key,
+                        Diagnostic::new("", format!("`{name}` is not a parameter of the scenario"))
+                            .expected(expected)
+                            .help_opt(did_you_mean(name, paths.iter().map(String::as_str))),
+                    );
+                }
+            }
+        }
+        ids
     }
 }
 
