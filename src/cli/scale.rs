@@ -143,6 +143,18 @@ fn skip(complete: bool, out: &std::path::Path, quiet: bool) -> bool {
     complete
 }
 
+/// Plays one shard on a pool of `threads` and says what it did, `what` naming its units.
+fn one_shard<F>(threads: Option<u16>, quiet: bool, what: &str, out: &std::path::Path, play: F) -> Result<(), Failure>
+where
+    F: FnOnce() -> Result<ShardDone, PipelineError> + Send,
+{
+    let done = pool(threads)?.install(play).map_err(pipeline_failure)?;
+    if !quiet {
+        say_shard(&done, what, out);
+    }
+    Ok(())
+}
+
 /// `run --shard K/N`: one shard of the runs.
 pub(crate) fn run_shard(
     job: &RunJob<'_>,
@@ -151,12 +163,7 @@ pub(crate) fn run_shard(
     threads: Option<u16>,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let pool = pool(threads)?;
-    let done = pool.install(|| run_shard_to_dir(job, shard, flags.resume, &|_| {})).map_err(pipeline_failure)?;
-    if !quiet {
-        say_shard(&done, "runs", job.out);
-    }
-    Ok(())
+    one_shard(threads, quiet, "runs", job.out, || run_shard_to_dir(job, shard, flags.resume, &|_| {}))
 }
 
 /// `sweep --shard K/N`: one shard of the design points.
@@ -167,12 +174,7 @@ pub(crate) fn sweep_shard(
     threads: Option<u16>,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let pool = pool(threads)?;
-    let done = pool.install(|| sweep_shard_to_dir(job, shard, flags.resume, &|_| {})).map_err(pipeline_failure)?;
-    if !quiet {
-        say_shard(&done, "points", job.out);
-    }
-    Ok(())
+    one_shard(threads, quiet, "points", job.out, || sweep_shard_to_dir(job, shard, flags.resume, &|_| {}))
 }
 
 /// `hindcast --shard K/N`: one shard of the runs.
@@ -183,12 +185,7 @@ pub(crate) fn hindcast_shard(
     threads: Option<u16>,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let pool = pool(threads)?;
-    let done = pool.install(|| hindcast_shard_to_dir(job, shard, flags.resume, &|_| {})).map_err(pipeline_failure)?;
-    if !quiet {
-        say_shard(&done, "runs", job.out);
-    }
-    Ok(())
+    one_shard(threads, quiet, "runs", job.out, || hindcast_shard_to_dir(job, shard, flags.resume, &|_| {}))
 }
 
 /// `calibrate --shard K/N`: one shard of the design points.
@@ -199,12 +196,7 @@ pub(crate) fn calibrate_shard(
     threads: Option<u16>,
     quiet: bool,
 ) -> Result<(), Failure> {
-    let pool = pool(threads)?;
-    let done = pool.install(|| calibrate_shard_to_dir(job, shard, flags.resume, &|_| {})).map_err(pipeline_failure)?;
-    if !quiet {
-        say_shard(&done, "points", job.out);
-    }
-    Ok(())
+    one_shard(threads, quiet, "points", job.out, || calibrate_shard_to_dir(job, shard, flags.resume, &|_| {}))
 }
 
 fn merge_failure(e: MergeError) -> Failure {
