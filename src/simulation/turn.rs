@@ -166,9 +166,7 @@ impl Simulation<'_> {
         // 2. Probabilities of cooperating, with errors: one loop over every decider, inactive
         // issues' included (their stale utilities are finite and their probabilities unread),
         // so that it vectorizes (compared with the draws here, it would not).
-        for ((p, &x), &eps) in sx.p.iter_mut().zip(&sx.x).zip(&m.eval_error) {
-            *p = decision::with_error(decision::logistic(x), eps);
-        }
+        decision::cooperation_probabilities(&mut sx.p, &sx.x, &m.eval_error);
         // 3. Votes, tallies, actions. A side changes the status quo (leaves an arrangement in
         // force, joins one that is not, or for other issues cooperates) when its rule carries
         // the change; members not admitted do not vote.
