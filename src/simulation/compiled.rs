@@ -91,6 +91,11 @@ pub(super) struct Scratch {
     pub(super) p: Vec<f64>,
     pub(super) pressure: Vec<f64>,
     pub(super) cost: Vec<f64>,
+    /// Per decider: its issue's salience and status quo this turn, and zeros (the revealed
+    /// commitments of a scenario that reveals none).
+    pub(super) eval_salience: Vec<f64>,
+    pub(super) eval_status_quo: Vec<f64>,
+    pub(super) zeros: Vec<f64>,
     pub(super) salience: Vec<f64>,
     /// Per issue: whether an arrangement is in force at the start of the turn (its status
     /// quo), and the utility its status quo adds to staying (commitment) or subtracts from
@@ -131,6 +136,9 @@ impl Scratch {
             p: vec![0.0; evals],
             pressure: vec![0.0; evals],
             cost: vec![0.0; evals],
+            eval_salience: vec![0.0; evals],
+            eval_status_quo: vec![0.0; evals],
+            zeros: vec![0.0; evals],
             salience: vec![0.0; sc.issues.len()],
             in_force: vec![false; sc.issues.len()],
             status_quo: vec![0.0; sc.issues.len()],
@@ -166,6 +174,15 @@ pub(super) struct Compiled {
     pub(super) evals: Vec<EvalC>,
     /// Per decider: its actor's error rate, laid out beside the utilities for the logit pass.
     pub(super) eval_error: Vec<f64>,
+    /// Per decider, flat for the dyads' utility pass (`super::utility`): its trust cell
+    /// `a·n + partner` (0 for a public good's), its actor's rationality, its issue's horizon,
+    /// `R − T`, `S − P` and its upkeep (copies of what [`EvalC`] holds, rebuilt with it).
+    pub(super) eval_cell: Vec<u32>,
+    pub(super) eval_lambda: Vec<f64>,
+    pub(super) eval_horizon: Vec<f64>,
+    pub(super) eval_reward_gap: Vec<f64>,
+    pub(super) eval_sucker_gap: Vec<f64>,
+    pub(super) eval_upkeep: Vec<f64>,
     /// The deciders whose membership of their organization is in question, each with the
     /// membership arrangement (issue index) that admits it: every other decider votes.
     pub(super) gated: Vec<(usize, usize)>,
@@ -469,6 +486,16 @@ impl Compiled {
         }
         pressed.sort_unstable();
         pressed.dedup();
+        let mut eval_cell = vec![0; evals.len()];
+        for (k, issue) in sc.issues.iter().enumerate() {
+            if matches!(issue.kind, IssueKind::Dyadic { .. }) {
+                for slot in &slots[slot_start[k]..slot_start[k + 1]] {
+                    for (e, ev) in slot.evals.clone().zip(&evals[slot.evals.clone()]) {
+                        eval_cell[e] = u32::try_from(ev.actor * n + slot.partner).expect("fewer than 2³² trust cells");
+                    }
+                }
+            }
+        }
         let hazard_terms = sc
             .events
             .iter()
@@ -489,6 +516,12 @@ impl Compiled {
             issue_evals,
             slots,
             eval_error: vec![0.0; evals.len()],
+            eval_cell,
+            eval_lambda: vec![0.0; evals.len()],
+            eval_horizon: vec![0.0; evals.len()],
+            eval_reward_gap: vec![0.0; evals.len()],
+            eval_sucker_gap: vec![0.0; evals.len()],
+            eval_upkeep: vec![0.0; evals.len()],
             gated,
             evals,
             issues,
@@ -526,6 +559,11 @@ impl Compiled {
             out.extend(v);
         }
         for v in [&self.eval_error, &self.capability, &self.credit, &self.hazard, &self.hazard_year] {
+            out.extend(v);
+        }
+        for v in
+            [&self.eval_lambda, &self.eval_horizon, &self.eval_reward_gap, &self.eval_sucker_gap, &self.eval_upkeep]
+        {
             out.extend(v);
         }
         out.extend(self.hazard_terms.iter().flatten().map(|t| t.1));

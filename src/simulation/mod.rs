@@ -26,6 +26,7 @@ mod probes;
 mod rebuild;
 mod state;
 mod turn;
+mod utility;
 mod weights;
 
 use rand::SeedableRng;

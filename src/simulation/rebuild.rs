@@ -163,8 +163,8 @@ impl Compiled {
                 Trigger::At(_) => (0.0, 0.0),
             };
         }
-        for (eps, ev) in self.eval_error.iter_mut().zip(&self.evals) {
-            *eps = self.error[ev.actor];
+        for ((eps, lambda), ev) in self.eval_error.iter_mut().zip(&mut self.eval_lambda).zip(&self.evals) {
+            (*eps, *lambda) = (self.error[ev.actor], self.lambda[ev.actor]);
         }
         let relax = sc.influence.relaxation.map_or(0.0, |id| per_turn.get(cal, v(id)));
         self.influence.rebuild(sc, values, &self.credit, relax);
@@ -237,6 +237,16 @@ impl Compiled {
                 ev.payoff = [p, t, s, r];
             }
         }
+        let horizon = match &issue.kind {
+            IssueKind::Dyadic { arrangement: Some(_), .. } => v(sc.horizon),
+            _ => 1.0,
+        };
+        let (first, end) = self.issue_evals[k];
+        for (e, ev) in (first..end).zip(&self.evals[first..end]) {
+            let [p, t, s, r] = ev.payoff;
+            (self.eval_reward_gap[e], self.eval_sucker_gap[e]) = (r - t, s - p);
+            (self.eval_upkeep[e], self.eval_horizon[e]) = (ev.upkeep, horizon);
+        }
         let ic = &mut self.issues[k];
         ic.salience_base = issue.salience.base.map_or(1.0, v);
         for (term, &(_, id)) in ic.salience_terms.iter_mut().zip(&issue.salience.terms) {
@@ -245,10 +255,11 @@ impl Compiled {
         for (term, &(_, id)) in ic.on_mutual.iter_mut().zip(&issue.on_mutual) {
             term.1 = v(id);
         }
-        (ic.arrangement, ic.horizon) = match &issue.kind {
-            IssueKind::Dyadic { arrangement: Some(a), .. } => (Some((v(a.commitment), v(a.formation))), v(sc.horizon)),
-            _ => (None, 1.0),
+        ic.arrangement = match &issue.kind {
+            IssueKind::Dyadic { arrangement: Some(a), .. } => Some((v(a.commitment), v(a.formation))),
+            _ => None,
         };
+        ic.horizon = horizon;
         ic.relevance = v(issue.relevance);
     }
 

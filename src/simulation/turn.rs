@@ -7,6 +7,7 @@ use rand_distr::{Distribution as _, StandardNormal};
 
 use super::compiled::{Compiled, Scratch, metric_value};
 use super::influence::normalise;
+use super::utility::{self, DyadicInputs};
 use super::{Observer, Overrides, Simulation, State};
 use crate::model::actor::ActorId;
 use crate::model::decision::{self, DecisionRecord};
@@ -123,40 +124,53 @@ impl Simulation<'_> {
     pub(super) fn decide<O: Observer>(&mut self, t: usize, overrides: &Overrides, observer: &mut O) {
         let Simulation { scenario: sc, values, model: m, state: st, rng, scratch: sx, .. } = self;
         let sc: &Scenario = sc;
-        let n = sc.actor_count();
         turn_inputs(sc, m, st, sx);
         // Every decider draws once a turn, in decision order, those of inactive issues too (to
         // keep the streams of scenario variants aligned): all the draws at once.
         uniform_draws(rng, &mut sx.draw_bytes, &mut sx.draw);
-        // 1. Salience, utilities (as λ·Δu) and pressure.
+        // 1. Salience, utilities (as λ·Δu) and pressure: the dyads' deciders in one flat pass
+        // (inactive issues' too: their utilities are finite and unread), then the public goods'.
         for (k, issue) in m.issues.iter().enumerate() {
             let sal = issue.salience(sc, m, st);
             sx.salience[k] = sal;
-            let slots = m.slot_start[k]..m.slot_start[k + 1];
+            let (first, end) = m.issue_evals[k];
+            sx.eval_salience[first..end].fill(sal);
+            sx.eval_status_quo[first..end].fill(sx.status_quo[k]);
             if !st.issue_active[k] {
                 // Nobody acts, whatever is imposed.
-                sx.act[slots].fill(false);
+                sx.act[m.slot_start[k]..m.slot_start[k + 1]].fill(false);
+            }
+        }
+        let inputs = DyadicInputs {
+            cell: &m.eval_cell,
+            lambda: &m.eval_lambda,
+            horizon: &m.eval_horizon,
+            reward_gap: &m.eval_reward_gap,
+            sucker_gap: &m.eval_sucker_gap,
+            upkeep: &m.eval_upkeep,
+            salience: &sx.eval_salience,
+            status_quo: &sx.eval_status_quo,
+            revealed: if st.revealed.is_empty() { &sx.zeros } else { &st.revealed },
+            trust: &st.trust,
+            pressure: &sx.pressure_of,
+        };
+        utility::dyadic_utilities(&inputs, &mut sx.pressure, &mut sx.x);
+        for (k, issue) in m.issues.iter().enumerate() {
+            let Some(threat) = issue.threat else { continue };
+            if !st.issue_active[k] {
                 continue;
             }
-            let (status_quo, horizon) = (sx.status_quo[k], issue.horizon);
+            let (sal, status_quo, horizon) = (sx.salience[k], sx.status_quo[k], issue.horizon);
+            let slots = m.slot_start[k]..m.slot_start[k + 1];
             for s in slots.clone() {
                 let slot = &m.slots[s];
                 for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
                     let a = ev.actor;
-                    let (advantage, pressure) = match issue.threat {
-                        None => {
-                            let q = st.trust[a * n + slot.partner];
-                            (ev.dyadic_advantage(sal, q), sx.pressure_of[a * n + slot.partner])
-                        }
-                        Some(threat) => {
-                            let others = m.others_expected(st, &sx.efficacy, a, slots.clone(), s);
-                            let level = st.vars[threat];
-                            let own = sx.efficacy[s];
-                            (decision::public_good_advantage(sal, ev.harm, level, others, own, ev.cost), 0.0)
-                        }
-                    };
-                    // What a yes vote costs: pressure, and an arrangement's upkeep.
-                    let cost = pressure + ev.upkeep;
+                    let others = m.others_expected(st, &sx.efficacy, a, slots.clone(), s);
+                    let (level, own) = (st.vars[threat], sx.efficacy[s]);
+                    let advantage = decision::public_good_advantage(sal, ev.harm, level, others, own, ev.cost);
+                    // A contribution costs no pressure; an arrangement's upkeep is a dyad's.
+                    let cost = ev.upkeep;
                     sx.pressure[e] = cost;
                     let revealed = st.revealed.get(e).copied().unwrap_or(0.0);
                     sx.x[e] = m.lambda[a] * (horizon * (advantage - cost) + status_quo + revealed);
