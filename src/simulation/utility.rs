@@ -38,11 +38,12 @@ pub(super) struct DyadicInputs<'a> {
 /// time, like [`crate::model::decision::cooperation_probabilities`]: element by element the
 /// same IEEE operations, none fused, so the same numbers at every width.
 ///
-/// # Panics
-/// If a cell is outside `trust` or `pressure`.
+/// The cells come from the compiled model, which lays them out inside the trust table: a cell
+/// outside it is a bug, caught by debug builds (release builds read the last cell rather than
+/// check every cell every turn, which cost more than the pass's arithmetic).
 pub(super) fn dyadic_utilities(inputs: &DyadicInputs<'_>, cost: &mut [f64], x: &mut [f64]) {
     let cells = inputs.trust.len().min(inputs.pressure.len());
-    assert!(inputs.cell.iter().all(|&c| (c as usize) < cells), "a trust cell out of range");
+    debug_assert!(inputs.cell.iter().all(|&c| (c as usize) < cells), "a trust cell out of range");
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
@@ -144,6 +145,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(debug_assertions)]
     #[should_panic(expected = "a trust cell out of range")]
     fn a_cell_outside_the_trust_table_is_refused() {
         let one = [1.0];
