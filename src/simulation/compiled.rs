@@ -249,6 +249,9 @@ pub(super) struct SlotC {
     /// Public goods: the participant's reach and its drivers, when it has drivers.
     pub(super) reach: f64,
     pub(super) reach_terms: Vec<(Metric, f64)>,
+    /// Whether a state decides alone (one decider, weight 1, with a veto, threshold 0, no
+    /// objection): its action is then its vote.
+    pub(super) alone: bool,
 }
 
 /// One patron's pressure on a client against dealing with a rival: the term
@@ -385,6 +388,7 @@ impl Compiled {
                     efficacy: 0.0,
                     reach: 0.0,
                     reach_terms,
+                    alone: sc.actors[a].organization.is_none(),
                 });
             }
             issue_evals.push((issue_first_eval, evals.len()));

@@ -274,6 +274,33 @@ mod tests {
         Scenario::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
     }
 
+    /// Recording every decision never changes a run: a recorded run (every slot through the
+    /// general voting rule) and a quiet one (states deciding alone by their shortcut) play the
+    /// same states turn by turn, with actions imposed on states, members and organizations,
+    /// admitted or not.
+    #[test]
+    fn recording_decisions_never_changes_a_run() {
+        for sc in [scenario("tests/fixtures/tiny.toml"), scenario("scenarios/baseline_2014.toml")] {
+            for run in 0..3 {
+                let mut quiet = Simulation::new(&sc, 5, run);
+                let mut recorded = Simulation::new(&sc, 5, run);
+                let mut recorder = Recorder::default();
+                let slots = quiet.slot_count();
+                // Every seventh slot imposed, cooperating or not, from turn 2 to 6.
+                let imposed = Overrides((0..slots).map(|s| (s % 7 == run as usize).then_some(s % 2 == 0)).collect());
+                let mut turn = 0;
+                while !quiet.is_done() {
+                    let overrides = if (2..6).contains(&turn) { imposed.clone() } else { Overrides::default() };
+                    quiet.step_with(&overrides, &mut Quiet);
+                    recorded.step_with(&overrides, &mut recorder);
+                    assert_eq!(quiet.state(), recorded.state(), "{} run {run} turn {turn}", sc.name);
+                    turn += 1;
+                }
+                assert!(!recorder.decisions.is_empty());
+            }
+        }
+    }
+
     /// A simulation restarted for another run, after a whole run or half of one, plays that
     /// run exactly as a new one: same values, same states turn by turn, same random stream.
     #[test]

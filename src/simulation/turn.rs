@@ -193,6 +193,23 @@ impl Simulation<'_> {
             let slots = m.slot_start[k]..m.slot_start[k + 1];
             for s in slots.clone() {
                 let slot = &m.slots[s];
+                if slot.alone && !O::DECISIONS {
+                    // The rule below with one voter of weight 1 holding a veto at threshold 0:
+                    // a state's action is its vote, unless it is not admitted (then the status
+                    // quo stays) or its action is imposed (then it pays for that action).
+                    let e = slot.evals.start;
+                    let member = sx.member[e] != 0.0;
+                    let vote = sx.draw[e] < sx.p[e];
+                    let act = match overrides.0.get(s).copied().flatten() {
+                        Some(forced) => forced,
+                        None if member => vote,
+                        None => in_force,
+                    };
+                    sx.cost[e] = decision::select(member & act, sx.pressure[e]);
+                    decisions += u64::from(member);
+                    sx.act[s] = act;
+                    continue;
+                }
                 let mut tally = decision::Tally::default();
                 let mut present = 0.0;
                 for (e, ev) in slot.evals.clone().zip(&m.evals[slot.evals.clone()]) {
