@@ -393,10 +393,29 @@ mod tests {
         for len in [xs.len(), 1, 3, 7, 13, 261] {
             let x = &xs[xs.len() - len..];
             let eps: Vec<f64> = (0..len).map(|i| [0.0, 0.03, 0.1, 0.5][i % 4]).collect();
-            let mut p = vec![-1.0; len];
-            cooperation_probabilities(&mut p, x, &eps);
-            for ((&p, &x), &eps) in p.iter().zip(x).zip(&eps) {
-                assert_eq!(p.to_bits(), with_error(logistic(x), eps).to_bits(), "x {x}, eps {eps}");
+            // The dispatched pass, and each width this processor can run.
+            type Pass = fn(&mut [f64], &[f64], &[f64]);
+            let mut passes: Vec<(&str, Pass)> = vec![
+                ("dispatched", cooperation_probabilities),
+                ("portable", |p, x, eps| probabilities_portable(p, x, eps)),
+            ];
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the processor has AVX2 (checked just above).
+                    passes.push(("avx2", |p, x, eps| unsafe { probabilities_avx2(p, x, eps) }));
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: the processor has AVX-512F (checked just above).
+                    passes.push(("avx512", |p, x, eps| unsafe { probabilities_avx512(p, x, eps) }));
+                }
+            }
+            for (name, pass) in passes {
+                let mut p = vec![-1.0; len];
+                pass(&mut p, x, &eps);
+                for ((&p, &x), &eps) in p.iter().zip(x).zip(&eps) {
+                    assert_eq!(p.to_bits(), with_error(logistic(x), eps).to_bits(), "{name}: x {x}, eps {eps}");
+                }
             }
         }
     }

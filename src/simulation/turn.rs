@@ -690,6 +690,10 @@ mod tests {
             let expected: Vec<f64> = (0..len).map(|_| one.random()).collect();
             let (mut bytes, mut draws) = (vec![0; 8 * len], vec![0.0; len]);
             super::uniform_draws(&mut all, &mut bytes, &mut draws);
+            // The conversion at the processor's width is the portable one.
+            let mut portable = vec![0.0; len];
+            super::uniforms(&bytes, &mut portable);
+            assert_eq!(draws, portable);
             assert_eq!(
                 draws.iter().map(|u| u.to_bits()).collect::<Vec<_>>(),
                 expected.iter().map(|u| u.to_bits()).collect::<Vec<_>>()

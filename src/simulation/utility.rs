@@ -130,16 +130,33 @@ mod tests {
                 trust: &trust,
                 pressure: &pressure,
             };
-            let (mut cost, mut x) = (vec![f64::NAN; len], vec![f64::NAN; len]);
-            dyadic_utilities(&inputs, &mut cost, &mut x);
-            for e in 0..len {
-                let c = cell[e] as usize;
-                // R − T and S − P from payoffs with those gaps: T = 0, P = 0.
-                let advantage = dyadic_advantage(sal[e], trust[c], rg[e], sg[e], 0.0, 0.0);
-                let want_cost = pressure[c] + upkeep[e];
-                let want_x = lambda[e] * (horizon[e] * (advantage - want_cost) + sq[e] + rev[e]);
-                assert_eq!(cost[e].to_bits(), want_cost.to_bits(), "cost of {e}");
-                assert_eq!(x[e].to_bits(), want_x.to_bits(), "x of {e}");
+            // The dispatched pass, and each width this processor can run.
+            type Pass = fn(&DyadicInputs<'_>, &mut [f64], &mut [f64]);
+            let mut passes: Vec<(&str, Pass)> =
+                vec![("dispatched", dyadic_utilities), ("portable", |i, c, x| dyadic_portable(i, c, x))];
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the processor has AVX2 (checked just above).
+                    passes.push(("avx2", |i, c, x| unsafe { dyadic_avx2(i, c, x) }));
+                }
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: the processor has AVX-512F (checked just above).
+                    passes.push(("avx512", |i, c, x| unsafe { dyadic_avx512(i, c, x) }));
+                }
+            }
+            for (name, pass) in passes {
+                let (mut cost, mut x) = (vec![f64::NAN; len], vec![f64::NAN; len]);
+                pass(&inputs, &mut cost, &mut x);
+                for e in 0..len {
+                    let c = cell[e] as usize;
+                    // R − T and S − P from payoffs with those gaps: T = 0, P = 0.
+                    let advantage = dyadic_advantage(sal[e], trust[c], rg[e], sg[e], 0.0, 0.0);
+                    let want_cost = pressure[c] + upkeep[e];
+                    let want_x = lambda[e] * (horizon[e] * (advantage - want_cost) + sq[e] + rev[e]);
+                    assert_eq!(cost[e].to_bits(), want_cost.to_bits(), "{name}: cost of {e}");
+                    assert_eq!(x[e].to_bits(), want_x.to_bits(), "{name}: x of {e}");
+                }
             }
         }
     }
