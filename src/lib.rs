@@ -165,6 +165,7 @@ pub mod scaleout;
 pub mod scenario;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod simd;
 pub mod simulation;
 
 pub use scenario::Scenario;

@@ -67,43 +67,27 @@ pub fn with_error(p: f64, eps: f64) -> f64 {
 /// `p[i] = with_error(logistic(x[i]), eps[i])` for every `i`: a turn's logit pass over all its
 /// deciders. Slices of unequal length are read to the shortest.
 ///
-/// The loop runs in the widest vectors the processor has (AVX-512, else AVX2, else the SSE2
-/// every x86-64 has), chosen at run time, so one binary is fast on new machines and runs on
-/// old ones. The results are the same bit for bit at every width: each element goes through
-/// the same IEEE operations, correctly rounded one by one, none fused, nothing summed across
-/// elements.
+/// The loop runs in the widest vectors the processor has ([`crate::simd`]), with the same
+/// results bit for bit at every width.
 pub fn cooperation_probabilities(p: &mut [f64], x: &[f64], eps: &[f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor has AVX-512F (checked just above).
-            return unsafe { probabilities_avx512(p, x, eps) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { probabilities_avx2(p, x, eps) };
+    crate::simd::widest_vectors(Probabilities { p, x, eps });
+}
+
+/// The loop of [`cooperation_probabilities`].
+struct Probabilities<'a> {
+    p: &'a mut [f64],
+    x: &'a [f64],
+    eps: &'a [f64],
+}
+
+impl crate::simd::Loop for Probabilities<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        for ((p, &x), &eps) in self.p.iter_mut().zip(self.x).zip(self.eps) {
+            *p = with_error(logistic(x), eps);
         }
     }
-    probabilities_portable(p, x, eps);
-}
-
-#[inline(always)]
-fn probabilities_portable(p: &mut [f64], x: &[f64], eps: &[f64]) {
-    for ((p, &x), &eps) in p.iter_mut().zip(x).zip(eps) {
-        *p = with_error(logistic(x), eps);
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn probabilities_avx512(p: &mut [f64], x: &[f64], eps: &[f64]) {
-    probabilities_portable(p, x, eps);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn probabilities_avx2(p: &mut [f64], x: &[f64], eps: &[f64]) {
-    probabilities_portable(p, x, eps);
 }
 
 /// Bounds `(lo, hi)` on `with_error(logistic(x), eps)` as computed (rounding included), for
@@ -383,8 +367,8 @@ mod tests {
         assert_eq!(cooperation_bounds(50.0, 0.7), (f64::NEG_INFINITY, f64::INFINITY));
     }
 
-    /// The pass in the processor's widest vectors gives what the scalar functions give, bit for
-    /// bit, across the logit's whole range, its tails, signed zeros and NaN, at lengths that
+    /// The pass at every vector width the processor has gives what the scalar functions give,
+    /// bit for bit, across the logit's whole range, its tails, signed zeros and NaN, at lengths that
     /// leave remainders for every vector width.
     #[test]
     fn the_vectorized_pass_is_the_scalar_formula_bit_for_bit() {
@@ -393,28 +377,11 @@ mod tests {
         for len in [xs.len(), 1, 3, 7, 13, 261] {
             let x = &xs[xs.len() - len..];
             let eps: Vec<f64> = (0..len).map(|i| [0.0, 0.03, 0.1, 0.5][i % 4]).collect();
-            // The dispatched pass, and each width this processor can run.
-            type Pass = fn(&mut [f64], &[f64], &[f64]);
-            let mut passes: Vec<(&str, Pass)> = vec![
-                ("dispatched", cooperation_probabilities),
-                ("portable", |p, x, eps| probabilities_portable(p, x, eps)),
-            ];
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the processor has AVX2 (checked just above).
-                    passes.push(("avx2", |p, x, eps| unsafe { probabilities_avx2(p, x, eps) }));
-                }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the processor has AVX-512F (checked just above).
-                    passes.push(("avx512", |p, x, eps| unsafe { probabilities_avx512(p, x, eps) }));
-                }
-            }
-            for (name, pass) in passes {
+            for width in crate::simd::widths() {
                 let mut p = vec![-1.0; len];
-                pass(&mut p, x, &eps);
+                crate::simd::at(width, Probabilities { p: &mut p, x, eps: &eps });
                 for ((&p, &x), &eps) in p.iter().zip(x).zip(&eps) {
-                    assert_eq!(p.to_bits(), with_error(logistic(x), eps).to_bits(), "{name}: x {x}, eps {eps}");
+                    assert_eq!(p.to_bits(), with_error(logistic(x), eps).to_bits(), "{width:?}: x {x}, eps {eps}");
                 }
             }
         }

@@ -437,14 +437,19 @@ impl Simulation<'_> {
 /// eight per draw), without a check for the end of the generator's block at every draw.
 fn uniform_draws(rng: &mut ChaCha8Rng, bytes: &mut [u8], out: &mut [f64]) {
     rng.fill_bytes(bytes);
-    // The conversion in vectors where the processor converts 64-bit integers in them
-    // (AVX-512DQ); exact either way (the integers are below 2⁵³).
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512dq") {
-        // SAFETY: the processor has AVX-512F and DQ (DQ implies F; checked just above).
-        return unsafe { uniforms_avx512(bytes, out) };
+    // Exact at any width: the integers are below 2⁵³.
+    crate::simd::widest_vectors(Uniforms(bytes, out));
+}
+
+/// The conversion of [`uniform_draws`]: the stream's bytes, eight per draw, and the draws.
+struct Uniforms<'a>(&'a [u8], &'a mut [f64]);
+
+impl crate::simd::Loop for Uniforms<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        uniforms(self.0, self.1);
     }
-    uniforms(bytes, out);
 }
 
 #[inline(always)]
@@ -453,12 +458,6 @@ fn uniforms(bytes: &[u8], out: &mut [f64]) {
         let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
         *u = (word >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq")]
-fn uniforms_avx512(bytes: &[u8], out: &mut [f64]) {
-    uniforms(bytes, out);
 }
 
 /// What the decisions of a turn read besides each decider's payoffs, computed once: each
@@ -690,10 +689,12 @@ mod tests {
             let expected: Vec<f64> = (0..len).map(|_| one.random()).collect();
             let (mut bytes, mut draws) = (vec![0; 8 * len], vec![0.0; len]);
             super::uniform_draws(&mut all, &mut bytes, &mut draws);
-            // The conversion at the processor's width is the portable one.
-            let mut portable = vec![0.0; len];
-            super::uniforms(&bytes, &mut portable);
-            assert_eq!(draws, portable);
+            // The conversion at every width the processor has is the same.
+            for width in crate::simd::widths() {
+                let mut at_width = vec![0.0; len];
+                crate::simd::at(width, super::Uniforms(&bytes, &mut at_width));
+                assert_eq!(draws, at_width, "{width:?}");
+            }
             assert_eq!(
                 draws.iter().map(|u| u.to_bits()).collect::<Vec<_>>(),
                 expected.iter().map(|u| u.to_bits()).collect::<Vec<_>>()

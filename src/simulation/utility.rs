@@ -34,9 +34,8 @@ pub(super) struct DyadicInputs<'a> {
 /// Writes each decider's cost of a yes vote to `cost` and its `λ·Δu` to `x`, over the
 /// shortest of the per-decider slices.
 ///
-/// In the widest vectors the processor has (AVX-512, else AVX2, else SSE2), chosen at run
-/// time, like [`crate::model::decision::cooperation_probabilities`]: element by element the
-/// same IEEE operations, none fused, so the same numbers at every width.
+/// In the widest vectors the processor has ([`crate::simd`]): element by element the same
+/// IEEE operations, so the same numbers at every width.
 ///
 /// The cells come from the compiled model, which lays them out inside the trust table: a cell
 /// outside it is a bug, caught by debug builds (release builds read the last cell rather than
@@ -44,22 +43,26 @@ pub(super) struct DyadicInputs<'a> {
 pub(super) fn dyadic_utilities(inputs: &DyadicInputs<'_>, cost: &mut [f64], x: &mut [f64]) {
     let cells = inputs.trust.len().min(inputs.pressure.len());
     debug_assert!(inputs.cell.iter().all(|&c| (c as usize) < cells), "a trust cell out of range");
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the processor has AVX-512F (checked just above).
-            return unsafe { dyadic_avx512(inputs, cost, x) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { dyadic_avx2(inputs, cost, x) };
-        }
+    crate::simd::widest_vectors(Dyadic { inputs, cost, x });
+}
+
+/// The loop of [`dyadic_utilities`].
+struct Dyadic<'a, 'b> {
+    inputs: &'b DyadicInputs<'a>,
+    cost: &'b mut [f64],
+    x: &'b mut [f64],
+}
+
+impl crate::simd::Loop for Dyadic<'_, '_> {
+    type Output = ();
+    #[inline(always)]
+    fn run(self) {
+        dyadic(self.inputs, self.cost, self.x);
     }
-    dyadic_portable(inputs, cost, x);
 }
 
 #[inline(always)]
-fn dyadic_portable(i: &DyadicInputs<'_>, cost: &mut [f64], x: &mut [f64]) {
+fn dyadic(i: &DyadicInputs<'_>, cost: &mut [f64], x: &mut [f64]) {
     let len = [i.cell.len(), i.lambda.len(), i.horizon.len(), i.reward_gap.len(), i.sucker_gap.len()]
         .into_iter()
         .chain([i.upkeep.len(), i.salience.len(), i.status_quo.len(), i.revealed.len(), cost.len(), x.len()])
@@ -87,25 +90,13 @@ fn dyadic_portable(i: &DyadicInputs<'_>, cost: &mut [f64], x: &mut [f64]) {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn dyadic_avx512(inputs: &DyadicInputs<'_>, cost: &mut [f64], x: &mut [f64]) {
-    dyadic_portable(inputs, cost, x);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn dyadic_avx2(inputs: &DyadicInputs<'_>, cost: &mut [f64], x: &mut [f64]) {
-    dyadic_portable(inputs, cost, x);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::decision::dyadic_advantage;
 
-    /// The flat pass gives what the formula gives decider by decider, bit for bit, at lengths
-    /// that leave remainders for every vector width.
+    /// The flat pass at every vector width the processor has gives what the formula gives
+    /// decider by decider, bit for bit, at lengths that leave remainders for every width.
     #[test]
     fn the_flat_pass_is_the_formula_decider_by_decider() {
         let n = 97;
@@ -130,32 +121,17 @@ mod tests {
                 trust: &trust,
                 pressure: &pressure,
             };
-            // The dispatched pass, and each width this processor can run.
-            type Pass = fn(&DyadicInputs<'_>, &mut [f64], &mut [f64]);
-            let mut passes: Vec<(&str, Pass)> =
-                vec![("dispatched", dyadic_utilities), ("portable", |i, c, x| dyadic_portable(i, c, x))];
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the processor has AVX2 (checked just above).
-                    passes.push(("avx2", |i, c, x| unsafe { dyadic_avx2(i, c, x) }));
-                }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the processor has AVX-512F (checked just above).
-                    passes.push(("avx512", |i, c, x| unsafe { dyadic_avx512(i, c, x) }));
-                }
-            }
-            for (name, pass) in passes {
+            for width in crate::simd::widths() {
                 let (mut cost, mut x) = (vec![f64::NAN; len], vec![f64::NAN; len]);
-                pass(&inputs, &mut cost, &mut x);
+                crate::simd::at(width, Dyadic { inputs: &inputs, cost: &mut cost, x: &mut x });
                 for e in 0..len {
                     let c = cell[e] as usize;
                     // R − T and S − P from payoffs with those gaps: T = 0, P = 0.
                     let advantage = dyadic_advantage(sal[e], trust[c], rg[e], sg[e], 0.0, 0.0);
                     let want_cost = pressure[c] + upkeep[e];
                     let want_x = lambda[e] * (horizon[e] * (advantage - want_cost) + sq[e] + rev[e]);
-                    assert_eq!(cost[e].to_bits(), want_cost.to_bits(), "{name}: cost of {e}");
-                    assert_eq!(x[e].to_bits(), want_x.to_bits(), "{name}: x of {e}");
+                    assert_eq!(cost[e].to_bits(), want_cost.to_bits(), "{width:?}: cost of {e}");
+                    assert_eq!(x[e].to_bits(), want_x.to_bits(), "{width:?}: x of {e}");
                 }
             }
         }
