@@ -26,6 +26,12 @@ impl FixedSum {
         self.0 += i128::from((x * FIXED_SCALE) as i64);
     }
 
+    /// Adds `x` `n` times, exactly as `n` calls of [`FixedSum::add`] would.
+    #[inline]
+    pub fn add_times(&mut self, x: f64, n: u32) {
+        self.0 += i128::from((x * FIXED_SCALE) as i64) * i128::from(n);
+    }
+
     /// Adds another sum (exact: the order of merging does not matter).
     pub fn merge(&mut self, other: FixedSum) {
         self.0 += other.0;
@@ -143,6 +149,15 @@ impl SeriesAgg {
         self.runs += 1;
     }
 
+    /// Adds `n` values equal to `x` to series `series` at `turn`, as `n` runs would, without
+    /// counting runs (their other series count them).
+    pub fn add_times(&mut self, series: usize, turn: usize, x: f64, n: u32) {
+        let c = series * self.turns + turn;
+        self.sums[c].add_times(x, n);
+        let b = bin_of(x, self.ranges[series].0, self.scale[series]);
+        self.counts[c * BINS + b] += n;
+    }
+
     #[inline]
     fn add_value(&mut self, turn: usize, series: usize, x: f64) {
         let c = series * self.turns + turn;
@@ -195,8 +210,18 @@ impl SeriesAgg {
 /// (Laid out turn by turn, as the runs are, a block's 32 histograms were a series' length
 /// apart; buffered block by block, so that the flush reads one block's runs in one stretch,
 /// each value of a run is written to another page, which cost more than it saved.)
+///
+/// A batch may buffer some of the aggregate's series only: those whose values are not
+/// counted otherwise (see [`super::counted`]).
 #[derive(Debug, Clone)]
 pub struct Batch {
+    /// Per series of the aggregate: whether this batch buffers it.
+    buffered: Vec<bool>,
+    /// Per buffered series: its series in the aggregate, its range's low end and its bins per
+    /// unit.
+    series: Vec<usize>,
+    lo: Vec<f64>,
+    scale: Vec<f64>,
     cells: usize,
     capacity: usize,
     len: usize,
@@ -211,24 +236,38 @@ pub struct Batch {
 const FLUSH_BLOCK: usize = 32;
 
 impl Batch {
-    /// A buffer for runs of `cells` values (`turns × series`), holding `capacity` runs:
-    /// `2 × cells × capacity` bytes.
-    pub fn new(cells: usize, capacity: usize) -> Batch {
+    /// A buffer for `capacity` runs of `agg`'s series `series` (ascending), each run
+    /// `turns × series.len()` values: `2 × turns × series.len() × capacity` bytes.
+    pub fn new(agg: &SeriesAgg, series: Vec<usize>, capacity: usize) -> Batch {
+        assert!(series.windows(2).all(|w| w[0] < w[1]) && series.iter().all(|&s| s < agg.series()), "series ascending");
         let capacity = capacity.max(1);
-        Batch { cells, capacity, len: 0, bins: vec![0; cells * capacity], sums: vec![FixedSum::default(); cells] }
+        let cells = series.len() * agg.turns;
+        let mut buffered = vec![false; agg.series()];
+        series.iter().for_each(|&s| buffered[s] = true);
+        Batch {
+            buffered,
+            lo: series.iter().map(|&s| agg.ranges[s].0).collect(),
+            scale: series.iter().map(|&s| agg.scale[s]).collect(),
+            series,
+            cells,
+            capacity,
+            len: 0,
+            bins: vec![0; cells * capacity],
+            sums: vec![FixedSum::default(); cells],
+        }
     }
 
-    /// Buffers one run (laid out as for [`SeriesAgg::add_run`]), adding the batch to `agg`
-    /// when it is full.
+    /// Buffers one run: `run[turn × buffered + i]` is the `i`-th buffered series at `turn`.
+    /// Adds the batch to `agg` when it is full.
     pub fn push(&mut self, run: &[f64], agg: &mut SeriesAgg) {
         debug_assert_eq!(run.len(), self.cells);
-        let (ns, turns) = (agg.ranges.len(), agg.turns);
+        let (ns, turns) = (self.series.len(), agg.turns);
         let bins = &mut self.bins[self.len * self.cells..(self.len + 1) * self.cells];
-        // A scenario may record no series at all: then there is only the run to count.
+        // A batch may buffer no series at all: then there is only the run to count.
         let rows = run.chunks_exact(ns.max(1)).zip(self.sums.chunks_exact_mut(ns.max(1)));
         for (t, (values, sums)) in rows.enumerate() {
-            let series = agg.ranges.iter().zip(&agg.scale);
-            for (s, ((&x, sum), (&(lo, _), &scale))) in values.iter().zip(sums).zip(series).enumerate() {
+            let series = self.lo.iter().zip(&self.scale);
+            for (s, ((&x, sum), (&lo, &scale))) in values.iter().zip(sums).zip(series).enumerate() {
                 sum.add(x);
                 bins[s * turns + t] = bin_of(x, lo, scale) as u16;
             }
@@ -241,26 +280,30 @@ impl Batch {
 
     /// Adds the buffered runs to `agg`.
     pub fn flush(&mut self, agg: &mut SeriesAgg) {
-        let (ns, turns) = (agg.ranges.len(), agg.turns);
+        let (ns, turns) = (self.series.len(), agg.turns);
         let runs = &self.bins[..self.len * self.cells];
-        // Cells in the histograms' order: block after block of adjacent histograms.
-        for (first, block) in agg.counts.chunks_exact_mut(FLUSH_BLOCK * BINS).enumerate() {
-            let first = first * FLUSH_BLOCK;
+        // The buffered cells' histograms, in their order: block after block of (mostly)
+        // adjacent histograms.
+        let buffered = &self.buffered;
+        let mut histograms =
+            agg.counts.chunks_exact_mut(BINS).enumerate().filter(|(c, _)| buffered[c / turns]).map(|(_, h)| h);
+        let mut block: Vec<&mut [u32]> = Vec::with_capacity(FLUSH_BLOCK);
+        let mut first = 0;
+        loop {
+            block.clear();
+            block.extend(histograms.by_ref().take(FLUSH_BLOCK));
+            if block.is_empty() {
+                break;
+            }
             for run in runs.chunks_exact(self.cells) {
-                for (&b, histogram) in run[first..first + FLUSH_BLOCK].iter().zip(block.chunks_exact_mut(BINS)) {
+                for (&b, histogram) in run[first..first + block.len()].iter().zip(block.iter_mut()) {
                     histogram[usize::from(b)] += 1;
                 }
             }
-        }
-        let rest = self.cells - self.cells % FLUSH_BLOCK;
-        let tail = &mut agg.counts[rest * BINS..];
-        for run in runs.chunks_exact(self.cells.max(1)) {
-            for (&b, histogram) in run[rest..].iter().zip(tail.chunks_exact_mut(BINS)) {
-                histogram[usize::from(b)] += 1;
-            }
+            first += block.len();
         }
         for (cell, part) in self.sums.iter_mut().enumerate() {
-            agg.sums[(cell % ns) * turns + cell / ns].merge(*part);
+            agg.sums[self.series[cell % ns] * turns + cell / ns].merge(*part);
             *part = FixedSum::default();
         }
         agg.runs += self.len as u64;
@@ -421,7 +464,7 @@ mod tests {
         let mut one = SeriesAgg::new(vec![(0.0, 1.0), (0.0, 1.0)], 3);
         runs.iter().for_each(|r| one.add_run(r));
         let mut batched = SeriesAgg::new(vec![(0.0, 1.0), (0.0, 1.0)], 3);
-        let mut batch = Batch::new(6, 8);
+        let mut batch = Batch::new(&batched, vec![0, 1], 8);
         runs.iter().for_each(|r| batch.push(r, &mut batched));
         batch.flush(&mut batched);
         assert_eq!(batched.runs(), 37);
