@@ -148,9 +148,12 @@ impl Collect for Standard {
     type Scratch = StandardRows;
 
     fn aggregate(&self) -> StandardAgg {
-        let series = SeriesAgg::new(self.ranges.clone(), self.turns);
-        let real = self.probes.value_metrics().iter().map(|&m| m as usize).collect();
         let counted = self.probes.counted_metrics();
+        // A counted series takes a few values a turn: its histograms are kept sparse.
+        let mut sparse = vec![false; self.ranges.len()];
+        counted.iter().for_each(|&m| sparse[m as usize] = true);
+        let series = SeriesAgg::with_sparse(self.ranges.clone(), self.turns, &sparse);
+        let real = self.probes.value_metrics().iter().map(|&m| m as usize).collect();
         // Row `t` is recorded after turn `t`, when the state's turn is `t + 1`.
         let dens = (0..self.turns).flat_map(|t| (0..counted.len()).map(move |c| (t, c)));
         let dens = dens.map(|(t, c)| self.probes.denominator(c, t + 1)).collect();
