@@ -124,25 +124,37 @@ impl Batch {
     pub fn flush(&mut self, agg: &mut SeriesAgg) {
         let (ns, turns) = (self.series.len(), agg.turns);
         let runs = &self.bins[..self.len * self.cells];
-        // The buffered cells' histograms (among the dense series'), in their order: block after
-        // block of (mostly) adjacent histograms.
-        let buffered = &self.buffered;
-        let mut histograms =
-            agg.counts.chunks_exact_mut(BINS).enumerate().filter(|(c, _)| buffered[c / turns]).map(|(_, h)| h);
-        let mut block: Vec<&mut [u32]> = Vec::with_capacity(FLUSH_BLOCK);
-        let mut first = 0;
-        loop {
-            block.clear();
-            block.extend(histograms.by_ref().take(FLUSH_BLOCK));
-            if block.is_empty() {
-                break;
-            }
-            for run in runs.chunks_exact(self.cells) {
-                for (&b, histogram) in run[first..first + block.len()].iter().zip(block.iter_mut()) {
-                    histogram[usize::from(b)] += 1;
+        if self.buffered.iter().all(|&b| b) {
+            // Every dense series buffered: the cells' histograms are the aggregate's, in order,
+            // block after block of adjacent ones.
+            for (first, block) in agg.counts.chunks_mut(FLUSH_BLOCK * BINS).enumerate() {
+                let (first, width) = (first * FLUSH_BLOCK, block.len() / BINS);
+                for run in runs.chunks_exact(self.cells) {
+                    for (&b, histogram) in run[first..first + width].iter().zip(block.chunks_exact_mut(BINS)) {
+                        histogram[usize::from(b)] += 1;
+                    }
                 }
             }
-            first += block.len();
+        } else {
+            // The buffered cells' histograms (among the dense series'), in their order.
+            let buffered = &self.buffered;
+            let mut histograms =
+                agg.counts.chunks_exact_mut(BINS).enumerate().filter(|(c, _)| buffered[c / turns]).map(|(_, h)| h);
+            let mut block: Vec<&mut [u32]> = Vec::with_capacity(FLUSH_BLOCK);
+            let mut first = 0;
+            loop {
+                block.clear();
+                block.extend(histograms.by_ref().take(FLUSH_BLOCK));
+                if block.is_empty() {
+                    break;
+                }
+                for run in runs.chunks_exact(self.cells) {
+                    for (&b, histogram) in run[first..first + block.len()].iter().zip(block.iter_mut()) {
+                        histogram[usize::from(b)] += 1;
+                    }
+                }
+                first += block.len();
+            }
         }
         for (cell, (part, large)) in self.sums.iter_mut().zip(&mut self.large).enumerate() {
             let sum = &mut agg.sums[self.series[cell % ns] * turns + cell / ns];
@@ -246,6 +258,28 @@ mod tests {
         batch.flush(&mut batched);
         assert_eq!(one.counts, batched.counts);
         assert_eq!(one.sums, batched.sums);
+    }
+
+    #[test]
+    fn a_batch_of_some_series_leaves_the_others() {
+        // Series 0 and 2 of three dense ones buffered (block by block across the gap), series
+        // 1 added value by value: the same as all three added run by run.
+        let turns = 40;
+        let runs: Vec<Vec<f64>> =
+            (0..23).map(|r| (0..3 * turns).map(|c| ((r * 17 + c * 5) % 23) as f64 / 22.0).collect()).collect();
+        let mut one = SeriesAgg::new(vec![(0.0, 1.0); 3], turns);
+        runs.iter().for_each(|r| one.add_run(r));
+        let mut split = SeriesAgg::new(vec![(0.0, 1.0); 3], turns);
+        let mut batch = Batch::new(&split, vec![0, 2], 10);
+        for run in &runs {
+            let row = |t: usize| [run[t * 3], run[t * 3 + 2]];
+            batch.push(&(0..turns).flat_map(row).collect::<Vec<_>>(), &mut split);
+            (0..turns).for_each(|t| split.add_times(1, t, run[t * 3 + 1], 1));
+        }
+        batch.flush(&mut split);
+        assert_eq!(split.runs(), 23);
+        assert_eq!(one.counts, split.counts);
+        assert_eq!(one.sums, split.sums);
     }
 
     #[test]
