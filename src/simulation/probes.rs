@@ -174,8 +174,8 @@ impl Probes {
     /// Resolves `metrics` of `scenario` for [`Simulation::record_split`]: the metrics whose
     /// value is a small count over a known denominator (cooperation indicators and rates,
     /// a public good's share of contributors, outcomes, events) are numbered among
-    /// themselves ([`Probes::counted`] of them), the others among themselves
-    /// ([`Probes::values`]), each in the order of `metrics`.
+    /// themselves ([`Probes::counted_metrics`]), the others among themselves
+    /// ([`Probes::value_metrics`]), each in the order of `metrics`.
     pub fn split(sc: &Scenario, metrics: &[Metric]) -> Probes {
         Probes::compile(sc, metrics, true)
     }

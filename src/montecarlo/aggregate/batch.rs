@@ -18,7 +18,7 @@ use super::{BINS, FIXED_SCALE, FixedSum, SeriesAgg, Store};
 /// each value of a run is written to another page, which cost more than it saved.)
 ///
 /// A batch may buffer some of the aggregate's series only: those whose values are not
-/// counted otherwise (see [`super::counted`]).
+/// counted otherwise (see [`crate::montecarlo::counted`]).
 #[derive(Debug, Clone)]
 pub struct Batch {
     /// Per dense series of the aggregate: whether this batch buffers it.
