@@ -7,6 +7,9 @@
 
 use serde::Serialize;
 
+mod batch;
+pub use batch::{Batch, MAX_CAPACITY};
+
 /// Histogram bins per series value range. Bin `b` is centred on `lo + b·(hi − lo)/(BINS − 1)`,
 /// so the ends of the range and every multiple of 1/1000 of it are bin centres: quantiles are
 /// reported to the nearest 0.1% of the range, exactly for values on that grid.
@@ -24,6 +27,12 @@ impl FixedSum {
     #[inline]
     pub fn add(&mut self, x: f64) {
         self.0 += i128::from((x * FIXED_SCALE) as i64);
+    }
+
+    /// Adds `x` `n` times, exactly as `n` calls of [`FixedSum::add`] would.
+    #[inline]
+    pub fn add_times(&mut self, x: f64, n: u32) {
+        self.0 += i128::from((x * FIXED_SCALE) as i64) * i128::from(n);
     }
 
     /// Adds another sum (exact: the order of merging does not matter).
@@ -60,26 +69,62 @@ fn bin_of(x: f64, lo: f64, scale: f64) -> usize {
 }
 
 /// Per-turn distributions of a set of bounded series across runs.
+///
+/// A series' histograms are dense ([`BINS`] counters per turn) or, for a series whose values
+/// take a few known values (counted series, [`super::counted`]), sparse: `(bin, runs)` pairs
+/// in bin order. Both give the same quantiles, bins and sums; sparse ones spare the memory
+/// (4 KB per turn) and the first touch of pages that would mostly stay zero.
 #[derive(Debug, Clone)]
 pub struct SeriesAgg {
     turns: usize,
     ranges: Vec<(f64, f64)>,
     /// Per series: bins per unit of value, `(BINS − 1)/(hi − lo)`.
     scale: Vec<f64>,
+    /// Per series: where its histograms are.
+    store: Vec<Store>,
+    /// `dense series × turns × BINS`: runs per bin of the dense series.
     counts: Vec<u32>,
+    /// `sparse series × turns`: the non-empty bins of the sparse series, ascending.
+    sparse: Vec<Vec<(u16, u32)>>,
     sums: Vec<FixedSum>,
     runs: u64,
+}
+
+/// Where a series' histograms are kept: its index among the dense or the sparse series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Store {
+    Dense(usize),
+    Sparse(usize),
 }
 
 impl SeriesAgg {
     /// `ranges[i]` bounds series `i`; values outside are counted at the nearest end.
     pub fn new(ranges: Vec<(f64, f64)>, turns: usize) -> SeriesAgg {
-        let cells = ranges.len() * turns;
+        let dense = vec![false; ranges.len()];
+        SeriesAgg::with_sparse(ranges, turns, &dense)
+    }
+
+    /// As [`SeriesAgg::new`], the series `i` with `sparse[i]` kept as `(bin, runs)` pairs: for
+    /// series that take few distinct values.
+    pub fn with_sparse(ranges: Vec<(f64, f64)>, turns: usize, sparse: &[bool]) -> SeriesAgg {
+        assert_eq!(sparse.len(), ranges.len(), "one flag per series");
+        let (mut dense_n, mut sparse_n) = (0, 0);
+        let store = sparse
+            .iter()
+            .map(|&s| {
+                let (n, kind): (&mut usize, fn(usize) -> Store) =
+                    if s { (&mut sparse_n, Store::Sparse) } else { (&mut dense_n, Store::Dense) };
+                *n += 1;
+                kind(*n - 1)
+            })
+            .collect();
         let scale = ranges.iter().map(|(lo, hi)| (BINS - 1) as f64 / (hi - lo)).collect();
         SeriesAgg {
             turns,
-            counts: vec![0; cells * BINS],
-            sums: vec![FixedSum::default(); cells],
+            store,
+            counts: vec![0; dense_n * turns * BINS],
+            sparse: vec![Vec::new(); sparse_n * turns],
+            sums: vec![FixedSum::default(); ranges.len() * turns],
             ranges,
             scale,
             runs: 0,
@@ -101,10 +146,18 @@ impl SeriesAgg {
         self.runs
     }
 
-    /// The histogram of series `series` at `turn`: runs per bin ([`BINS`] bins).
-    pub fn histogram(&self, series: usize, turn: usize) -> &[u32] {
-        let c = series * self.turns + turn;
-        &self.counts[c * BINS..(c + 1) * BINS]
+    /// The non-empty bins of series `series` at `turn`, ascending: `(bin, runs)` pairs, bins
+    /// in `0..BINS`.
+    pub fn bins(&self, series: usize, turn: usize) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let (dense, sparse): (&[u32], &[(u16, u32)]) = match self.store[series] {
+            Store::Dense(d) => {
+                let c = d * self.turns + turn;
+                (&self.counts[c * BINS..(c + 1) * BINS], &[])
+            }
+            Store::Sparse(p) => (&[], &self.sparse[p * self.turns + turn]),
+        };
+        let dense = dense.iter().enumerate().filter(|(_, k)| **k > 0).map(|(b, &k)| (b, k));
+        dense.chain(sparse.iter().map(|&(b, k)| (usize::from(b), k)))
     }
 
     /// The exact sum of series `series` at `turn` across runs.
@@ -119,12 +172,27 @@ impl SeriesAgg {
         if bins.iter().any(|&(b, _)| b >= BINS) {
             return false;
         }
-        let c = series * self.turns + turn;
         for &(b, k) in bins {
-            self.counts[c * BINS + b] += k;
+            self.count(series, turn, b, k);
         }
-        self.sums[c].merge(sum);
+        self.sums[series * self.turns + turn].merge(sum);
         true
+    }
+
+    /// Adds `n` runs to bin `b` of series `series` at `turn`.
+    #[inline]
+    fn count(&mut self, series: usize, turn: usize, b: usize, n: u32) {
+        match self.store[series] {
+            Store::Dense(d) => self.counts[(d * self.turns + turn) * BINS + b] += n,
+            Store::Sparse(p) => {
+                let cell = &mut self.sparse[p * self.turns + turn];
+                let b = u16::try_from(b).expect("a bin fits 16 bits");
+                match cell.binary_search_by_key(&b, |&(bin, _)| bin) {
+                    Ok(i) => cell[i].1 += n,
+                    Err(i) => cell.insert(i, (b, n)),
+                }
+            }
+        }
     }
 
     /// Counts `runs` more runs, whose cells [`SeriesAgg::add_cell`] added.
@@ -138,23 +206,31 @@ impl SeriesAgg {
         let ns = self.ranges.len();
         debug_assert_eq!(values.len(), ns * self.turns);
         for (cell, &x) in values.iter().enumerate() {
-            self.add_value(cell / ns, cell % ns, x);
+            self.add_times(cell % ns, cell / ns, x, 1);
         }
         self.runs += 1;
     }
 
-    #[inline]
-    fn add_value(&mut self, turn: usize, series: usize, x: f64) {
-        let c = series * self.turns + turn;
-        self.sums[c].add(x);
-        let b = bin_of(x, self.ranges[series].0, self.scale[series]);
-        self.counts[c * BINS + b] += 1;
+    /// Adds `n` values equal to `x` to series `series` at `turn`, as `n` runs would, without
+    /// counting runs (their other series count them).
+    pub fn add_times(&mut self, series: usize, turn: usize, x: f64, n: u32) {
+        self.sums[series * self.turns + turn].add_times(x, n);
+        self.count(series, turn, bin_of(x, self.ranges[series].0, self.scale[series]), n);
     }
 
-    /// Adds another worker's aggregate of the same series and turns (exact, in any order).
+    /// Adds another worker's aggregate of the same series and turns, kept alike (exact, in
+    /// any order).
     pub fn merge(&mut self, other: &SeriesAgg) {
-        assert_eq!((self.ranges.len(), self.turns), (other.ranges.len(), other.turns), "merging unlike aggregates");
+        assert_eq!((&self.store, self.turns), (&other.store, other.turns), "merging unlike aggregates");
         self.counts.iter_mut().zip(&other.counts).for_each(|(a, b)| *a += b);
+        let turns = self.turns;
+        for (series, turn) in (0..self.series()).flat_map(|s| (0..turns).map(move |t| (s, t))) {
+            if let Store::Sparse(p) = other.store[series] {
+                for &(b, k) in &other.sparse[p * other.turns + turn] {
+                    self.count(series, turn, usize::from(b), k);
+                }
+            }
+        }
         self.sums.iter_mut().zip(&other.sums).for_each(|(a, b)| a.merge(*b));
         self.runs += other.runs;
     }
@@ -166,105 +242,16 @@ impl SeriesAgg {
 
     /// The `q`-quantile (inverse of the empirical CDF), to the bin resolution.
     pub fn quantile(&self, series: usize, turn: usize, q: f64) -> f64 {
-        let c = series * self.turns + turn;
-        let counts = &self.counts[c * BINS..(c + 1) * BINS];
         let need = (q * self.runs as f64).ceil().max(1.0) as u64;
         let mut seen = 0u64;
         let (lo, hi) = self.ranges[series];
-        for (b, &k) in counts.iter().enumerate() {
+        for (b, k) in self.bins(series, turn) {
             seen += u64::from(k);
             if seen >= need {
                 return lo + (hi - lo) * b as f64 / (BINS - 1) as f64;
             }
         }
         hi
-    }
-}
-
-/// Runs buffered and added to a [`SeriesAgg`] in batches.
-///
-/// Added one run at a time, each value lands on a different cache line of the histograms
-/// (megabytes of them), and memory traffic dominates. Buffered, each run's values are reduced
-/// at once to their bin (two bytes) and their fixed-point sum; the flush then counts the bins
-/// a block of cells at a time over all buffered runs, so that the histograms of the block
-/// stay in cache while many runs' values land on them. The result is identical to adding the
-/// runs one by one: the aggregate is order-free.
-///
-/// A run's bins are buffered series by series (`series × turns`, the histograms' order), so
-/// a block's histograms are adjacent in memory and each buffered run gives it one cache line.
-/// (Laid out turn by turn, as the runs are, a block's 32 histograms were a series' length
-/// apart; buffered block by block, so that the flush reads one block's runs in one stretch,
-/// each value of a run is written to another page, which cost more than it saved.)
-#[derive(Debug, Clone)]
-pub struct Batch {
-    cells: usize,
-    capacity: usize,
-    len: usize,
-    /// `capacity × cells`, run-major; within a run `series × turns`: the bin of each value.
-    bins: Vec<u16>,
-    /// Per cell, in the runs' layout (`turns × series`): the buffered values' sum.
-    sums: Vec<FixedSum>,
-}
-
-/// Cells counted together by [`Batch::flush`]: their histograms (4 KB each) fit in L2, and a
-/// run's bins of a block fill one cache line.
-const FLUSH_BLOCK: usize = 32;
-
-impl Batch {
-    /// A buffer for runs of `cells` values (`turns × series`), holding `capacity` runs:
-    /// `2 × cells × capacity` bytes.
-    pub fn new(cells: usize, capacity: usize) -> Batch {
-        let capacity = capacity.max(1);
-        Batch { cells, capacity, len: 0, bins: vec![0; cells * capacity], sums: vec![FixedSum::default(); cells] }
-    }
-
-    /// Buffers one run (laid out as for [`SeriesAgg::add_run`]), adding the batch to `agg`
-    /// when it is full.
-    pub fn push(&mut self, run: &[f64], agg: &mut SeriesAgg) {
-        debug_assert_eq!(run.len(), self.cells);
-        let (ns, turns) = (agg.ranges.len(), agg.turns);
-        let bins = &mut self.bins[self.len * self.cells..(self.len + 1) * self.cells];
-        // A scenario may record no series at all: then there is only the run to count.
-        let rows = run.chunks_exact(ns.max(1)).zip(self.sums.chunks_exact_mut(ns.max(1)));
-        for (t, (values, sums)) in rows.enumerate() {
-            let series = agg.ranges.iter().zip(&agg.scale);
-            for (s, ((&x, sum), (&(lo, _), &scale))) in values.iter().zip(sums).zip(series).enumerate() {
-                sum.add(x);
-                bins[s * turns + t] = bin_of(x, lo, scale) as u16;
-            }
-        }
-        self.len += 1;
-        if self.len == self.capacity {
-            self.flush(agg);
-        }
-    }
-
-    /// Adds the buffered runs to `agg`.
-    pub fn flush(&mut self, agg: &mut SeriesAgg) {
-        let (ns, turns) = (agg.ranges.len(), agg.turns);
-        let runs = &self.bins[..self.len * self.cells];
-        // Cells in the histograms' order: block after block of adjacent histograms.
-        for (first, block) in agg.counts.chunks_exact_mut(FLUSH_BLOCK * BINS).enumerate() {
-            let first = first * FLUSH_BLOCK;
-            for run in runs.chunks_exact(self.cells) {
-                for (&b, histogram) in run[first..first + FLUSH_BLOCK].iter().zip(block.chunks_exact_mut(BINS)) {
-                    histogram[usize::from(b)] += 1;
-                }
-            }
-        }
-        let rest = self.cells - self.cells % FLUSH_BLOCK;
-        let tail = &mut agg.counts[rest * BINS..];
-        for run in runs.chunks_exact(self.cells.max(1)) {
-            for (&b, histogram) in run[rest..].iter().zip(tail.chunks_exact_mut(BINS)) {
-                histogram[usize::from(b)] += 1;
-            }
-        }
-        for (cell, part) in self.sums.iter_mut().enumerate() {
-            agg.sums[(cell % ns) * turns + cell / ns].merge(*part);
-            *part = FixedSum::default();
-        }
-        agg.runs += self.len as u64;
-        self.len = 0;
     }
 }
 
@@ -415,18 +402,34 @@ mod tests {
     }
 
     #[test]
-    fn batches_equal_runs_added_one_by_one() {
-        let runs: Vec<Vec<f64>> =
-            (0..37).map(|r| (0..6).map(|c| ((r * 31 + c * 7) % 19) as f64 / 18.0).collect()).collect();
-        let mut one = SeriesAgg::new(vec![(0.0, 1.0), (0.0, 1.0)], 3);
-        runs.iter().for_each(|r| one.add_run(r));
-        let mut batched = SeriesAgg::new(vec![(0.0, 1.0), (0.0, 1.0)], 3);
-        let mut batch = Batch::new(6, 8);
-        runs.iter().for_each(|r| batch.push(r, &mut batched));
-        batch.flush(&mut batched);
-        assert_eq!(batched.runs(), 37);
-        assert_eq!(one.counts, batched.counts);
-        assert_eq!(one.sums, batched.sums);
+    fn sparse_series_equal_dense_ones() {
+        // The same runs into a dense and a sparse aggregate, in two parts merged, plus a saved
+        // part with bins anywhere: the same bins, sums, quantiles and means.
+        let runs: Vec<[f64; 2]> = (0..60).map(|i| [(i % 7) as f64 / 6.0, ((i * 13) % 11) as f64 / 10.0]).collect();
+        let build = |sparse: &[bool]| {
+            let mut a = SeriesAgg::with_sparse(vec![(0.0, 1.0); 2], 1, sparse);
+            let mut b = a.clone();
+            runs[..25].iter().for_each(|r| a.add_run(r));
+            runs[25..].iter().for_each(|r| b.add_run(r));
+            a.merge(&b);
+            assert!(a.add_cell(1, 0, &[(999, 2), (3, 1), (0, 4)], FixedSum::from_raw(77)));
+            assert!(!a.add_cell(1, 0, &[(BINS, 1)], FixedSum::default()));
+            a.add_runs(7);
+            a
+        };
+        let (dense, sparse) = (build(&[false, false]), build(&[true, true]));
+        for s in 0..2 {
+            let bins: Vec<(usize, u32)> = sparse.bins(s, 0).collect();
+            assert!(bins.windows(2).all(|w| w[0].0 < w[1].0) && bins.iter().all(|b| b.1 > 0));
+            assert_eq!(bins, dense.bins(s, 0).collect::<Vec<_>>());
+            assert_eq!(sparse.sum(s, 0), dense.sum(s, 0));
+            for q in [0.0, 0.05, 0.3, 0.5, 0.95, 1.0] {
+                assert_eq!(sparse.quantile(s, 0, q), dense.quantile(s, 0, q));
+            }
+            assert_eq!(sparse.mean(s, 0).to_bits(), dense.mean(s, 0).to_bits());
+        }
+        assert_eq!(sparse.bins(0, 0).count(), 7);
+        assert_eq!(dense.bins(1, 0).map(|b| b.1).sum::<u32>(), 67);
     }
 
     #[test]

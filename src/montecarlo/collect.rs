@@ -19,6 +19,7 @@ use crate::scenario::Scenario;
 use crate::simulation::{Probes, Simulation};
 
 use super::aggregate::{Batch, OutcomeAgg, SeriesAgg};
+use super::counted::Counted;
 use super::{RunRecord, final_metrics, metric_range};
 
 /// What a Monte Carlo records of each run. See the module documentation.
@@ -59,18 +60,26 @@ pub trait Collect: Sync {
 }
 
 /// How many runs a worker buffers before adding their series to its aggregate (see
-/// [`Batch`]): two bytes per value, 12.5 MB for the baseline's 24,344 values per run. On the
-/// baseline, 512 and 1,024 runs were no faster (3,000 runs, one thread, within 2%).
-const AGGREGATION_BATCH: usize = 256;
+/// [`Batch`]): two bytes per value, 16 MB for the baseline's 15,980 real values per run. Each
+/// flush reads every histogram line in use, so fewer flushes cost less: on the baseline (3,000
+/// runs, one thread) 512 runs took 3% less CPU time than 256 once the cooperation series
+/// were counted apart. (With every series buffered, 512 and 1,024 were no faster than 256.)
+/// At most [`super::aggregate::MAX_CAPACITY`].
+const AGGREGATION_BATCH: usize = 512;
 
 /// The default collector: the scenario's recorded series, its outcomes, and a
 /// [`RunRecord`] per run.
+///
+/// The series that are counts over a known denominator (cooperation, outcomes, events) are
+/// recorded as their numerators and counted ([`Counted`]); the others are buffered as values
+/// ([`Batch`]). Both end in the same [`SeriesAgg`], identical to the values added one by one.
 pub struct Standard {
+    /// Compiled by [`Probes::split`].
     probes: Probes,
     finals: Vec<Metric>,
-    /// Where each of `finals` sits among the recorded series: a run's final values are its
-    /// last turn's row, read there instead of evaluated again.
-    final_at: Vec<usize>,
+    /// Where each of `finals` sits in a run's last rows: a run's final values are read there
+    /// instead of evaluated again.
+    final_at: Vec<Final>,
     /// The uncertain parameters, whose sampled values each record carries.
     uncertain: Vec<ParamId>,
     ranges: Vec<(f64, f64)>,
@@ -78,16 +87,31 @@ pub struct Standard {
     outcomes: usize,
 }
 
+/// Where a final value is read: among a row's real values, or its numerators.
+#[derive(Debug, Clone, Copy)]
+enum Final {
+    Value(usize),
+    Counted(usize),
+}
+
 impl Standard {
     /// The collector of `sc`'s recorded series (`Scenario::series`) and outcomes.
     pub fn new(sc: &Scenario) -> Standard {
+        let probes = Probes::split(sc, &sc.series);
         let finals = final_metrics(sc);
+        let place = |i: usize| {
+            let find = |among: &[u32]| among.iter().position(|&m| m as usize == i);
+            match find(probes.value_metrics()) {
+                Some(v) => Final::Value(v),
+                None => Final::Counted(find(probes.counted_metrics()).expect("every metric is recorded")),
+            }
+        };
         let final_at = finals
             .iter()
-            .map(|m| sc.series.iter().position(|s| s == m).expect("final metrics are recorded series"))
+            .map(|m| place(sc.series.iter().position(|s| s == m).expect("final metrics are recorded series")))
             .collect();
         Standard {
-            probes: Probes::new(sc, &sc.series),
+            probes,
             finals,
             final_at,
             uncertain: sc.params.uncertain(),
@@ -98,52 +122,84 @@ impl Standard {
     }
 }
 
-/// [`Standard`]'s aggregate: series bands, outcome dates, and the runs buffered for the
-/// series.
+/// [`Standard`]'s aggregate: series bands, outcome dates, and the runs buffered or counted
+/// for the series.
 pub struct StandardAgg {
     /// Per series and turn: histogram and sum.
     pub series: SeriesAgg,
     /// Per outcome: runs that reached it, by turn.
     pub outcomes: OutcomeAgg,
     batch: Batch,
+    counted: Counted,
+}
+
+/// [`Standard`]'s record of a run's series: row `t` recorded after turn `t`.
+#[derive(Debug, Clone, Default)]
+pub struct StandardRows {
+    /// `turn × real-valued series` ([`Probes::value_metrics`]), row-major.
+    values: Vec<f64>,
+    /// `turn × counted series` ([`Probes::counted_metrics`]): each value's numerator.
+    numerators: Vec<u8>,
 }
 
 impl Collect for Standard {
     type Agg = StandardAgg;
     type Record = RunRecord;
-    /// The run's series, `turn × series`, row-major (row `t` recorded after turn `t`).
-    type Scratch = Vec<f64>;
+    type Scratch = StandardRows;
 
     fn aggregate(&self) -> StandardAgg {
-        let cells = self.turns * self.probes.len();
+        let counted = self.probes.counted_metrics();
+        // A counted series takes a few values a turn: its histograms are kept sparse.
+        let mut sparse = vec![false; self.ranges.len()];
+        counted.iter().for_each(|&m| sparse[m as usize] = true);
+        let series = SeriesAgg::with_sparse(self.ranges.clone(), self.turns, &sparse);
+        let real = self.probes.value_metrics().iter().map(|&m| m as usize).collect();
+        // Row `t` is recorded after turn `t`, when the state's turn is `t + 1`.
+        let dens = (0..self.turns).flat_map(|t| (0..counted.len()).map(move |c| (t, c)));
+        let dens = dens.map(|(t, c)| self.probes.denominator(c, t + 1)).collect();
         StandardAgg {
-            series: SeriesAgg::new(self.ranges.clone(), self.turns),
+            batch: Batch::new(&series, real, AGGREGATION_BATCH),
+            counted: Counted::new(counted.iter().map(|&m| m as usize).collect(), self.turns, dens),
+            series,
             outcomes: OutcomeAgg::new(self.outcomes, self.turns),
-            batch: Batch::new(cells, AGGREGATION_BATCH),
         }
     }
 
-    fn start(&self, _sim: &Simulation<'_>, series: &mut Vec<f64>) {
+    fn start(&self, _sim: &Simulation<'_>, rows: &mut StandardRows) {
         // Sized once per worker: each turn overwrites its own row (no zeroing per run).
-        series.resize(self.turns * self.probes.len(), 0.0);
+        rows.values.resize(self.turns * self.probes.value_metrics().len(), 0.0);
+        rows.numerators.resize(self.turns * self.probes.counted_metrics().len(), 0);
     }
 
     #[inline]
-    fn turn(&self, sim: &Simulation<'_>, series: &mut Vec<f64>) {
-        let (t, width) = (sim.state().turn - 1, self.probes.len());
-        sim.record_into(&self.probes, &mut series[t * width..(t + 1) * width]);
+    fn turn(&self, sim: &Simulation<'_>, rows: &mut StandardRows) {
+        let t = sim.state().turn - 1;
+        let (nv, nc) = (self.probes.value_metrics().len(), self.probes.counted_metrics().len());
+        let values = &mut rows.values[t * nv..(t + 1) * nv];
+        sim.record_split(&self.probes, values, &mut rows.numerators[t * nc..(t + 1) * nc]);
     }
 
-    fn finish(&self, sim: &Simulation<'_>, run: u64, series: &mut Vec<f64>, agg: &mut StandardAgg) -> RunRecord {
+    fn finish(&self, sim: &Simulation<'_>, run: u64, rows: &mut StandardRows, agg: &mut StandardAgg) -> RunRecord {
         let st = sim.state();
-        let width = self.probes.len();
+        let (nv, nc) = (self.probes.value_metrics().len(), self.probes.counted_metrics().len());
         // The last turn's row was recorded in the state the run ended in: the same values
         // `sim.metric` gives (the probes' contract). A run without turns has no row.
         let finals = match st.turn.checked_sub(1) {
-            Some(last) => self.final_at.iter().map(|&i| series[last * width + i]).collect(),
+            Some(last) => self
+                .final_at
+                .iter()
+                .map(|&at| match at {
+                    Final::Value(i) => rows.values[last * nv + i],
+                    // The quotient the probes compute, in the same operation.
+                    Final::Counted(i) => {
+                        f64::from(rows.numerators[last * nc + i]) / f64::from(self.probes.denominator(i, st.turn))
+                    }
+                })
+                .collect(),
             None => self.finals.iter().map(|m| sim.metric(m)).collect(),
         };
-        agg.batch.push(series, &mut agg.series);
+        agg.batch.push(&rows.values, &mut agg.series);
+        agg.counted.add_run(&rows.numerators);
         agg.outcomes.add_run(&st.reached);
         RunRecord {
             run,
@@ -158,6 +214,7 @@ impl Collect for Standard {
 
     fn close(&self, agg: &mut StandardAgg) {
         agg.batch.flush(&mut agg.series);
+        agg.counted.fold_into(&mut agg.series);
     }
 
     fn merge(&self, into: &mut StandardAgg, other: &StandardAgg) {

@@ -8,6 +8,7 @@
 
 pub mod aggregate;
 mod collect;
+pub mod counted;
 
 use std::sync::Mutex;
 
@@ -17,7 +18,7 @@ use crate::model::metric::Metric;
 use crate::montecarlo::aggregate::{OutcomeAgg, SeriesAgg};
 use crate::scenario::Scenario;
 use crate::simulation::Simulation;
-pub use collect::{Collect, Standard, StandardAgg};
+pub use collect::{Collect, Standard, StandardAgg, StandardRows};
 
 /// Runs per batch: enough to keep every core busy, few enough that records stay small.
 const BATCH: u64 = 1024;

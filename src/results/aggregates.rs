@@ -180,10 +180,7 @@ impl Aggregates {
                     high,
                     sums: turns.clone().map(|t| agg.sum(i, t).raw().to_string()).collect(),
                     histograms: turns
-                        .map(|t| {
-                            let h = agg.histogram(i, t).iter().enumerate().filter(|(_, k)| **k > 0);
-                            h.flat_map(|(b, &k)| [b as u64, u64::from(k)]).collect()
-                        })
+                        .map(|t| agg.bins(i, t).flat_map(|(b, k)| [b as u64, u64::from(k)]).collect())
                         .collect(),
                 }
             })
