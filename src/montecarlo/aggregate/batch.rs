@@ -172,56 +172,44 @@ impl Batch {
 /// truncates them) if it is under [`SMALL`] in magnitude. Returns whether a value is not
 /// (or is NaN): the caller adds those to an exact sum.
 ///
-/// The loop runs in the widest vectors the processor has (AVX-512 with its packed `f64 → i64`
-/// conversion, else AVX2, else SSE2), chosen at run time like
-/// [`crate::model::decision::cooperation_probabilities`]. Each element goes through the same
-/// operations at every width, so the results are the same bit for bit.
+/// The loop runs in the widest vectors the processor has ([`crate::simd`]; AVX-512 has the
+/// packed `f64 → i64` conversion). Each element goes through the same operations at every
+/// width, so the results are the same bit for bit.
 #[inline]
 fn reduce_row(values: &[f64], lo: &[f64], scale: &[f64], bins: &mut [u16], sums: &mut [i64]) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512dq") {
-            // SAFETY: the processor has AVX-512F and DQ (DQ implies F; checked just above).
-            return unsafe { reduce_avx512(values, lo, scale, bins, sums) };
+    crate::simd::widest_vectors(Row { values, lo, scale, bins, sums })
+}
+
+/// The loop of [`reduce_row`].
+struct Row<'a> {
+    values: &'a [f64],
+    lo: &'a [f64],
+    scale: &'a [f64],
+    bins: &'a mut [u16],
+    sums: &'a mut [i64],
+}
+
+impl crate::simd::Loop for Row<'_> {
+    type Output = bool;
+    #[inline(always)]
+    fn run(self) -> bool {
+        let mut large = false;
+        let series = self.lo.iter().zip(self.scale);
+        for ((&x, (&lo, &scale)), (b, sum)) in self.values.iter().zip(series).zip(self.bins.iter_mut().zip(self.sums)) {
+            // As `bin_of`, with conversions that need no saturation (so that they vectorize).
+            let y = (x - lo) * scale;
+            let y = if y > 0.0 { y } else { 0.0 };
+            let y = if y < (BINS - 1) as f64 { y } else { (BINS - 1) as f64 };
+            // SAFETY: `y + 0.5` is in [0.5, BINS − 0.5] (a NaN became 0 above): it fits an i32.
+            *b = unsafe { (y + 0.5).to_int_unchecked::<i32>() } as u16;
+            let small = is_small(x);
+            // SAFETY: under `SMALL` in magnitude, `x · 2³²` is under 2⁵⁴ and fits an i64; the
+            // truncation is `FixedSum::add`'s.
+            *sum += if small { unsafe { (x * FIXED_SCALE).to_int_unchecked::<i64>() } } else { 0 };
+            large |= !small;
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { reduce_avx2(values, lo, scale, bins, sums) };
-        }
+        large
     }
-    reduce_portable(values, lo, scale, bins, sums)
-}
-
-#[inline(always)]
-fn reduce_portable(values: &[f64], lo: &[f64], scale: &[f64], bins: &mut [u16], sums: &mut [i64]) -> bool {
-    let mut large = false;
-    let series = lo.iter().zip(scale);
-    for ((&x, (&lo, &scale)), (b, sum)) in values.iter().zip(series).zip(bins.iter_mut().zip(sums)) {
-        // As `bin_of`, with conversions that need no saturation (so that they vectorize).
-        let y = (x - lo) * scale;
-        let y = if y > 0.0 { y } else { 0.0 };
-        let y = if y < (BINS - 1) as f64 { y } else { (BINS - 1) as f64 };
-        // SAFETY: `y + 0.5` is in [0.5, BINS − 0.5] (a NaN became 0 above): it fits an i32.
-        *b = unsafe { (y + 0.5).to_int_unchecked::<i32>() } as u16;
-        let small = is_small(x);
-        // SAFETY: under `SMALL` in magnitude, `x · 2³²` is under 2⁵⁴ and fits an i64; the
-        // truncation is `FixedSum::add`'s.
-        *sum += if small { unsafe { (x * FIXED_SCALE).to_int_unchecked::<i64>() } } else { 0 };
-        large |= !small;
-    }
-    large
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq")]
-fn reduce_avx512(values: &[f64], lo: &[f64], scale: &[f64], bins: &mut [u16], sums: &mut [i64]) -> bool {
-    reduce_portable(values, lo, scale, bins, sums)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn reduce_avx2(values: &[f64], lo: &[f64], scale: &[f64], bins: &mut [u16], sums: &mut [i64]) -> bool {
-    reduce_portable(values, lo, scale, bins, sums)
 }
 
 #[cfg(test)]
@@ -284,7 +272,7 @@ mod tests {
 
     #[test]
     fn rows_reduce_alike_at_every_vector_width() {
-        // The dispatched loop against the portable one, bit for bit, over ordinary values,
+        // Every width the processor has against the baseline, bit for bit, over ordinary values,
         // the range's ends, values outside it, NaN, infinities and large values.
         let special = [0.0, -0.0, 1.0, -0.5, 1.5, f64::NAN, f64::INFINITY, -f64::INFINITY, 3e9, -2e22, SMALL, 1e-300];
         let values: Vec<f64> = (0..4001)
@@ -294,15 +282,20 @@ mod tests {
         let lo: Vec<f64> = (0..n).map(|i| [-0.5, 0.0, -1.0][i % 3]).collect();
         let scale: Vec<f64> = (0..n).map(|i| (BINS - 1) as f64 / [2.0, 1.0, 0.25][i % 3]).collect();
         for len in [n, 7, 1, 0] {
-            let (mut b1, mut b2) = (vec![0u16; len], vec![0u16; len]);
-            let (mut s1, mut s2): (Vec<i64>, Vec<i64>) = ((0..len as i64).collect(), (0..len as i64).collect());
-            let large = reduce_row(&values[..len], &lo, &scale, &mut b1, &mut s1);
-            assert_eq!(large, reduce_portable(&values[..len], &lo, &scale, &mut b2, &mut s2));
+            let (mut b1, b2) = (vec![0u16; len], vec![0u16; len]);
+            let (mut s1, s2): (Vec<i64>, Vec<i64>) = ((0..len as i64).collect(), (0..len as i64).collect());
+            let baseline = Row { values: &values[..len], lo: &lo, scale: &scale, bins: &mut b1, sums: &mut s1 };
+            let large = crate::simd::at(crate::simd::Width::Baseline, baseline);
             assert_eq!(large, len == n);
-            assert_eq!((b1, s1), (b2, s2));
+            for width in crate::simd::widths() {
+                let (mut b2, mut s2) = (b2.clone(), s2.clone());
+                let row = Row { values: &values[..len], lo: &lo, scale: &scale, bins: &mut b2, sums: &mut s2 };
+                assert_eq!(large, crate::simd::at(width, row), "{width:?}");
+                assert_eq!((&b1, &s1), (&b2, &s2), "{width:?}");
+            }
         }
         let (mut b, mut s) = (vec![0u16; 6], vec![0i64; 6]);
-        assert!(!reduce_portable(&[0.25, 1.0, -1.0, 2.0, 0.0, f64::MIN_POSITIVE], &lo, &scale, &mut b, &mut s));
+        assert!(!reduce_row(&[0.25, 1.0, -1.0, 2.0, 0.0, f64::MIN_POSITIVE], &lo, &scale, &mut b, &mut s));
         assert_eq!(b, [375, 1000, 0, 1000, 0, 1000]);
         assert_eq!(s, [1 << 30, 1 << 32, -(1 << 32), 1 << 33, 0, 0]);
     }
