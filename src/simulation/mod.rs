@@ -20,6 +20,7 @@
 //! a distribution to a scenario does not shift the random numbers its dynamics see.
 
 mod compiled;
+mod draws;
 mod influence;
 mod observe;
 mod probes;
