@@ -85,12 +85,13 @@ fn main() {
     let a = args();
     let sc = Scenario::load(&a.scenario).expect("a valid scenario");
     println!(
-        "{} runs of {} ({} turns), mode {}, {} repeats",
+        "{} runs of {} ({} turns), mode {}, {} repeats, vector loops at {:?}",
         a.runs,
         a.scenario.display(),
         sc.calendar.turns(),
         a.mode,
-        a.repeat
+        a.repeat,
+        heartland::simd::widest()
     );
     println!("threads     wall s      CPU s   decisions   decisions/wall-s   decisions/CPU-s");
     for &threads in &a.threads {
