@@ -3,7 +3,7 @@
 //!
 //! A decider `e` of a dyad weighs cooperating by
 //! `x = λ · (h · (σ · (q·(R − T) + (1 − q)·(S − P)) − c) + sq + rev)`, with `q` its trust in the
-//! partner and `c = pressure + upkeep` what a yes vote costs it (docs/MODEL.md §4); the nested
+//! partner and `c = pressure + upkeep` what a yes vote costs it (docs/MODEL.md §3.5); the nested
 //! pass computed exactly these operations in this order, so the results are the same bit for
 //! bit.
 
