@@ -136,16 +136,10 @@ pub fn run_shard_to_dir(
     let range = shard.range(job.plan.runs);
     let mut m = manifest("run", (job.file, job.sha256), job.sha256, job.plan.seed, "runs", job.plan.runs);
     (m.shards, m.shard, m.first, m.end) = (shard.count, shard.index, range.start, range.end);
-    if resume && let Some(found) = complete(out, &m) {
-        return Ok(ShardDone::AlreadyComplete(found));
-    }
-    if !out.is_dir() {
-        prepare(out)?;
-    }
-    // Locked before anything is cleared or written: two processes never share a folder.
-    let _lock = lock_dir(out)?;
-    prepare(out)?;
-    unmark(out)?;
+    let _lock = match begin(out, &m, resume)? {
+        Ok(lock) => lock,
+        Err(found) => return Ok(ShardDone::AlreadyComplete(found)),
+    };
     let started = Instant::now();
     let plan = Plan { seed: job.plan.seed, first_run: range.start, runs: range.end - range.start };
     let mut writer = RunsWriter::create(sc, &out.join("runs.csv"))?;
@@ -153,11 +147,7 @@ pub fn run_shard_to_dir(
     writer.finish()?;
     write_aggregates(&Aggregates::of_run(sc, &summary), &out.join("aggregates.json"))?;
     m.rows.insert("runs.csv".into(), plan.runs);
-    m.sha256 = shard::hashes(out, &["runs.csv", "aggregates.json"])?;
-    m.threads = rayon::current_num_threads();
-    m.wall_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-    write_shard_manifest(&m, &out.join(FILE))?;
-    Ok(ShardDone::Written(m))
+    end(out, m, &["runs.csv", "aggregates.json"], started)
 }
 
 /// Shard `shard` of `job`'s design points into `job.out`: `points.csv` (the shard's rows),
@@ -176,16 +166,10 @@ pub fn sweep_shard_to_dir(
     let design = format!("{:?}", sw.kind).to_lowercase();
     let mut m = manifest("sweep", (job.file, job.sha256), &scenario_sha256, sw.seed, &design, total);
     (m.shards, m.shard, m.first, m.end, m.per_run) = (shard.count, shard.index, range.start, range.end, job.per_run);
-    if resume && let Some(found) = complete(out, &m) {
-        return Ok(ShardDone::AlreadyComplete(found));
-    }
-    if !out.is_dir() {
-        prepare(out)?;
-    }
-    // Locked before anything is cleared or written: two processes never share a folder.
-    let _lock = lock_dir(out)?;
-    prepare(out)?;
-    unmark(out)?;
+    let _lock = match begin(out, &m, resume)? {
+        Ok(lock) => lock,
+        Err(found) => return Ok(ShardDone::AlreadyComplete(found)),
+    };
     let started = Instant::now();
     let mut points = PointsWriter::create(sw, &out.join("points.csv"))?;
     let mut runs = if job.per_run { Some(SweepRunsWriter::create(sw, &out.join("runs.csv"))?) } else { None };
@@ -204,9 +188,5 @@ pub fn sweep_shard_to_dir(
         m.rows.insert("runs.csv".into(), results.len() as u64 * sw.replications);
     }
     write_aggregates(&Aggregates::of_points(&results), &out.join("aggregates.json"))?;
-    m.sha256 = shard::hashes(out, &files)?;
-    m.threads = rayon::current_num_threads();
-    m.wall_seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-    write_shard_manifest(&m, &out.join(FILE))?;
-    Ok(ShardDone::Written(m))
+    end(out, m, &files, started)
 }
