@@ -13,7 +13,7 @@ pub(super) fn metric_value(sc: &Scenario, m: &Compiled, st: &State, metric: &Met
     let n = sc.actor_count();
     // Before the first turn, bit 0 is the start state (an arrangement in force at the
     // start), and a rate is that state; after it, a rate averages the turns played.
-    let window = (sc.window as usize).min(st.turn).max(1);
+    let window = super::probes::rate_window(sc.window, st.turn);
     let mask = if window >= 64 { u64::MAX } else { (1u64 << window) - 1 };
     let rate = |bits: u64| f64::from((bits & mask).count_ones()) / window as f64;
     match *metric {

@@ -112,7 +112,7 @@ impl Simulation<'_> {
 /// The turns a cooperation rate averages after `turn` turns of a scenario whose window is
 /// `window`: the window, or the turns played if fewer; before the first turn, one (the start
 /// state).
-pub fn rate_window(window: u32, turn: usize) -> usize {
+pub(super) fn rate_window(window: u32, turn: usize) -> usize {
     (window as usize).min(turn).max(1)
 }
 
